@@ -1,0 +1,325 @@
+//! Typed settings, read once at start-up: built-in defaults, then `duet.toml`, then `DUET_*` variables.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Every setting Duet reads; see the README's settings table.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where `duet serve` listens (`DUET_LISTEN`).
+    pub listen: SocketAddr,
+    /// The origin browsers use to reach Duet (`DUET_PUBLIC_URL`); defaults to `http://<listen>`.
+    pub public_url: Option<String>,
+    /// The development agent sign-in (`DUET_DEV_SIGNIN`); `None` means on only on loopback.
+    pub dev_signin: Option<bool>,
+    /// Key that signs customer and agent tokens (`DUET_TOKEN_SECRET`); random per start when unset.
+    pub token_secret: Option<SecretString>,
+    /// Origins allowed to start customer sessions (`DUET_ALLOWED_ORIGINS`, comma separated); Duet's own is always allowed.
+    pub allowed_origins: Vec<String>,
+    /// What the customer's script hides and protects.
+    pub policy: PolicySettings,
+    /// How long sessions, requests and absences may last.
+    pub timeouts: Timeouts,
+    /// Largest WebSocket message accepted, in bytes (`DUET_MAX_MESSAGE_BYTES`).
+    pub max_message_bytes: usize,
+    /// Client credentials for the Dataverse commands.
+    pub dataverse: DataverseSettings,
+}
+
+/// The tenant's masking and control policy, pushed to the customer's script.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicySettings {
+    /// CSS selectors whose values are masked (`DUET_MASK_SELECTORS`); passwords always are.
+    pub mask_selectors: Vec<String>,
+    /// CSS selectors the agent can never act on (`DUET_RESTRICTED_SELECTORS`).
+    pub restricted_selectors: Vec<String>,
+    /// Show only elements inside `data-duet-allow` or `allow_selectors` (`DUET_PRIVATE_BY_DEFAULT`).
+    pub private_by_default: bool,
+    /// Selectors shown when private by default (`DUET_ALLOW_SELECTORS`).
+    pub allow_selectors: Vec<String>,
+}
+
+/// Time limits, in seconds in the file and the environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeouts {
+    /// A session no agent joins expires after this (`DUET_IDLE_EXPIRY_SECS`).
+    pub idle_expiry: Duration,
+    /// No activity from either side ends the session (`DUET_INACTIVITY_SECS`).
+    pub inactivity: Duration,
+    /// An agent whose console went away may come back within this (`DUET_AGENT_GRACE_SECS`).
+    pub agent_grace: Duration,
+    /// A control request nobody answers lapses after this (`DUET_CONTROL_REQUEST_SECS`).
+    pub control_request: Duration,
+    /// A screen-share request not accepted expires after this (`DUET_SCREENSHARE_ACCEPT_SECS`).
+    pub screenshare_accept: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            idle_expiry: Duration::from_secs(600),
+            inactivity: Duration::from_secs(900),
+            agent_grace: Duration::from_secs(30),
+            control_request: Duration::from_secs(30),
+            screenshare_accept: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Client-credentials settings for `duet provision`, `deprovision` and `status`.
+#[derive(Debug, Clone)]
+pub struct DataverseSettings {
+    /// Microsoft Entra tenant id or domain (`DUET_DATAVERSE_TENANT_ID`).
+    pub tenant_id: Option<String>,
+    /// The app registration's client id (`DUET_DATAVERSE_CLIENT_ID`).
+    pub client_id: Option<String>,
+    /// The app registration's client secret (`DUET_DATAVERSE_CLIENT_SECRET`); never printed.
+    pub client_secret: Option<SecretString>,
+    /// Token authority (`DUET_DATAVERSE_AUTHORITY`), default `https://login.microsoftonline.com`.
+    pub authority: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            dev_signin: None,
+            token_secret: None,
+            allowed_origins: Vec::new(),
+            policy: PolicySettings::default(),
+            timeouts: Timeouts::default(),
+            max_message_bytes: 8 * 1024 * 1024,
+            dataverse: DataverseSettings {
+                tenant_id: None,
+                client_id: None,
+                client_secret: None,
+                authority: "https://login.microsoftonline.com".to_owned(),
+            },
+        }
+    }
+}
+
+/// The shape of `duet.toml`; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    public_url: Option<String>,
+    dev_signin: Option<bool>,
+    token_secret: Option<SecretString>,
+    allowed_origins: Option<Vec<String>>,
+    max_message_bytes: Option<usize>,
+    policy: Option<PolicySettings>,
+    timeouts: Option<FileTimeouts>,
+    dataverse: Option<FileDataverse>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FileTimeouts {
+    idle_expiry_secs: Option<u64>,
+    inactivity_secs: Option<u64>,
+    agent_grace_secs: Option<u64>,
+    control_request_secs: Option<u64>,
+    screenshare_accept_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FileDataverse {
+    tenant_id: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    authority: Option<String>,
+}
+
+impl Config {
+    /// Loads defaults, then the file (the given one must exist; `duet.toml` is optional), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut config = Self::default();
+        let (path, required) = match file {
+            Some(path) => (path.to_path_buf(), true),
+            None => (Path::new("duet.toml").to_path_buf(), false),
+        };
+        if path.exists() {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading settings file {}", path.display()))?;
+            config.apply_file(&text).with_context(|| {
+                format!(
+                    "{} is not a valid Duet settings file: fix the key named above, or remove it",
+                    path.display()
+                )
+            })?;
+        } else if required {
+            bail!(
+                "settings file {} does not exist: check the path given to --config",
+                path.display()
+            );
+        }
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    fn apply_file(&mut self, text: &str) -> anyhow::Result<()> {
+        let file: FileConfig = toml::from_str(text)?;
+        set(&mut self.listen, file.listen);
+        self.public_url = file.public_url.or(self.public_url.take());
+        self.dev_signin = file.dev_signin.or(self.dev_signin);
+        self.token_secret = file.token_secret.or(self.token_secret.take());
+        set(&mut self.allowed_origins, file.allowed_origins);
+        set(&mut self.max_message_bytes, file.max_message_bytes);
+        set(&mut self.policy, file.policy);
+        if let Some(t) = file.timeouts {
+            set_secs(&mut self.timeouts.idle_expiry, t.idle_expiry_secs);
+            set_secs(&mut self.timeouts.inactivity, t.inactivity_secs);
+            set_secs(&mut self.timeouts.agent_grace, t.agent_grace_secs);
+            set_secs(&mut self.timeouts.control_request, t.control_request_secs);
+            set_secs(
+                &mut self.timeouts.screenshare_accept,
+                t.screenshare_accept_secs,
+            );
+        }
+        if let Some(d) = file.dataverse {
+            self.dataverse.tenant_id = d.tenant_id.or(self.dataverse.tenant_id.take());
+            self.dataverse.client_id = d.client_id.or(self.dataverse.client_id.take());
+            self.dataverse.client_secret = d.client_secret.or(self.dataverse.client_secret.take());
+            set(&mut self.dataverse.authority, d.authority);
+        }
+        Ok(())
+    }
+
+    /// Applies `DUET_*` variables read through `var`, so tests need not touch the process environment.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        if let Some(v) = var("DUET_LISTEN") {
+            self.listen = parse_env("DUET_LISTEN", &v, "an address such as 127.0.0.1:8080")?;
+        }
+        if let Some(v) = var("DUET_PUBLIC_URL") {
+            self.public_url = Some(v);
+        }
+        if let Some(v) = var("DUET_DEV_SIGNIN") {
+            self.dev_signin = Some(parse_env("DUET_DEV_SIGNIN", &v, "true or false")?);
+        }
+        if let Some(v) = var("DUET_TOKEN_SECRET") {
+            self.token_secret = Some(SecretString::from(v));
+        }
+        if let Some(v) = var("DUET_ALLOWED_ORIGINS") {
+            self.allowed_origins = split_list(&v);
+        }
+        if let Some(v) = var("DUET_MAX_MESSAGE_BYTES") {
+            self.max_message_bytes = parse_env("DUET_MAX_MESSAGE_BYTES", &v, "a number of bytes")?;
+        }
+        if let Some(v) = var("DUET_MASK_SELECTORS") {
+            self.policy.mask_selectors = split_list(&v);
+        }
+        if let Some(v) = var("DUET_RESTRICTED_SELECTORS") {
+            self.policy.restricted_selectors = split_list(&v);
+        }
+        if let Some(v) = var("DUET_PRIVATE_BY_DEFAULT") {
+            self.policy.private_by_default =
+                parse_env("DUET_PRIVATE_BY_DEFAULT", &v, "true or false")?;
+        }
+        if let Some(v) = var("DUET_ALLOW_SELECTORS") {
+            self.policy.allow_selectors = split_list(&v);
+        }
+        let timeouts = [
+            ("DUET_IDLE_EXPIRY_SECS", &mut self.timeouts.idle_expiry),
+            ("DUET_INACTIVITY_SECS", &mut self.timeouts.inactivity),
+            ("DUET_AGENT_GRACE_SECS", &mut self.timeouts.agent_grace),
+            (
+                "DUET_CONTROL_REQUEST_SECS",
+                &mut self.timeouts.control_request,
+            ),
+            (
+                "DUET_SCREENSHARE_ACCEPT_SECS",
+                &mut self.timeouts.screenshare_accept,
+            ),
+        ];
+        for (name, slot) in timeouts {
+            if let Some(v) = var(name) {
+                *slot = Duration::from_secs(parse_env(name, &v, "a whole number of seconds")?);
+            }
+        }
+        if let Some(v) = var("DUET_DATAVERSE_TENANT_ID") {
+            self.dataverse.tenant_id = Some(v);
+        }
+        if let Some(v) = var("DUET_DATAVERSE_CLIENT_ID") {
+            self.dataverse.client_id = Some(v);
+        }
+        if let Some(v) = var("DUET_DATAVERSE_CLIENT_SECRET") {
+            self.dataverse.client_secret = Some(SecretString::from(v));
+        }
+        if let Some(v) = var("DUET_DATAVERSE_AUTHORITY") {
+            self.dataverse.authority = v;
+        }
+        Ok(())
+    }
+}
+
+fn set<T>(slot: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *slot = value;
+    }
+}
+
+fn set_secs(slot: &mut Duration, secs: Option<u64>) {
+    if let Some(secs) = secs {
+        *slot = Duration::from_secs(secs);
+    }
+}
+
+fn split_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn parse_env<T: std::str::FromStr>(name: &str, value: &str, expected: &str) -> anyhow::Result<T> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{name}={value:?} is not valid: set it to {expected}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut config = Config::default();
+        config
+            .apply_file("listen = \"127.0.0.1:9000\"\n[timeouts]\ninactivity_secs = 60\n")
+            .unwrap();
+        config
+            .apply_env(|name| (name == "DUET_LISTEN").then(|| "127.0.0.1:9100".to_owned()))
+            .unwrap();
+        assert_eq!(config.listen.port(), 9100);
+        assert_eq!(config.timeouts.inactivity, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn a_bad_variable_names_itself_and_what_to_set() {
+        let mut config = Config::default();
+        let error = config
+            .apply_env(|name| (name == "DUET_AGENT_GRACE_SECS").then(|| "soon".to_owned()))
+            .unwrap_err();
+        assert!(error.to_string().contains("DUET_AGENT_GRACE_SECS"));
+        assert!(error.to_string().contains("whole number of seconds"));
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused() {
+        let mut config = Config::default();
+        assert!(config.apply_file("lisen = \"127.0.0.1:9000\"").is_err());
+    }
+}

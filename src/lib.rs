@@ -1,0 +1,44 @@
+//! Duet: the ISV side of Dynamics 365 Omnichannel's third-party co-browse and screen-share
+//! framework, and the engine behind it.
+//!
+//! Start reading at [`run`], which maps each command to its module:
+//! [`solution`] builds the Dataverse solution (pure, synchronous), [`dataverse`] provisions it
+//! into an org over the Web API, [`engine`] holds sessions and their rules without knowing of
+//! HTTP, and [`web`] is the thin axum layer that serves the console, the customer script, the
+//! APIs, the WebSockets and the demo. `ARCHITECTURE.md` at the repository root is the map.
+
+pub mod cli;
+pub mod config;
+pub mod dataverse;
+pub mod engine;
+pub mod solution;
+pub mod telemetry;
+pub mod web;
+
+use anyhow::Context;
+
+use cli::{Cli, Command, SolutionCommand};
+use config::Config;
+
+/// Runs one command line to completion.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref()).context("loading settings")?;
+    match cli.command {
+        Command::Serve(args) => runtime()?.block_on(web::serve(config, args)),
+        Command::Solution(SolutionCommand::Build(args)) => solution::command::build(&args),
+        Command::Provision(args) => {
+            runtime()?.block_on(dataverse::command::provision(config, args))
+        }
+        Command::Deprovision(args) => {
+            runtime()?.block_on(dataverse::command::deprovision(config, args))
+        }
+        Command::Status(args) => runtime()?.block_on(dataverse::command::status(config, args)),
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
