@@ -1,2 +1,12 @@
 //! Sessions and their rules, independent of transport: ids, state machines, timers, the
-//! one-per-agent registry and the tenant policy. Knows nothing of HTTP or WebSockets.
+//! one-per-agent registry and the rooms that fan frames out. Knows nothing of HTTP or WebSockets.
+
+pub mod ids;
+pub mod registry;
+pub mod room;
+pub mod session;
+
+pub use ids::SessionId;
+pub use registry::{Attachment, Registry, SessionCell};
+pub use room::{ConnId, Frame, Inbox, Notice, Outbound, Role};
+pub use session::{AgentId, ControlMode, EndReason, JoinError, Session, State};

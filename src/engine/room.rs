@@ -1,0 +1,216 @@
+//! The people connected to one session and the lanes that carry frames to each of them:
+//! a bounded queue for page changes and notices, and a latest-wins slot for pointers.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, watch};
+
+use super::session::{AgentId, ControlMode, EndReason, State};
+
+/// How many frames may wait for one slow reader before it is resynced.
+pub const QUEUE_FRAMES: usize = 256;
+
+/// An already-encoded frame, relayed without being parsed again.
+pub type Frame = Arc<str>;
+
+/// A connection's number, unique within the process.
+pub type ConnId = u64;
+
+/// Who is on the other end of a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// The customer whose page is shared.
+    Customer,
+    /// An agent who joined.
+    Agent(AgentId),
+}
+
+/// What the engine tells a participant; the web layer turns it into a wire message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// The session changed state, or someone joined or left.
+    State {
+        /// The new state.
+        state: State,
+        /// Why it ended, once it has.
+        reason: Option<EndReason>,
+        /// Pointer or write.
+        control: ControlMode,
+        /// Agents connected now.
+        agents_connected: usize,
+    },
+    /// The customer's script must send a fresh full snapshot (an agent joined or fell behind).
+    SnapshotNeeded,
+}
+
+/// One item on a participant's queue.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outbound {
+    /// A relayed frame, already encoded.
+    Frame(Frame),
+    /// Something the engine says.
+    Notice(Notice),
+}
+
+/// The receiving ends a connection task reads from.
+#[derive(Debug)]
+pub struct Inbox {
+    /// This connection's number.
+    pub conn: ConnId,
+    /// Page changes and notices, in order.
+    pub queue: mpsc::Receiver<Outbound>,
+    /// The other side's latest pointer.
+    pub pointer: watch::Receiver<Option<Frame>>,
+}
+
+#[derive(Debug)]
+struct Peer {
+    conn: ConnId,
+    role: Role,
+    queue: mpsc::Sender<Outbound>,
+    pointer: watch::Sender<Option<Frame>>,
+    needs_full_snapshot: bool,
+}
+
+/// Everyone connected to one session.
+#[derive(Debug, Default)]
+pub struct Room {
+    peers: Vec<Peer>,
+}
+
+impl Room {
+    /// Adds a connection; a customer connection replaces an earlier one (a reload resumes the session).
+    pub fn attach(&mut self, conn: ConnId, role: Role) -> Inbox {
+        if role == Role::Customer {
+            self.peers.retain(|peer| peer.role != Role::Customer);
+        }
+        let (queue_tx, queue_rx) = mpsc::channel(QUEUE_FRAMES);
+        let (pointer_tx, pointer_rx) = watch::channel(None);
+        let needs_full_snapshot = matches!(role, Role::Agent(_));
+        self.peers.push(Peer { conn, role, queue: queue_tx, pointer: pointer_tx, needs_full_snapshot });
+        Inbox { conn, queue: queue_rx, pointer: pointer_rx }
+    }
+
+    /// Removes a connection; returns its role when it was still attached.
+    pub fn detach(&mut self, conn: ConnId) -> Option<Role> {
+        let index = self.peers.iter().position(|peer| peer.conn == conn)?;
+        Some(self.peers.remove(index).role)
+    }
+
+    /// The role of an attached connection.
+    pub fn role_of(&self, conn: ConnId) -> Option<&Role> {
+        self.peers.iter().find(|peer| peer.conn == conn).map(|peer| &peer.role)
+    }
+
+    /// How many agent connections are attached.
+    pub fn agents_connected(&self) -> usize {
+        self.peers.iter().filter(|peer| matches!(peer.role, Role::Agent(_))).count()
+    }
+
+    /// Whether an agent connection for `agent` is attached.
+    pub fn has_agent(&self, agent: &AgentId) -> bool {
+        self.peers.iter().any(|peer| peer.role == Role::Agent(agent.clone()))
+    }
+
+    /// Relays a batch of page changes to every agent; returns true when a fresh snapshot is needed.
+    ///
+    /// An agent that is waiting for a full snapshot skips partial batches (they would not apply);
+    /// an agent whose queue is full is marked to wait for the next full snapshot.
+    pub fn relay_to_agents(&mut self, frame: &Frame, full_snapshot: bool) -> bool {
+        let mut snapshot_needed = false;
+        for peer in self.peers.iter_mut().filter(|p| matches!(p.role, Role::Agent(_))) {
+            if peer.needs_full_snapshot && !full_snapshot {
+                continue;
+            }
+            match peer.queue.try_send(Outbound::Frame(frame.clone())) {
+                Ok(()) => peer.needs_full_snapshot = false,
+                Err(_) => {
+                    peer.needs_full_snapshot = true;
+                    snapshot_needed = true;
+                }
+            }
+        }
+        snapshot_needed
+    }
+
+    /// Whether any agent still waits for a full snapshot.
+    pub fn any_agent_needs_snapshot(&self) -> bool {
+        self.peers.iter().any(|p| p.needs_full_snapshot)
+    }
+
+    /// Sends a frame to every connection except `from`, on the queue (for messages that must not be lost).
+    pub fn send_to_others(&mut self, from: ConnId, frame: &Frame) {
+        self.notify_where(|peer| peer.conn != from, Outbound::Frame(frame.clone()));
+    }
+
+    /// Puts a pointer position in every other connection's latest-wins slot.
+    pub fn point(&self, from: ConnId, frame: &Frame) {
+        for peer in self.peers.iter().filter(|peer| peer.conn != from) {
+            peer.pointer.send_replace(Some(frame.clone()));
+        }
+    }
+
+    /// Tells every connection something; a connection that cannot take it is dropped, so it reconnects.
+    pub fn notify_all(&mut self, notice: Notice) {
+        self.notify_where(|_| true, Outbound::Notice(notice));
+    }
+
+    /// Tells the customer's connection something.
+    pub fn notify_customer(&mut self, notice: Notice) {
+        self.notify_where(|peer| peer.role == Role::Customer, Outbound::Notice(notice));
+    }
+
+    fn notify_where(&mut self, wanted: impl Fn(&Peer) -> bool, item: Outbound) {
+        self.peers.retain(|peer| !wanted(peer) || peer.queue.try_send(item.clone()).is_ok());
+    }
+
+    /// Drops every connection (their tasks see the queue close and hang up).
+    pub fn clear(&mut self) {
+        self.peers.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(text: &str) -> Frame {
+        Arc::from(text)
+    }
+
+    #[test]
+    fn a_new_agent_waits_for_a_full_snapshot_before_partial_batches() {
+        let mut room = Room::default();
+        let mut agent = room.attach(1, Role::Agent(AgentId("a".into())));
+        room.relay_to_agents(&frame("partial"), false);
+        assert!(agent.queue.try_recv().is_err());
+        room.relay_to_agents(&frame("full"), true);
+        room.relay_to_agents(&frame("partial"), false);
+        assert_eq!(agent.queue.try_recv().unwrap(), Outbound::Frame(frame("full")));
+        assert_eq!(agent.queue.try_recv().unwrap(), Outbound::Frame(frame("partial")));
+    }
+
+    #[test]
+    fn a_slow_agent_is_resynced_instead_of_growing_a_queue() {
+        let mut room = Room::default();
+        let _agent = room.attach(1, Role::Agent(AgentId("a".into())));
+        room.relay_to_agents(&frame("full"), true);
+        let mut asked = false;
+        for _ in 0..QUEUE_FRAMES + 10 {
+            asked |= room.relay_to_agents(&frame("partial"), false);
+        }
+        assert!(asked, "a full queue must ask the customer for a fresh snapshot");
+        assert!(room.any_agent_needs_snapshot());
+    }
+
+    #[test]
+    fn pointers_keep_only_the_latest_position() {
+        let mut room = Room::default();
+        let _customer = room.attach(1, Role::Customer);
+        let agent = room.attach(2, Role::Agent(AgentId("a".into())));
+        for x in 0..100 {
+            room.point(1, &frame(&format!("{x}")));
+        }
+        assert_eq!(agent.pointer.borrow().as_deref(), Some("99"));
+    }
+}
