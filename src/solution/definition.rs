@@ -27,7 +27,7 @@ const EMBEDDED_ICONS: [(&str, &str); 2] = [
 #[derive(Debug, thiserror::Error)]
 pub enum DefinitionError {
     /// The definition file could not be read.
-    #[error("cannot read the solution definition {path}: {source}")]
+    #[error("cannot read the solution definition {path}; check the --definition path")]
     Read {
         /// The file.
         path: PathBuf,
@@ -36,11 +36,11 @@ pub enum DefinitionError {
     },
     /// The definition is not valid TOML or has unknown or missing fields.
     #[error(
-        "the solution definition is not well-formed: {0}fix the TOML as the message says (see solution/duet.toml for a complete example)"
+        "the solution definition is not well-formed; fix the TOML as below (solution/duet.toml is a complete example)"
     )]
     Parse(#[from] toml::de::Error),
     /// The definition parsed but breaks one or more rules.
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] Problems),
 }
 
