@@ -8,7 +8,7 @@ use oauth2::{AuthType, ClientId, ClientSecret, Scope, TokenResponse, TokenUrl};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Mutex;
 
-use super::error::{Error, shorten};
+use super::error::{Error, chain, shorten};
 
 /// The app registration Duet signs in as.
 #[derive(Debug, Clone)]
@@ -126,9 +126,7 @@ fn token_error(error: BasicRequestTokenError<oauth2::HttpClientError<reqwest::Er
                 },
             }
         }
-        BasicRequestTokenError::Request(e) => Error::TokenUnavailable {
-            reason: e.to_string(),
-        },
+        BasicRequestTokenError::Request(e) => Error::TokenUnavailable { reason: chain(&e) },
         BasicRequestTokenError::Parse(..) => Error::TokenUnavailable {
             reason: "the token endpoint's answer is not an OAuth2 token response".to_owned(),
         },

@@ -9,7 +9,7 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::auth::{Credentials, TokenSource};
-use super::error::Error;
+use super::error::{Error, chain};
 use super::retry::RetryPolicy;
 
 /// The Web API path prefix under the org URL.
@@ -122,7 +122,7 @@ impl Client {
                     }
                 },
                 Err(e) if e.is_timeout() || e.is_connect() => {
-                    last = format!("{e}");
+                    last = chain(&e);
                     self.policy.backoff(attempt)
                 }
                 Err(e) => return Err(transport(step, &e)),
@@ -224,7 +224,7 @@ fn json(step: &str, answer: Answer) -> Result<Value, Error> {
 fn transport(step: &str, error: &reqwest::Error) -> Error {
     Error::Transport {
         step: step.to_owned(),
-        reason: error.to_string(),
+        reason: chain(error),
     }
 }
 

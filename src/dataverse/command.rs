@@ -2,6 +2,7 @@
 //! once, the library run, progress on stdout.
 
 use anyhow::Context;
+use secrecy::ExposeSecret;
 
 use super::auth::Credentials;
 use super::client::{Client, org_url};
@@ -83,22 +84,31 @@ fn dry_run(config: &Config, org: &str, requests: &[plan::PlannedRequest]) -> any
     Ok(())
 }
 
-/// The client credentials from settings; a missing one names the variable to set.
+/// The client credentials from settings; a missing or empty one names the variable to set.
 pub fn credentials(settings: &DataverseSettings) -> Result<Credentials, Error> {
-    let missing = |variable, file_key| Error::MissingSetting { variable, file_key };
+    let required = |value: Option<&str>, variable, file_key| {
+        value
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .ok_or(Error::MissingSetting { variable, file_key })
+    };
+    let secret = settings
+        .client_secret
+        .as_ref()
+        .map(ExposeSecret::expose_secret);
     Ok(Credentials {
         authority: settings.authority.clone(),
-        tenant_id: settings
-            .tenant_id
-            .clone()
-            .ok_or_else(|| missing("DUET_DATAVERSE_TENANT_ID", "tenant_id"))?,
-        client_id: settings
-            .client_id
-            .clone()
-            .ok_or_else(|| missing("DUET_DATAVERSE_CLIENT_ID", "client_id"))?,
-        client_secret: settings
-            .client_secret
-            .clone()
-            .ok_or_else(|| missing("DUET_DATAVERSE_CLIENT_SECRET", "client_secret"))?,
+        tenant_id: required(
+            settings.tenant_id.as_deref(),
+            "DUET_DATAVERSE_TENANT_ID",
+            "tenant_id",
+        )?,
+        client_id: required(
+            settings.client_id.as_deref(),
+            "DUET_DATAVERSE_CLIENT_ID",
+            "client_id",
+        )?,
+        client_secret: required(secret, "DUET_DATAVERSE_CLIENT_SECRET", "client_secret")?.into(),
     })
 }

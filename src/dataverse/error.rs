@@ -184,6 +184,17 @@ fn error_detail(body: &str) -> String {
     }
 }
 
+/// An error and its sources, `outer: inner: innermost`, for transport failures.
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    text
+}
+
 /// Cuts long server text so one error stays readable.
 pub(crate) fn shorten(text: &str) -> String {
     const MAX_CHARS: usize = 400;

@@ -43,6 +43,8 @@ pub struct State {
     pub imports: u32,
     /// How many uninstalls were started.
     pub uninstalls: u32,
+    /// When set, uninstalling leaves the web resources behind (a broken uninstall).
+    pub uninstall_keeps_web_resources: bool,
     /// The next N requests answer 429 with `Retry-After: retry_after_secs`.
     pub throttle: u32,
     /// `Retry-After` of injected 429s.

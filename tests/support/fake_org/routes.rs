@@ -290,7 +290,12 @@ fn uninstall(state: &mut State, body: &[u8]) -> Reply {
         return fail(404, &format!("solution '{name}' is not installed"));
     }
     let package = state.package();
-    for web_resource in &package.web_resources {
+    let web_resources = if state.uninstall_keeps_web_resources {
+        &[][..]
+    } else {
+        &package.web_resources[..]
+    };
+    for web_resource in web_resources {
         state.table("webresourceset").remove(web_resource);
     }
     for template in &package.app_tab_templates {
