@@ -160,9 +160,38 @@ fn bound_id(bind: &Value) -> Value {
 /// Equal, ignoring the case of ids and text in ids.
 fn same(read: &Value, expected: &Value) -> bool {
     match (read.as_str(), expected.as_str()) {
-        (Some(a), Some(b)) => {
-            a == b || a.eq_ignore_ascii_case(b) && uuid::Uuid::parse_str(a).is_ok()
-        }
+        (Some(a), Some(b)) if uuid::Uuid::parse_str(a).is_ok() => a.eq_ignore_ascii_case(b),
         _ => read == expected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn body(value: Value) -> serde_json::Map<String, Value> {
+        value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn a_lookup_reads_back_as_its_value_column() {
+        let id = "6f1e3c2a-0000-4000-8000-000000000001";
+        let written = body(
+            json!({ "msdyn_Provider@odata.bind": format!("/msdyn_providers({id})"), "msdyn_escalationchannelmode": 192_350_002 }),
+        );
+        let row = json!({ "_msdyn_provider_value": id.to_uppercase(), "msdyn_escalationchannelmode": 192_350_002 });
+        assert!(differences("capability", &written, &row).is_empty());
+    }
+
+    #[test]
+    fn a_wrong_option_value_is_reported() {
+        let written = body(json!({ "msdyn_escalationchannelmode": 192_350_002 }));
+        let row = json!({ "msdyn_escalationchannelmode": 100_000_000 });
+        let found = differences("capability", &written, &row);
+        assert_eq!(
+            found,
+            ["capability.msdyn_escalationchannelmode is 100000000, expected 192350002"]
+        );
     }
 }

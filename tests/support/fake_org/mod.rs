@@ -2,6 +2,7 @@
 //! asynchronous operations, and fault injection (429, 500, interruption, missing tables).
 
 mod routes;
+mod solutions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
