@@ -193,3 +193,30 @@ async fn no_activity_for_the_inactivity_time_ends_an_active_session() {
         vec![(id, EndReason::Inactivity)]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_control_request_nobody_answers_lapses_after_its_time() {
+    let registry = registry();
+    let id = registry.create(None, Instant::now());
+    registry.join(id, &agent("ann"), Instant::now()).unwrap();
+    let console = registry
+        .attach(id, Role::Agent(agent("ann")), Instant::now())
+        .unwrap();
+    console
+        .cell
+        .request_control(&agent("ann"), "Ann", Instant::now())
+        .unwrap();
+    tokio::time::advance(Timeouts::default().control_request).await;
+    registry.sweep(Instant::now());
+    let session = console.cell.session();
+    assert!(
+        session.control_request.is_none(),
+        "the request should have lapsed"
+    );
+    assert_eq!(session.control, duet::engine::ControlMode::Pointer);
+    assert_eq!(
+        session.state,
+        State::Active,
+        "a lapsed request does not end the session"
+    );
+}

@@ -2,11 +2,13 @@
 //! one-per-agent registry and the rooms that fan frames out. Knows nothing of HTTP or WebSockets.
 
 pub mod ids;
+pub mod limits;
 pub mod registry;
 pub mod room;
 pub mod session;
 
 pub use ids::SessionId;
+pub use limits::{RateLimiter, RetryAfter};
 pub use registry::{Attachment, Registry, SessionCell};
 pub use room::{ConnId, Frame, Inbox, Notice, Outbound, Role};
-pub use session::{AgentId, ControlMode, EndReason, JoinError, Session, State};
+pub use session::{AgentId, ControlError, ControlMode, EndReason, JoinError, Session, State};

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::ids::SessionId;
 use super::room::{ConnId, Inbox, Notice, Role, Room};
-use super::session::{AgentId, EndReason, JoinError, Session, State};
+use super::session::{AgentId, ControlError, ControlMode, EndReason, JoinError, Session, State};
 use crate::config::Timeouts;
 
 /// How long an ended session is remembered, so a late join hears that it ended.
@@ -52,6 +52,63 @@ impl SessionCell {
         Some(f(&mut entry.room))
     }
 
+    /// An agent asks for write mode; the customer is prompted and everyone sees it pending.
+    pub fn request_control(
+        &self,
+        agent: &AgentId,
+        agent_name: &str,
+        now: Instant,
+    ) -> Result<(), ControlError> {
+        let mut entry = self.lock();
+        entry.session.request_control(agent, agent_name, now)?;
+        entry.session.last_activity = now;
+        entry.room.notify_customer(Notice::ControlRequested {
+            agent_name: agent_name.to_owned(),
+        });
+        announce(&mut entry);
+        Ok(())
+    }
+
+    /// The customer approves or denies the pending request.
+    pub fn answer_control(&self, approved: bool, now: Instant) -> Result<(), ControlError> {
+        let mut entry = self.lock();
+        entry.session.answer_control(approved)?;
+        entry.session.last_activity = now;
+        announce(&mut entry);
+        Ok(())
+    }
+
+    /// Back to pointer mode: the customer takes control back, or the agent hands it back.
+    pub fn revoke_control(&self, now: Instant) {
+        let mut entry = self.lock();
+        if !entry.session.is_live() {
+            return;
+        }
+        entry.session.revoke_control();
+        entry.session.last_activity = now;
+        announce(&mut entry);
+    }
+
+    /// Forwards an agent's action to the customer's page, only in write mode.
+    /// The customer's script still decides whether the action may touch its target.
+    pub fn forward_action(
+        &self,
+        from: ConnId,
+        frame: &super::room::Frame,
+        now: Instant,
+    ) -> Result<(), ControlError> {
+        let mut entry = self.lock();
+        if !matches!(entry.room.role_of(from), Some(Role::Agent(_))) {
+            return Err(ControlError::AgentOnly);
+        }
+        if !entry.session.is_live() || entry.session.control != ControlMode::Write {
+            return Err(ControlError::PointerMode);
+        }
+        entry.session.last_activity = now;
+        entry.room.send_to_customer(frame);
+        Ok(())
+    }
+
     /// Ends the session and tells everyone; false when it had already ended.
     fn end(&self, reason: EndReason, now: Instant) -> bool {
         let mut entry = self.lock();
@@ -71,8 +128,15 @@ fn state_notice(entry: &Entry) -> Notice {
         state: entry.session.state,
         reason: entry.session.end_reason,
         control: entry.session.control,
+        control_pending: entry.session.control_request.is_some(),
         agents_connected: entry.room.agents_connected(),
     }
+}
+
+/// Tells everyone in the session its current state.
+fn announce(entry: &mut Entry) {
+    let notice = state_notice(entry);
+    entry.room.notify_all(notice);
 }
 
 #[derive(Debug, Default)]
@@ -156,8 +220,7 @@ impl Registry {
         let first_time = entry.session.join(agent, now)?;
         index.live_by_agent.insert(agent.clone(), id);
         if first_time {
-            let notice = state_notice(&entry);
-            entry.room.notify_all(notice);
+            announce(&mut entry);
         }
         Ok(entry.session.clone())
     }
@@ -193,8 +256,7 @@ impl Registry {
         let is_agent = matches!(role, Role::Agent(_));
         let inbox = entry.room.attach(conn, role);
         entry.session.last_activity = now;
-        let notice = state_notice(&entry);
-        entry.room.notify_all(notice);
+        announce(&mut entry);
         if is_agent {
             entry.room.notify_customer(Notice::SnapshotNeeded);
         }
@@ -216,8 +278,7 @@ impl Registry {
             entry.agents_gone_since = Some(now);
         }
         if entry.session.is_live() {
-            let notice = state_notice(&entry);
-            entry.room.notify_all(notice);
+            announce(&mut entry);
         }
     }
 
@@ -257,19 +318,28 @@ impl Registry {
         let due: Vec<(SessionId, EndReason)> = {
             let mut index = self.index();
             index.sessions.retain(|_, cell| {
-                cell.lock()
-                    .ended_at
-                    .is_none_or(|at| now.duration_since(at) < ENDED_RETENTION)
+                let ended_at = cell.lock().ended_at;
+                ended_at.is_none_or(|at| now.duration_since(at) < ENDED_RETENTION)
             });
             index
                 .sessions
                 .values()
-                .filter_map(|cell| self.due(&cell.lock(), now))
+                .filter_map(|cell| self.tick(cell, now))
                 .collect()
         };
         due.into_iter()
             .filter(|&(id, reason)| self.end(id, reason, now))
             .collect()
+    }
+
+    /// Lapses an unanswered control request, and says whether the session is due to end.
+    fn tick(&self, cell: &SessionCell, now: Instant) -> Option<(SessionId, EndReason)> {
+        let mut entry = cell.lock();
+        let lapse = self.timeouts.control_request;
+        if entry.session.is_live() && entry.session.lapse_control_request(now, lapse) {
+            announce(&mut entry);
+        }
+        self.due(&entry, now)
     }
 
     fn due(&self, entry: &Entry, now: Instant) -> Option<(SessionId, EndReason)> {

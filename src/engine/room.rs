@@ -36,8 +36,15 @@ pub enum Notice {
         reason: Option<EndReason>,
         /// Pointer or write.
         control: ControlMode,
+        /// Whether an agent's request for write mode waits for the customer.
+        control_pending: bool,
         /// Agents connected now.
         agents_connected: usize,
+    },
+    /// To the customer: an agent asks for write mode; approve or deny.
+    ControlRequested {
+        /// Who asks.
+        agent_name: String,
     },
     /// The customer's script must send a fresh full snapshot (an agent joined or fell behind).
     SnapshotNeeded,
@@ -175,6 +182,14 @@ impl Room {
     /// Tells every connection something; a connection that cannot take it is dropped, so it reconnects.
     pub fn notify_all(&mut self, notice: Notice) {
         self.notify_where(|_| true, Outbound::Notice(notice));
+    }
+
+    /// Sends a frame to the customer's connection only, on the queue.
+    pub fn send_to_customer(&mut self, frame: &Frame) {
+        self.notify_where(
+            |peer| peer.role == Role::Customer,
+            Outbound::Frame(frame.clone()),
+        );
     }
 
     /// Tells the customer's connection something.

@@ -71,6 +71,40 @@ pub enum ControlMode {
     Write,
 }
 
+/// An agent's pending request for write mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlRequest {
+    /// Who asked.
+    pub agent: AgentId,
+    /// Their name, shown in the customer's prompt.
+    pub agent_name: String,
+    /// When they asked; the request lapses after the configured time.
+    pub asked_at: Instant,
+}
+
+/// Why a control request, answer or action was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ControlError {
+    /// The session is not active, or has ended.
+    #[error("control can only be asked for while the agent is connected to a live session")]
+    NotActive,
+    /// Control is already granted.
+    #[error("you already have control of the page")]
+    AlreadyGranted,
+    /// There is no request to answer.
+    #[error("there is no control request to answer; it may have lapsed")]
+    NothingToAnswer,
+    /// The agent is in pointer mode.
+    #[error("you are in pointer mode: request control and wait for the customer to approve")]
+    PointerMode,
+    /// Only the customer may do this.
+    #[error("only the customer can do that")]
+    CustomerOnly,
+    /// Only an agent may do this.
+    #[error("only an agent can do that")]
+    AgentOnly,
+}
+
 /// Why a join was refused; each says what to do instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JoinError {
@@ -102,6 +136,8 @@ pub struct Session {
     pub agents: Vec<AgentId>,
     /// Pointer or write.
     pub control: ControlMode,
+    /// An agent's request for write mode, waiting for the customer.
+    pub control_request: Option<ControlRequest>,
     /// When the customer started it.
     pub created_at: Instant,
     /// The last thing either side did.
@@ -118,6 +154,7 @@ impl Session {
             end_reason: None,
             agents: Vec::new(),
             control: ControlMode::Pointer,
+            control_request: None,
             created_at: now,
             last_activity: now,
         }
@@ -149,7 +186,59 @@ impl Session {
         }
         self.state = State::Ended;
         self.end_reason = Some(reason);
+        self.control = ControlMode::Pointer;
+        self.control_request = None;
         true
+    }
+
+    /// Records an agent's request for write mode (a newer request replaces an older one).
+    pub fn request_control(
+        &mut self,
+        agent: &AgentId,
+        agent_name: &str,
+        now: Instant,
+    ) -> Result<(), ControlError> {
+        if self.state != State::Active || !self.agents.contains(agent) {
+            return Err(ControlError::NotActive);
+        }
+        if self.control == ControlMode::Write {
+            return Err(ControlError::AlreadyGranted);
+        }
+        self.control_request = Some(ControlRequest {
+            agent: agent.clone(),
+            agent_name: agent_name.to_owned(),
+            asked_at: now,
+        });
+        Ok(())
+    }
+
+    /// The customer's answer to the pending request.
+    pub fn answer_control(&mut self, approved: bool) -> Result<(), ControlError> {
+        if self.control_request.take().is_none() {
+            return Err(ControlError::NothingToAnswer);
+        }
+        if approved && self.state == State::Active {
+            self.control = ControlMode::Write;
+        }
+        Ok(())
+    }
+
+    /// Back to pointer mode (the customer revokes, or the agent hands control back).
+    pub fn revoke_control(&mut self) {
+        self.control = ControlMode::Pointer;
+        self.control_request = None;
+    }
+
+    /// Drops a request older than `lapse`; returns true when one lapsed.
+    pub fn lapse_control_request(&mut self, now: Instant, lapse: std::time::Duration) -> bool {
+        let lapsed = self
+            .control_request
+            .as_ref()
+            .is_some_and(|request| now.saturating_duration_since(request.asked_at) >= lapse);
+        if lapsed {
+            self.control_request = None;
+        }
+        lapsed
     }
 }
 
@@ -177,6 +266,34 @@ mod tests {
         assert_eq!(s.end_reason, Some(EndReason::CustomerExit));
         let refused = s.join(&AgentId("a".into()), Instant::now()).unwrap_err();
         assert!(refused.to_string().contains("start a new session"));
+    }
+
+    #[test]
+    fn write_mode_needs_a_request_and_the_customers_approval() {
+        let mut s = session();
+        let agent = AgentId("a".into());
+        assert_eq!(
+            s.request_control(&agent, "Ann", Instant::now()),
+            Err(ControlError::NotActive)
+        );
+        s.join(&agent, Instant::now()).unwrap();
+        assert_eq!(s.answer_control(true), Err(ControlError::NothingToAnswer));
+        s.request_control(&agent, "Ann", Instant::now()).unwrap();
+        s.answer_control(true).unwrap();
+        assert_eq!(s.control, ControlMode::Write);
+        s.revoke_control();
+        assert_eq!(s.control, ControlMode::Pointer);
+    }
+
+    #[test]
+    fn a_denied_request_leaves_pointer_mode() {
+        let mut s = session();
+        let agent = AgentId("a".into());
+        s.join(&agent, Instant::now()).unwrap();
+        s.request_control(&agent, "Ann", Instant::now()).unwrap();
+        s.answer_control(false).unwrap();
+        assert_eq!(s.control, ControlMode::Pointer);
+        assert!(s.control_request.is_none());
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! id, and ending a conversation (which ends everything linked to it).
 
 use axum::Router;
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
@@ -10,7 +12,7 @@ use tokio::time::Instant;
 use super::auth::SignedIn;
 use super::error::{ApiJson, ApiQuery, Error, Result};
 use super::state::AppState;
-use crate::engine::{JoinError, SessionId};
+use crate::engine::{JoinError, RetryAfter, SessionId};
 
 /// Routes of the agent's API.
 pub fn router() -> Router<AppState> {
@@ -97,9 +99,11 @@ pub struct JoinResponse {
 
 async fn join_session(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     SignedIn(claims): SignedIn,
     Path(id): Path<String>,
 ) -> Result<ApiJson<JoinResponse>> {
+    limit_join_attempts(&state, &claims.sub, peer)?;
     let id: SessionId = id
         .trim()
         .parse()
@@ -124,6 +128,24 @@ async fn join_session(
         token,
         end_beacon_url,
     }))
+}
+
+/// Counts the attempt against the agent and the address, whatever its outcome, so guessing ids
+/// costs the same whether an id exists or not.
+fn limit_join_attempts(state: &AppState, agent: &str, peer: SocketAddr) -> Result<()> {
+    let now = Instant::now();
+    let limits = &state.join_limits;
+    let verdict = limits
+        .per_agent
+        .attempt(agent, now)
+        .and(limits.per_address.attempt(&peer.ip().to_string(), now));
+    verdict.map_err(|RetryAfter(wait)| {
+        tracing::warn!(agent.id = %agent, "join attempts rate-limited");
+        Error::TooManyRequests(format!(
+            "too many join attempts; wait {} seconds, then check the nine digits with the customer",
+            wait.as_secs().max(1)
+        ))
+    })
 }
 
 fn join_error(error: JoinError) -> Error {

@@ -108,7 +108,7 @@ impl Server {
                 }
             }
         });
-        let app = router(self.state);
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;

@@ -32,6 +32,92 @@ pub enum ClientMsg<'a> {
     End,
     /// Keeps an idle connection open; answered with `pong`.
     Ping,
+    /// Agent only: asks the customer for write mode.
+    ControlRequest,
+    /// Customer only: answers the pending control request.
+    ControlAnswer {
+        /// True lets the agent act on the page.
+        approved: bool,
+    },
+    /// Either side: back to pointer mode (the customer takes control back, or the agent hands it back).
+    ControlRevoke,
+    /// Agent only, in write mode: an action for the customer's script to replay, if its rules allow.
+    Action {
+        /// What to do, and where.
+        action: AgentAction,
+    },
+}
+
+/// What an agent asks the customer's page to do; the customer's script decides whether it may.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentAction {
+    /// The kind of action.
+    pub kind: ActionKind,
+    /// The rrweb node id of the target, when the agent's view knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// Horizontal position in the customer's viewport CSS pixels (the fallback target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// Vertical position in the customer's viewport CSS pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+    /// Text typed, option chosen, or URL to navigate to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// A key name, for `key` actions (e.g. `Enter`, `Tab`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Scroll distance, horizontal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dx: Option<f64>,
+    /// Scroll distance, vertical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dy: Option<f64>,
+}
+
+/// The kinds of agent action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// Click the target.
+    Click,
+    /// Replace the target field's text with `value`.
+    Input,
+    /// Press `key` on the focused element.
+    Key,
+    /// Scroll by `dx`, `dy`.
+    Scroll,
+    /// Choose the option whose value is `value` in a `<select>`.
+    Select,
+    /// Go to `value`, a URL of the same site.
+    Navigate,
+}
+
+/// Longest text an action may carry.
+pub const MAX_ACTION_TEXT: usize = 10_000;
+
+impl AgentAction {
+    /// Checks sizes and numbers, so nothing absurd is forwarded.
+    pub fn check(&self) -> Result<(), BadFrame> {
+        let numbers = [self.x, self.y, self.dx, self.dy];
+        if numbers.iter().flatten().any(|n| !n.is_finite()) {
+            return Err(BadFrame::Missing("action", "finite numbers"));
+        }
+        if self
+            .value
+            .as_ref()
+            .is_some_and(|v| v.chars().count() > MAX_ACTION_TEXT)
+            || self.key.as_ref().is_some_and(|k| k.chars().count() > 32)
+        {
+            return Err(BadFrame::Missing(
+                "action",
+                "a value under 10,000 characters and a key name under 32",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The flat shape every client frame is read into first: serde's tagged enums buffer their
@@ -47,6 +133,8 @@ struct Envelope<'a> {
     events: Option<&'a RawValue>,
     x: Option<f64>,
     y: Option<f64>,
+    approved: Option<bool>,
+    action: Option<AgentAction>,
 }
 
 /// Why a client frame was refused.
@@ -82,6 +170,20 @@ impl<'a> ClientMsg<'a> {
             },
             "end" => ClientMsg::End,
             "ping" => ClientMsg::Ping,
+            "control_request" => ClientMsg::ControlRequest,
+            "control_answer" => ClientMsg::ControlAnswer {
+                approved: envelope
+                    .approved
+                    .ok_or(BadFrame::Missing("control_answer", "approved"))?,
+            },
+            "control_revoke" => ClientMsg::ControlRevoke,
+            "action" => {
+                let action = envelope
+                    .action
+                    .ok_or(BadFrame::Missing("action", "action"))?;
+                action.check()?;
+                ClientMsg::Action { action }
+            }
             other => return Err(BadFrame::UnknownType(other.to_owned())),
         })
     }
@@ -110,8 +212,22 @@ pub enum ServerMsg<'a> {
         message: &'a str,
         /// pointer or write.
         control: ControlMode,
+        /// Whether an agent's control request waits for the customer.
+        control_pending: bool,
         /// How many agent consoles are connected.
         agents: usize,
+    },
+    /// To the customer: an agent asks for write mode.
+    ControlRequested {
+        /// Who asks.
+        agent_name: &'a str,
+        /// How long the customer has to answer, in milliseconds.
+        expires_in_ms: u64,
+    },
+    /// To the customer, in write mode: an agent's action, for the script to replay if its rules allow.
+    Action {
+        /// The action.
+        action: &'a AgentAction,
     },
     /// To agents: the customer's page changes, as sent.
     Dom {

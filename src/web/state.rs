@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::{Config, PolicySettings};
-use crate::engine::Registry;
+use crate::engine::{RateLimiter, Registry};
 
 use super::signin::{AgentSignIn, DevSignIn};
 use super::tokens::Tokens;
@@ -21,6 +21,28 @@ pub struct AppState {
     pub dev_signin: bool,
     /// Settings the handlers read.
     pub settings: Arc<Settings>,
+    /// Limits on join attempts, so ids cannot be guessed.
+    pub join_limits: Arc<JoinLimits>,
+}
+
+/// Join attempts allowed per agent and per address.
+#[derive(Debug)]
+pub struct JoinLimits {
+    /// Per signed-in agent.
+    pub per_agent: RateLimiter,
+    /// Per client address.
+    pub per_address: RateLimiter,
+}
+
+impl Default for JoinLimits {
+    /// 10 attempts a minute per agent, 30 per address.
+    fn default() -> Self {
+        let minute = std::time::Duration::from_secs(60);
+        Self {
+            per_agent: RateLimiter::new(10, minute),
+            per_address: RateLimiter::new(30, minute),
+        }
+    }
 }
 
 /// The parts of the configuration the service reads per request.
@@ -34,6 +56,8 @@ pub struct Settings {
     pub policy: PolicySettings,
     /// Largest WebSocket message accepted.
     pub max_message_bytes: usize,
+    /// How long the customer has to answer a control request, in milliseconds.
+    pub control_request_ms: u64,
 }
 
 impl Settings {
@@ -52,11 +76,14 @@ impl AppState {
             tokens: Arc::new(Tokens::new(config.token_secret.as_ref())),
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),
+            join_limits: Arc::new(JoinLimits::default()),
             settings: Arc::new(Settings {
                 public_origin,
                 allowed_origins: config.allowed_origins.clone(),
                 policy: config.policy.clone(),
                 max_message_bytes: config.max_message_bytes,
+                control_request_ms: u64::try_from(config.timeouts.control_request.as_millis())
+                    .unwrap_or(u64::MAX),
             }),
         }
     }

@@ -40,6 +40,7 @@ struct Connection {
     state: AppState,
     session: SessionId,
     role: Role,
+    agent_name: String,
     conn: u64,
     cell: Arc<SessionCell>,
 }
@@ -62,6 +63,10 @@ async fn run(mut socket: WebSocket, state: AppState) {
         socket,
         session,
         role,
+        agent_name: claims
+            .name
+            .clone()
+            .unwrap_or_else(|| "Your agent".to_owned()),
         conn: attachment.inbox.conn,
         cell: attachment.cell,
         state: state.clone(),
@@ -189,12 +194,43 @@ impl Connection {
             Ok(message) => message,
             Err(error) => return self.refuse(&error.to_string()).await,
         };
+        if let Err(refusal) = permitted(&self.role, &message) {
+            return self.refuse(refusal).await;
+        }
+        let now = Instant::now();
         match message {
             ClientMsg::Dom { full, events } => self.relay_dom(full, events).await,
             ClientMsg::Pointer { x, y } => self.relay_pointer(x, y).await,
             ClientMsg::End => self.end_session(),
             ClientMsg::Ping => self.send_or_close(ServerMsg::Pong.encode()).await,
             ClientMsg::Hello { .. } => self.refuse("already said hello on this connection").await,
+            ClientMsg::ControlRequest => {
+                let Role::Agent(agent) = &self.role else {
+                    return Next::Continue;
+                };
+                let asked = self.cell.request_control(agent, &self.agent_name, now);
+                self.report(asked).await
+            }
+            ClientMsg::ControlAnswer { approved } => {
+                let answered = self.cell.answer_control(approved, now);
+                self.report(answered).await
+            }
+            ClientMsg::ControlRevoke => {
+                self.cell.revoke_control(now);
+                Next::Continue
+            }
+            ClientMsg::Action { action } => {
+                let frame: Frame = Arc::from(ServerMsg::Action { action: &action }.encode());
+                let forwarded = self.cell.forward_action(self.conn, &frame, now);
+                self.report(forwarded).await
+            }
+        }
+    }
+
+    async fn report(&mut self, outcome: Result<(), crate::engine::ControlError>) -> Next {
+        match outcome {
+            Ok(()) => Next::Continue,
+            Err(refusal) => self.refuse(&refusal.to_string()).await,
         }
     }
 
@@ -275,19 +311,30 @@ impl Connection {
     async fn on_notice(&mut self, notice: Notice) -> Next {
         match notice {
             Notice::SnapshotNeeded => self.send_or_close(ServerMsg::SnapshotNeeded.encode()).await,
+            Notice::ControlRequested { agent_name } => {
+                let expires_in_ms = self.state.settings.control_request_ms;
+                let message = ServerMsg::ControlRequested {
+                    agent_name: &agent_name,
+                    expires_in_ms,
+                };
+                self.send_or_close(message.encode()).await
+            }
             Notice::State {
                 state,
                 reason,
                 control,
+                control_pending,
                 agents_connected,
             } => {
                 let message = describe(state, reason, agents_connected);
+                let agents = agents_connected;
                 let text = ServerMsg::State {
                     state,
                     reason,
                     message,
                     control,
-                    agents: agents_connected,
+                    control_pending,
+                    agents,
                 }
                 .encode();
                 match self.send_or_close(text).await {
@@ -305,6 +352,20 @@ impl Connection {
             Some(frame) => self.send_or_close(frame.to_string()).await,
             None => Next::Continue,
         }
+    }
+}
+
+/// Which role may send which message; every other combination is refused.
+fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'static str> {
+    let customer = *role == Role::Customer;
+    match message {
+        ClientMsg::Dom { .. } if !customer => Err("only the customer's page sends page changes"),
+        ClientMsg::ControlAnswer { .. } if !customer => {
+            Err("only the customer answers a control request")
+        }
+        ClientMsg::ControlRequest if customer => Err("only an agent asks for control"),
+        ClientMsg::Action { .. } if customer => Err("only an agent sends actions"),
+        _ => Ok(()),
     }
 }
 
