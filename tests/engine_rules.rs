@@ -30,7 +30,10 @@ fn joining_makes_the_session_active_and_ending_makes_it_ended_with_a_reason() {
     let registry = registry();
     let now = Instant::now();
     let id = registry.create(None, now);
-    assert_eq!(registry.join(id, &agent("ann"), now).unwrap().state, State::Active);
+    assert_eq!(
+        registry.join(id, &agent("ann"), now).unwrap().state,
+        State::Active
+    );
     assert!(registry.end(id, EndReason::CustomerExit, now));
     let session = registry.get(id).unwrap().session();
     assert_eq!(session.state, State::Ended);
@@ -58,9 +61,16 @@ fn an_agent_in_a_live_co_browse_cannot_join_a_second_one() {
     registry.join(first, &agent("ann"), now).unwrap();
     let refused = registry.join(second, &agent("ann"), now).unwrap_err();
     assert_eq!(refused, JoinError::AgentBusy(first));
-    assert!(refused.to_string().contains("end it before joining another"));
+    assert!(
+        refused
+            .to_string()
+            .contains("end it before joining another")
+    );
     registry.end(first, EndReason::AgentExit, now);
-    assert!(registry.join(second, &agent("ann"), now).is_ok(), "once the first ended the agent is free");
+    assert!(
+        registry.join(second, &agent("ann"), now).is_ok(),
+        "once the first ended the agent is free"
+    );
 }
 
 #[test]
@@ -76,7 +86,10 @@ fn ending_a_conversation_ends_every_session_linked_to_it_and_no_other() {
     let mut expected = vec![a, b];
     expected.sort();
     assert_eq!(ended, expected);
-    assert_eq!(registry.get(a).unwrap().session().end_reason, Some(EndReason::InteractionEnded));
+    assert_eq!(
+        registry.get(a).unwrap().session().end_reason,
+        Some(EndReason::InteractionEnded)
+    );
     assert_eq!(registry.get(other).unwrap().session().state, State::Idle);
 }
 
@@ -99,7 +112,10 @@ fn both_parties_are_told_at_once_when_the_state_changes() {
     let id = registry.create(None, now);
     let mut customer = registry.attach(id, Role::Customer, now).unwrap().inbox;
     registry.join(id, &agent("ann"), now).unwrap();
-    let mut console = registry.attach(id, Role::Agent(agent("ann")), now).unwrap().inbox;
+    let mut console = registry
+        .attach(id, Role::Agent(agent("ann")), now)
+        .unwrap()
+        .inbox;
     registry.end(id, EndReason::CustomerExit, now);
     let last = |inbox: &mut duet::engine::Inbox| {
         let mut last = None;
@@ -141,7 +157,10 @@ async fn an_idle_session_nobody_joins_expires() {
     tokio::time::advance(Timeouts::default().idle_expiry - Duration::from_secs(1)).await;
     assert!(registry.sweep(Instant::now()).is_empty());
     tokio::time::advance(Duration::from_secs(1)).await;
-    assert_eq!(registry.sweep(Instant::now()), vec![(id, EndReason::IdleExpired)]);
+    assert_eq!(
+        registry.sweep(Instant::now()),
+        vec![(id, EndReason::IdleExpired)]
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -149,10 +168,15 @@ async fn an_agent_who_does_not_come_back_within_the_grace_period_ends_the_sessio
     let registry = registry();
     let id = registry.create(None, Instant::now());
     registry.join(id, &agent("ann"), Instant::now()).unwrap();
-    let console = registry.attach(id, Role::Agent(agent("ann")), Instant::now()).unwrap();
+    let console = registry
+        .attach(id, Role::Agent(agent("ann")), Instant::now())
+        .unwrap();
     registry.detach(id, console.inbox.conn, Instant::now());
     tokio::time::advance(Timeouts::default().agent_grace).await;
-    assert_eq!(registry.sweep(Instant::now()), vec![(id, EndReason::AgentAway)]);
+    assert_eq!(
+        registry.sweep(Instant::now()),
+        vec![(id, EndReason::AgentAway)]
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -160,7 +184,12 @@ async fn no_activity_for_the_inactivity_time_ends_an_active_session() {
     let registry = registry();
     let id = registry.create(None, Instant::now());
     registry.join(id, &agent("ann"), Instant::now()).unwrap();
-    let _console = registry.attach(id, Role::Agent(agent("ann")), Instant::now()).unwrap();
+    let _console = registry
+        .attach(id, Role::Agent(agent("ann")), Instant::now())
+        .unwrap();
     tokio::time::advance(Timeouts::default().inactivity).await;
-    assert_eq!(registry.sweep(Instant::now()), vec![(id, EndReason::Inactivity)]);
+    assert_eq!(
+        registry.sweep(Instant::now()),
+        vec![(id, EndReason::Inactivity)]
+    );
 }

@@ -95,8 +95,14 @@ mod tests {
 
     #[test]
     fn ids_read_aloud_with_spaces_or_dashes_parse() {
-        assert_eq!("123 456 789".parse::<SessionId>().unwrap().get(), 123_456_789);
-        assert_eq!("123-456-789".parse::<SessionId>().unwrap().get(), 123_456_789);
+        assert_eq!(
+            "123 456 789".parse::<SessionId>().unwrap().get(),
+            123_456_789
+        );
+        assert_eq!(
+            "123-456-789".parse::<SessionId>().unwrap().get(),
+            123_456_789
+        );
         assert!("12345678".parse::<SessionId>().is_err());
         assert!("012345678".parse::<SessionId>().is_err());
         assert!("12345678a".parse::<SessionId>().is_err());

@@ -32,7 +32,9 @@ struct Entry {
 
 impl SessionCell {
     fn lock(&self) -> MutexGuard<'_, Entry> {
-        self.entry.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entry
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// A copy of the session's facts.
@@ -99,11 +101,17 @@ pub struct Attachment {
 impl Registry {
     /// An empty registry applying these time limits.
     pub fn new(timeouts: Timeouts) -> Self {
-        Self { index: Mutex::default(), timeouts, next_conn: AtomicU64::new(1) }
+        Self {
+            index: Mutex::default(),
+            timeouts,
+            next_conn: AtomicU64::new(1),
+        }
     }
 
     fn index(&self) -> MutexGuard<'_, Index> {
-        self.index.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.index
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Starts an idle session for the customer, optionally linked to a conversation.
@@ -111,8 +119,18 @@ impl Registry {
         let mut index = self.index();
         let id = SessionId::generate(|candidate| index.sessions.contains_key(&candidate));
         let session = Session::new(id, conversation_id, now);
-        let entry = Entry { session, room: Room::default(), agents_gone_since: None, ended_at: None };
-        index.sessions.insert(id, Arc::new(SessionCell { entry: Mutex::new(entry) }));
+        let entry = Entry {
+            session,
+            room: Room::default(),
+            agents_gone_since: None,
+            ended_at: None,
+        };
+        index.sessions.insert(
+            id,
+            Arc::new(SessionCell {
+                entry: Mutex::new(entry),
+            }),
+        );
         id
     }
 
@@ -124,7 +142,11 @@ impl Registry {
     /// Joins an agent to a session; the agent may be in one live co-browse at a time.
     pub fn join(&self, id: SessionId, agent: &AgentId, now: Instant) -> Result<Session, JoinError> {
         let mut index = self.index();
-        let cell = index.sessions.get(&id).cloned().ok_or(JoinError::NotFound(id))?;
+        let cell = index
+            .sessions
+            .get(&id)
+            .cloned()
+            .ok_or(JoinError::NotFound(id))?;
         if let Some(&other) = index.live_by_agent.get(agent) {
             if other != id {
                 return Err(JoinError::AgentBusy(other));
@@ -147,7 +169,9 @@ impl Registry {
             .sessions
             .values()
             .map(|cell| cell.session())
-            .filter(|s| s.state == State::Idle && s.conversation_id.as_deref() == Some(conversation_id))
+            .filter(|s| {
+                s.state == State::Idle && s.conversation_id.as_deref() == Some(conversation_id)
+            })
             .max_by_key(|s| s.created_at)
             .map(|s| s.id)
     }
@@ -182,8 +206,13 @@ impl Registry {
     pub fn detach(&self, id: SessionId, conn: ConnId, now: Instant) {
         let Some(cell) = self.get(id) else { return };
         let mut entry = cell.lock();
-        let Some(role) = entry.room.detach(conn) else { return };
-        if matches!(role, Role::Agent(_)) && entry.room.agents_connected() == 0 && entry.session.is_live() {
+        let Some(role) = entry.room.detach(conn) else {
+            return;
+        };
+        if matches!(role, Role::Agent(_))
+            && entry.room.agents_connected() == 0
+            && entry.session.is_live()
+        {
             entry.agents_gone_since = Some(now);
         }
         if entry.session.is_live() {
@@ -195,7 +224,9 @@ impl Registry {
     /// Ends a session for good and tells everyone; false when it was unknown or already ended.
     pub fn end(&self, id: SessionId, reason: EndReason, now: Instant) -> bool {
         let mut index = self.index();
-        let Some(cell) = index.sessions.get(&id).cloned() else { return false };
+        let Some(cell) = index.sessions.get(&id).cloned() else {
+            return false;
+        };
         let ended = cell.end(reason, now);
         if ended {
             index.live_by_agent.retain(|_, session| *session != id);
@@ -215,7 +246,10 @@ impl Registry {
                 .map(|s| s.id)
                 .collect()
         };
-        linked.into_iter().filter(|&id| self.end(id, EndReason::InteractionEnded, now)).collect()
+        linked
+            .into_iter()
+            .filter(|&id| self.end(id, EndReason::InteractionEnded, now))
+            .collect()
     }
 
     /// Applies the time limits at `now`: ends what expired and forgets long-ended sessions.
@@ -223,11 +257,19 @@ impl Registry {
         let due: Vec<(SessionId, EndReason)> = {
             let mut index = self.index();
             index.sessions.retain(|_, cell| {
-                cell.lock().ended_at.is_none_or(|at| now.duration_since(at) < ENDED_RETENTION)
+                cell.lock()
+                    .ended_at
+                    .is_none_or(|at| now.duration_since(at) < ENDED_RETENTION)
             });
-            index.sessions.values().filter_map(|cell| self.due(&cell.lock(), now)).collect()
+            index
+                .sessions
+                .values()
+                .filter_map(|cell| self.due(&cell.lock(), now))
+                .collect()
         };
-        due.into_iter().filter(|&(id, reason)| self.end(id, reason, now)).collect()
+        due.into_iter()
+            .filter(|&(id, reason)| self.end(id, reason, now))
+            .collect()
     }
 
     fn due(&self, entry: &Entry, now: Instant) -> Option<(SessionId, EndReason)> {
@@ -235,8 +277,14 @@ impl Registry {
         let since = |at: Instant| now.saturating_duration_since(at);
         let reason = match session.state {
             State::Ended => return None,
-            State::Idle if since(session.created_at) >= self.timeouts.idle_expiry => EndReason::IdleExpired,
-            State::Active if entry.agents_gone_since.is_some_and(|at| since(at) >= self.timeouts.agent_grace) => {
+            State::Idle if since(session.created_at) >= self.timeouts.idle_expiry => {
+                EndReason::IdleExpired
+            }
+            State::Active
+                if entry
+                    .agents_gone_since
+                    .is_some_and(|at| since(at) >= self.timeouts.agent_grace) =>
+            {
                 EndReason::AgentAway
             }
             _ if since(session.last_activity) >= self.timeouts.inactivity => EndReason::Inactivity,
@@ -247,6 +295,10 @@ impl Registry {
 
     /// How many sessions are live now.
     pub fn live_count(&self) -> usize {
-        self.index().sessions.values().filter(|cell| cell.lock().session.is_live()).count()
+        self.index()
+            .sessions
+            .values()
+            .filter(|cell| cell.lock().session.is_live())
+            .count()
     }
 }

@@ -87,8 +87,18 @@ impl Room {
         let (queue_tx, queue_rx) = mpsc::channel(QUEUE_FRAMES);
         let (pointer_tx, pointer_rx) = watch::channel(None);
         let needs_full_snapshot = matches!(role, Role::Agent(_));
-        self.peers.push(Peer { conn, role, queue: queue_tx, pointer: pointer_tx, needs_full_snapshot });
-        Inbox { conn, queue: queue_rx, pointer: pointer_rx }
+        self.peers.push(Peer {
+            conn,
+            role,
+            queue: queue_tx,
+            pointer: pointer_tx,
+            needs_full_snapshot,
+        });
+        Inbox {
+            conn,
+            queue: queue_rx,
+            pointer: pointer_rx,
+        }
     }
 
     /// Removes a connection; returns its role when it was still attached.
@@ -99,17 +109,25 @@ impl Room {
 
     /// The role of an attached connection.
     pub fn role_of(&self, conn: ConnId) -> Option<&Role> {
-        self.peers.iter().find(|peer| peer.conn == conn).map(|peer| &peer.role)
+        self.peers
+            .iter()
+            .find(|peer| peer.conn == conn)
+            .map(|peer| &peer.role)
     }
 
     /// How many agent connections are attached.
     pub fn agents_connected(&self) -> usize {
-        self.peers.iter().filter(|peer| matches!(peer.role, Role::Agent(_))).count()
+        self.peers
+            .iter()
+            .filter(|peer| matches!(peer.role, Role::Agent(_)))
+            .count()
     }
 
     /// Whether an agent connection for `agent` is attached.
     pub fn has_agent(&self, agent: &AgentId) -> bool {
-        self.peers.iter().any(|peer| peer.role == Role::Agent(agent.clone()))
+        self.peers
+            .iter()
+            .any(|peer| peer.role == Role::Agent(agent.clone()))
     }
 
     /// Relays a batch of page changes to every agent; returns true when a fresh snapshot is needed.
@@ -118,7 +136,11 @@ impl Room {
     /// an agent whose queue is full is marked to wait for the next full snapshot.
     pub fn relay_to_agents(&mut self, frame: &Frame, full_snapshot: bool) -> bool {
         let mut snapshot_needed = false;
-        for peer in self.peers.iter_mut().filter(|p| matches!(p.role, Role::Agent(_))) {
+        for peer in self
+            .peers
+            .iter_mut()
+            .filter(|p| matches!(p.role, Role::Agent(_)))
+        {
             if peer.needs_full_snapshot && !full_snapshot {
                 continue;
             }
@@ -161,7 +183,8 @@ impl Room {
     }
 
     fn notify_where(&mut self, wanted: impl Fn(&Peer) -> bool, item: Outbound) {
-        self.peers.retain(|peer| !wanted(peer) || peer.queue.try_send(item.clone()).is_ok());
+        self.peers
+            .retain(|peer| !wanted(peer) || peer.queue.try_send(item.clone()).is_ok());
     }
 
     /// Drops every connection (their tasks see the queue close and hang up).
@@ -186,8 +209,14 @@ mod tests {
         assert!(agent.queue.try_recv().is_err());
         room.relay_to_agents(&frame("full"), true);
         room.relay_to_agents(&frame("partial"), false);
-        assert_eq!(agent.queue.try_recv().unwrap(), Outbound::Frame(frame("full")));
-        assert_eq!(agent.queue.try_recv().unwrap(), Outbound::Frame(frame("partial")));
+        assert_eq!(
+            agent.queue.try_recv().unwrap(),
+            Outbound::Frame(frame("full"))
+        );
+        assert_eq!(
+            agent.queue.try_recv().unwrap(),
+            Outbound::Frame(frame("partial"))
+        );
     }
 
     #[test]
@@ -199,7 +228,10 @@ mod tests {
         for _ in 0..QUEUE_FRAMES + 10 {
             asked |= room.relay_to_agents(&frame("partial"), false);
         }
-        assert!(asked, "a full queue must ask the customer for a fresh snapshot");
+        assert!(
+            asked,
+            "a full queue must ask the customer for a fresh snapshot"
+        );
         assert!(room.any_agent_needs_snapshot());
     }
 

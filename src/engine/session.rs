@@ -75,7 +75,9 @@ pub enum ControlMode {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JoinError {
     /// The session is over.
-    #[error("session {0} has ended; ask the customer to start a new session and read out the new id")]
+    #[error(
+        "session {0} has ended; ask the customer to start a new session and read out the new id"
+    )]
     Ended(SessionId),
     /// No live session has that id.
     #[error("no live session has id {0}; check the nine digits with the customer")]

@@ -1,9 +1,133 @@
-//! The thin axum layer: pages, JSON API, WebSocket endpoints and embedded assets.
+//! The thin axum layer: pages, JSON API, WebSocket endpoint and embedded assets.
+//!
+//! Every path the service answers is listed in [`router`].
+
+pub mod api_agent;
+pub mod api_customer;
+pub mod auth;
+pub mod error;
+pub mod protocol;
+pub mod signin;
+pub mod state;
+pub mod tokens;
+pub mod webresources;
+pub mod ws;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::MatchedPath;
+use axum::http::Request;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
+pub use state::AppState;
+
+/// How often the time limits are applied.
+pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Builds the app. Paths:
+/// `GET /healthz`; `GET /webresource/{cobrowse,screenshare}.html`;
+/// `POST /api/sessions`, `POST /api/sessions/{id}/end` (customer);
+/// `POST /api/agent/signin`, `GET /api/agent/pending`, `POST /api/agent/sessions/{id}/join`,
+/// `POST /api/conversations/{id}/end` (agent); `GET /api/ws` (WebSocket).
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(webresources::router())
+        .merge(api_customer::router())
+        .merge(api_agent::router())
+        .merge(ws::router())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                // The matched path only: query strings can carry tokens.
+                let path = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(MatchedPath::as_str)
+                    .unwrap_or("unmatched");
+                tracing::info_span!("request", method = %request.method(), path)
+            }),
+        )
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// A bound listener and the app it serves.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    /// Binds `listen` (port 0 picks a free port) and builds the state for that address.
+    pub async fn bind(config: &Config, listen: SocketAddr) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(listen).await.with_context(|| {
+            format!("cannot listen on {listen}: is another program using it? Pick another with --listen or DUET_LISTEN")
+        })?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        let public_origin = config
+            .public_url
+            .clone()
+            .map(|url| url.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("http://{local}"));
+        let state = AppState::new(config, public_origin, local.ip().is_loopback());
+        Ok(Self { listener, state })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state (for tests that drive the engine directly).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, applying time limits in the background.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let registry = self.state.registry.clone();
+        let sweeper = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SWEEP_INTERVAL);
+            loop {
+                tick.tick().await;
+                for (id, reason) in registry.sweep(tokio::time::Instant::now()) {
+                    tracing::info!(session.id = %id, reason = ?reason, "session ended by a time limit");
+                }
+            }
+        });
+        let app = router(self.state);
+        let served = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        sweeper.abort();
+        served.context("serving HTTP")
+    }
+}
 
 /// Runs `duet serve` until interrupted.
-pub async fn serve(_config: Config, _args: ServeArgs) -> anyhow::Result<()> {
-    anyhow::bail!("duet serve is being written")
+pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    let listen = args.listen.unwrap_or(config.listen);
+    let server = Server::bind(&config, listen).await?;
+    let local = server.local_addr()?;
+    println!("Duet is listening on http://{local}");
+    println!("Open http://{local}/ for the demo.");
+    tracing::info!(address = %local, origin = %server.state.settings.public_origin, "Duet started");
+    server
+        .run(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
 }

@@ -1,0 +1,157 @@
+//! The agent's JSON API: development sign-in, the pending session of a conversation, joining by
+//! id, and ending a conversation (which ends everything linked to it).
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use super::auth::SignedIn;
+use super::error::{ApiJson, ApiQuery, Error, Result};
+use super::state::AppState;
+use crate::engine::{JoinError, SessionId};
+
+/// Routes of the agent's API.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/agent/signin", post(sign_in))
+        .route("/api/agent/pending", get(find_pending_session))
+        .route("/api/agent/sessions/{id}/join", post(join_session))
+        .route("/api/conversations/{id}/end", post(end_conversation))
+}
+
+/// Body of the development sign-in.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    /// The name the agent typed.
+    pub name: String,
+}
+
+/// A signed-in agent's token.
+#[derive(Debug, Serialize)]
+pub struct SignInResponse {
+    /// Bearer token for the agent API.
+    pub token: String,
+    /// The agent's name as Duet will show it.
+    pub name: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignInRequest>,
+) -> Result<ApiJson<SignInResponse>> {
+    let agent = state.signin.sign_in(&body.name).map_err(|e| match e {
+        super::signin::SignInError::Disabled => Error::Forbidden(e.to_string()),
+        super::signin::SignInError::BadName => Error::BadRequest(e.to_string()),
+    })?;
+    tracing::info!(agent.id = %agent.id, "agent signed in (development sign-in)");
+    Ok(ApiJson(SignInResponse {
+        token: state.tokens.agent(&agent.id, &agent.name),
+        name: agent.name,
+    }))
+}
+
+/// `?conversation=` of the pending-session lookup.
+#[derive(Debug, Deserialize)]
+pub struct PendingQuery {
+    conversation: String,
+}
+
+/// A session id.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRef {
+    /// The nine digits.
+    pub session_id: SessionId,
+}
+
+async fn find_pending_session(
+    State(state): State<AppState>,
+    _agent: SignedIn,
+    ApiQuery(query): ApiQuery<PendingQuery>,
+) -> Result<ApiJson<SessionRef>> {
+    state
+        .registry
+        .pending_for_conversation(&query.conversation)
+        .map(|session_id| ApiJson(SessionRef { session_id }))
+        .ok_or_else(|| {
+            Error::NotFound(
+                "the customer has not started co-browse in this conversation yet".into(),
+            )
+        })
+}
+
+/// Answer of a successful join.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinResponse {
+    /// The session joined.
+    pub session_id: SessionId,
+    /// The agent's session token, for the WebSocket.
+    pub token: String,
+    /// A URL that ends the session when posted to, for the app tab's `sendBeacon` on close.
+    pub end_beacon_url: String,
+}
+
+async fn join_session(
+    State(state): State<AppState>,
+    SignedIn(claims): SignedIn,
+    Path(id): Path<String>,
+) -> Result<ApiJson<JoinResponse>> {
+    let id: SessionId = id
+        .trim()
+        .parse()
+        .map_err(|e: crate::engine::ids::BadSessionId| Error::BadRequest(e.to_string()))?;
+    let agent = claims
+        .agent()
+        .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?;
+    state
+        .registry
+        .join(id, &agent, Instant::now())
+        .map_err(join_error)?;
+    tracing::info!(session.id = %id, agent.id = %agent, "agent joined");
+    let token = state
+        .tokens
+        .session_agent(id, &agent, claims.name.as_deref());
+    let end_beacon_url = format!(
+        "{}/api/sessions/{id}/end?token={token}",
+        state.settings.public_origin
+    );
+    Ok(ApiJson(JoinResponse {
+        session_id: id,
+        token,
+        end_beacon_url,
+    }))
+}
+
+fn join_error(error: JoinError) -> Error {
+    match error {
+        JoinError::Ended(_) => Error::Gone(error.to_string()),
+        JoinError::NotFound(_) => Error::NotFound(error.to_string()),
+        JoinError::AgentBusy(_) => Error::Conflict(error.to_string()),
+    }
+}
+
+/// The sessions a conversation's end closed.
+#[derive(Debug, Serialize)]
+pub struct EndedSessions {
+    /// Their ids.
+    pub ended: Vec<SessionId>,
+}
+
+async fn end_conversation(
+    State(state): State<AppState>,
+    _agent: SignedIn,
+    Path(conversation): Path<String>,
+) -> Result<ApiJson<EndedSessions>> {
+    let ended = state
+        .registry
+        .end_conversation(&conversation, Instant::now());
+    tracing::info!(
+        sessions = ended.len(),
+        "conversation ended; linked sessions ended"
+    );
+    Ok(ApiJson(EndedSessions { ended }))
+}

@@ -1,0 +1,172 @@
+//! The customer's JSON API: start a session (from the tenant's allowed origins only) and end it.
+//! Also the end call the app tab's beacon uses, which carries its token in the query.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use super::error::{ApiQuery, Error, Result};
+use super::state::AppState;
+use super::tokens::TokenRole;
+use crate::config::PolicySettings;
+use crate::engine::{EndReason, SessionId};
+
+/// Routes of the customer's API.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/sessions", post(create_session).options(preflight))
+        .route(
+            "/api/sessions/{id}/end",
+            post(end_session).options(preflight),
+        )
+}
+
+/// Body of `POST /api/sessions`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StartRequest {
+    /// The Omnichannel conversation the customer is in, when the site knows it.
+    #[serde(default)]
+    pub conversation_id: Option<String>,
+}
+
+/// Answer of `POST /api/sessions`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartResponse<'a> {
+    /// The nine digits the customer reads out.
+    pub session_id: SessionId,
+    /// The customer's session token.
+    pub token: String,
+    /// The tenant policy the script applies before sending anything.
+    pub policy: &'a PolicySettings,
+}
+
+async fn create_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, HeaderMap, Json<serde_json::Value>)> {
+    let cors = allowed_origin(&state, &headers)?;
+    let request = parse_start(&body)?;
+    let conversation = request
+        .conversation_id
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if conversation.as_ref().is_some_and(|c| c.len() > 200) {
+        return Err(Error::BadRequest(
+            "conversationId is longer than 200 characters; pass the conversation's id".into(),
+        ));
+    }
+    let id = state.registry.create(conversation, Instant::now());
+    tracing::info!(session.id = %id, "customer started a co-browse session");
+    let response = StartResponse {
+        session_id: id,
+        token: state.tokens.customer(id),
+        policy: &state.settings.policy,
+    };
+    let body = serde_json::to_value(response).map_err(|e| Error::Internal(e.into()))?;
+    Ok((StatusCode::CREATED, cors, Json(body)))
+}
+
+/// An empty body starts a session with no conversation; otherwise it must be a `StartRequest`.
+fn parse_start(body: &[u8]) -> Result<StartRequest> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(StartRequest::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Error::BadRequest(format!(
+            "the body must be JSON like {{\"conversationId\":\"…\"}}: {e}"
+        ))
+    })
+}
+
+/// `?token=` for callers that cannot set headers (`navigator.sendBeacon`).
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn end_session(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<TokenQuery>,
+) -> Result<(StatusCode, HeaderMap)> {
+    let cors = allowed_origin(&state, &headers)?;
+    let id: SessionId = id
+        .parse()
+        .map_err(|e: crate::engine::ids::BadSessionId| Error::BadRequest(e.to_string()))?;
+    let token = header_token(&headers)
+        .or(query.token.as_deref())
+        .ok_or_else(|| {
+            Error::Unauthorized(
+                "ending a session needs its token, as a Bearer token or ?token=".into(),
+            )
+        })?;
+    let claims = state
+        .tokens
+        .verify_session(token, id)
+        .map_err(|e| Error::Unauthorized(e.to_string()))?;
+    let reason = if claims.role == TokenRole::Customer {
+        EndReason::CustomerExit
+    } else {
+        EndReason::AgentExit
+    };
+    if state.registry.end(id, reason, Instant::now()) {
+        tracing::info!(session.id = %id, reason = ?reason, "session ended by request");
+    }
+    Ok((StatusCode::NO_CONTENT, cors))
+}
+
+async fn preflight(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, HeaderMap)> {
+    let mut cors = allowed_origin(&state, &headers)?;
+    cors.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        "POST".parse().map_err(anyhow_internal)?,
+    );
+    cors.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        "content-type, authorization"
+            .parse()
+            .map_err(anyhow_internal)?,
+    );
+    cors.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        "600".parse().map_err(anyhow_internal)?,
+    );
+    Ok((StatusCode::NO_CONTENT, cors))
+}
+
+fn anyhow_internal(error: axum::http::header::InvalidHeaderValue) -> Error {
+    Error::Internal(error.into())
+}
+
+fn header_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// Checks the browser's `Origin` against the tenant's allowed origins; answers the CORS headers.
+/// Requests without an `Origin` (not from a browser) pass: the token is what protects them.
+fn allowed_origin(state: &AppState, headers: &HeaderMap) -> Result<HeaderMap> {
+    let mut cors = HeaderMap::new();
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return Ok(cors);
+    };
+    let text = origin.to_str().unwrap_or_default();
+    if !state.settings.origin_allowed(text) {
+        return Err(Error::Forbidden(format!(
+            "co-browse cannot be started from {text}: add this origin to DUET_ALLOWED_ORIGINS"
+        )));
+    }
+    cors.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+    cors.insert(header::VARY, header::HeaderValue::from_static("Origin"));
+    Ok(cors)
+}

@@ -1,0 +1,108 @@
+//! How agents prove who they are. One small interface, so Microsoft Entra ID sign-in can replace
+//! the development sign-in without touching the rest of the service.
+
+use crate::engine::AgentId;
+
+/// An agent whose identity has been established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInAgent {
+    /// Stable id, used for the one-co-browse-per-agent rule.
+    pub id: AgentId,
+    /// Name shown to the customer and in logs.
+    pub name: String,
+}
+
+/// Why a sign-in was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignInError {
+    /// This kind of sign-in is switched off here.
+    #[error(
+        "development sign-in is off on this Duet: it is only on while Duet listens on loopback; set DUET_DEV_SIGNIN=true to allow it on a trusted network"
+    )]
+    Disabled,
+    /// The request did not say who the agent is.
+    #[error("type your name (1 to 80 characters) to sign in")]
+    BadName,
+}
+
+/// A way of signing agents in.
+pub trait AgentSignIn: Send + Sync {
+    /// Establishes the agent from what they typed or the identity provider returned.
+    fn sign_in(&self, name: &str) -> Result<SignedInAgent, SignInError>;
+}
+
+/// Development sign-in: the agent types a name. Only for loopback or an explicit setting.
+#[derive(Debug, Clone)]
+pub struct DevSignIn {
+    enabled: bool,
+}
+
+impl DevSignIn {
+    /// On when explicitly set, else only when listening on loopback; warns when on.
+    pub fn new(setting: Option<bool>, listening_on_loopback: bool) -> Self {
+        let enabled = setting.unwrap_or(listening_on_loopback);
+        if enabled {
+            tracing::warn!(
+                "development sign-in is ON: anyone who can reach Duet can act as an agent by typing a name"
+            );
+        }
+        Self { enabled }
+    }
+
+    /// Whether agents can sign in by typing a name.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+}
+
+impl AgentSignIn for DevSignIn {
+    fn sign_in(&self, name: &str) -> Result<SignedInAgent, SignInError> {
+        if !self.enabled {
+            return Err(SignInError::Disabled);
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+            return Err(SignInError::BadName);
+        }
+        let slug: String = name
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        Ok(SignedInAgent {
+            id: AgentId(format!("dev:{slug}")),
+            name: name.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn development_sign_in_is_on_by_default_only_on_loopback() {
+        assert!(DevSignIn::new(None, true).enabled());
+        assert!(!DevSignIn::new(None, false).enabled());
+        assert!(DevSignIn::new(Some(true), false).enabled());
+        assert!(!DevSignIn::new(Some(false), true).enabled());
+    }
+
+    #[test]
+    fn a_disabled_sign_in_says_how_to_turn_it_on() {
+        let refused = DevSignIn::new(Some(false), true)
+            .sign_in("Ann")
+            .unwrap_err();
+        assert!(refused.to_string().contains("DUET_DEV_SIGNIN=true"));
+    }
+
+    #[test]
+    fn the_same_name_gives_the_same_agent() {
+        let signin = DevSignIn::new(Some(true), true);
+        assert_eq!(
+            signin.sign_in("Ann Lee").unwrap().id,
+            signin.sign_in(" ann lee ").unwrap().id
+        );
+        assert_eq!(signin.sign_in("   "), Err(SignInError::BadName));
+    }
+}

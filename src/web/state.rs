@@ -1,0 +1,63 @@
+//! `AppState`: everything handlers share, built once at start-up.
+
+use std::sync::Arc;
+
+use crate::config::{Config, PolicySettings};
+use crate::engine::Registry;
+
+use super::signin::{AgentSignIn, DevSignIn};
+use super::tokens::Tokens;
+
+/// Shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Live sessions.
+    pub registry: Arc<Registry>,
+    /// Token signing and checking.
+    pub tokens: Arc<Tokens>,
+    /// How agents sign in.
+    pub signin: Arc<dyn AgentSignIn>,
+    /// Whether the development sign-in is on (the console shows its form).
+    pub dev_signin: bool,
+    /// Settings the handlers read.
+    pub settings: Arc<Settings>,
+}
+
+/// The parts of the configuration the service reads per request.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Duet's own origin, as browsers reach it, e.g. `http://127.0.0.1:8080`.
+    pub public_origin: String,
+    /// Other origins allowed to start customer sessions.
+    pub allowed_origins: Vec<String>,
+    /// The tenant policy pushed to the customer's script.
+    pub policy: PolicySettings,
+    /// Largest WebSocket message accepted.
+    pub max_message_bytes: usize,
+}
+
+impl Settings {
+    /// Whether a browser on `origin` may start customer sessions.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        origin == self.public_origin || self.allowed_origins.iter().any(|allowed| allowed == origin)
+    }
+}
+
+impl AppState {
+    /// Builds the state for a service reachable at `public_origin`.
+    pub fn new(config: &Config, public_origin: String, listening_on_loopback: bool) -> Self {
+        let dev = DevSignIn::new(config.dev_signin, listening_on_loopback);
+        Self {
+            registry: Arc::new(Registry::new(config.timeouts.clone())),
+            tokens: Arc::new(Tokens::new(config.token_secret.as_ref())),
+            dev_signin: dev.enabled(),
+            signin: Arc::new(dev),
+            settings: Arc::new(Settings {
+                public_origin,
+                allowed_origins: config.allowed_origins.clone(),
+                policy: config.policy.clone(),
+                max_message_bytes: config.max_message_bytes,
+            }),
+        }
+    }
+}

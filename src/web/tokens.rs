@@ -1,0 +1,226 @@
+//! Signed tokens (HS256 JWTs): who the bearer is, in which role, for which session, until when.
+//! A token is bound to one role, and session tokens to one session.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{AgentId, SessionId};
+
+/// How long an agent's sign-in lasts.
+pub const AGENT_SIGNIN_LIFETIME: Duration = Duration::from_secs(8 * 3600);
+/// How long a customer or agent session token lasts.
+pub const SESSION_TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 3600);
+
+/// What a token lets its bearer be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenRole {
+    /// A signed-in agent, not yet in a session.
+    Agent,
+    /// The customer of one session.
+    Customer,
+    /// An agent inside one session.
+    SessionAgent,
+}
+
+/// The claims Duet signs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The agent's id, or `customer`.
+    pub sub: String,
+    /// The role this token grants, and only this one.
+    pub role: TokenRole,
+    /// The session a session token is bound to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<SessionId>,
+    /// The agent's display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Expiry, seconds since the epoch.
+    pub exp: u64,
+}
+
+impl Claims {
+    /// The agent this token speaks for, when it is an agent's.
+    pub fn agent(&self) -> Option<AgentId> {
+        matches!(self.role, TokenRole::Agent | TokenRole::SessionAgent)
+            .then(|| AgentId(self.sub.clone()))
+    }
+}
+
+/// Signs and checks tokens with one key, built once at start-up.
+pub struct Tokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tokens { .. }")
+    }
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// Not signed by us, malformed, or expired.
+    #[error("the token is invalid or has expired; sign in or start the session again")]
+    Invalid,
+    /// A valid token used for the wrong role or session.
+    #[error("this token is not for this; use the token you were given for this session and role")]
+    WrongScope,
+}
+
+impl Tokens {
+    /// Uses the configured secret, or a random one (tokens then end with the process).
+    pub fn new(secret: Option<&SecretString>) -> Self {
+        let key: Vec<u8> = match secret {
+            Some(secret) => secret.expose_secret().as_bytes().to_vec(),
+            None => {
+                let mut bytes = vec![0u8; 32];
+                rand::rng().fill_bytes(&mut bytes);
+                bytes
+            }
+        };
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        validation.required_spec_claims = ["exp", "sub"].into_iter().map(String::from).collect();
+        Self {
+            encoding: EncodingKey::from_secret(&key),
+            decoding: DecodingKey::from_secret(&key),
+            validation,
+        }
+    }
+
+    fn sign(&self, claims: &Claims) -> String {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .unwrap_or_default()
+    }
+
+    /// A sign-in token for an agent.
+    pub fn agent(&self, agent: &AgentId, name: &str) -> String {
+        self.sign(&Claims {
+            sub: agent.0.clone(),
+            role: TokenRole::Agent,
+            sid: None,
+            name: Some(name.to_owned()),
+            exp: expiry(AGENT_SIGNIN_LIFETIME),
+        })
+    }
+
+    /// A token for the customer of one session.
+    pub fn customer(&self, session: SessionId) -> String {
+        self.sign(&Claims {
+            sub: "customer".to_owned(),
+            role: TokenRole::Customer,
+            sid: Some(session),
+            name: None,
+            exp: expiry(SESSION_TOKEN_LIFETIME),
+        })
+    }
+
+    /// A token for an agent inside one session.
+    pub fn session_agent(&self, session: SessionId, agent: &AgentId, name: Option<&str>) -> String {
+        self.sign(&Claims {
+            sub: agent.0.clone(),
+            role: TokenRole::SessionAgent,
+            sid: Some(session),
+            name: name.map(str::to_owned),
+            exp: expiry(SESSION_TOKEN_LIFETIME),
+        })
+    }
+
+    /// Checks signature and expiry.
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|_| TokenError::Invalid)
+    }
+
+    /// Checks the token and that it grants `role`.
+    pub fn verify_role(&self, token: &str, role: TokenRole) -> Result<Claims, TokenError> {
+        let claims = self.verify(token)?;
+        if claims.role != role {
+            return Err(TokenError::WrongScope);
+        }
+        Ok(claims)
+    }
+
+    /// Checks the token is a session token (customer or agent) for `session`.
+    pub fn verify_session(&self, token: &str, session: SessionId) -> Result<Claims, TokenError> {
+        let claims = self.verify(token)?;
+        let session_role = matches!(claims.role, TokenRole::Customer | TokenRole::SessionAgent);
+        if !session_role || claims.sid != Some(session) {
+            return Err(TokenError::WrongScope);
+        }
+        Ok(claims)
+    }
+}
+
+fn expiry(lifetime: Duration) -> u64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    (now + lifetime).as_secs()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(n: &str) -> SessionId {
+        n.parse().unwrap()
+    }
+
+    #[test]
+    fn a_customer_token_cannot_act_as_an_agent() {
+        let tokens = Tokens::new(None);
+        let token = tokens.customer(session("123456789"));
+        assert_eq!(
+            tokens.verify_role(&token, TokenRole::Agent),
+            Err(TokenError::WrongScope)
+        );
+        assert_eq!(
+            tokens.verify_role(&token, TokenRole::SessionAgent),
+            Err(TokenError::WrongScope)
+        );
+    }
+
+    #[test]
+    fn an_agent_sign_in_token_cannot_act_as_a_customer_or_in_a_session() {
+        let tokens = Tokens::new(None);
+        let token = tokens.agent(&AgentId("dev:ann".into()), "Ann");
+        assert_eq!(
+            tokens.verify_role(&token, TokenRole::Customer),
+            Err(TokenError::WrongScope)
+        );
+        assert_eq!(
+            tokens.verify_session(&token, session("123456789")),
+            Err(TokenError::WrongScope)
+        );
+    }
+
+    #[test]
+    fn a_session_token_is_bound_to_its_session() {
+        let tokens = Tokens::new(None);
+        let token = tokens.customer(session("123456789"));
+        assert!(tokens.verify_session(&token, session("123456789")).is_ok());
+        assert_eq!(
+            tokens.verify_session(&token, session("987654321")),
+            Err(TokenError::WrongScope)
+        );
+    }
+
+    #[test]
+    fn a_token_signed_with_another_key_is_invalid() {
+        let ours = Tokens::new(None);
+        let theirs = Tokens::new(Some(&SecretString::from("another key")));
+        let token = theirs.customer(session("123456789"));
+        assert_eq!(ours.verify(&token), Err(TokenError::Invalid));
+    }
+}

@@ -1,0 +1,177 @@
+//! Shared test support: a Duet service on a random loopback port, and small HTTP/WebSocket clients.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use duet::config::Config;
+use duet::web::Server;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+/// A running service and its base URL.
+pub struct App {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub http: reqwest::Client,
+    pub state: duet::web::AppState,
+}
+
+/// Starts Duet on 127.0.0.1:0 with `config`.
+pub async fn spawn_with(config: Config) -> App {
+    let server = Server::bind(&config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let addr = server.local_addr().unwrap();
+    let state = server.state().clone();
+    tokio::spawn(server.run(std::future::pending()));
+    App {
+        base: format!("http://{addr}"),
+        addr,
+        http: reqwest::Client::new(),
+        state,
+    }
+}
+
+/// Starts Duet with default settings.
+pub async fn spawn() -> App {
+    spawn_with(Config::default()).await
+}
+
+impl App {
+    pub async fn post(&self, path: &str, bearer: Option<&str>, body: Value) -> (u16, Value) {
+        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> (u16, String) {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Starts a customer session; returns (id, customer token).
+    pub async fn start_session(&self, conversation: Option<&str>) -> (String, String) {
+        let (status, body) = self
+            .post(
+                "/api/sessions",
+                None,
+                json!({ "conversationId": conversation }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        (
+            body["sessionId"].as_str().unwrap().to_owned(),
+            body["token"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Signs an agent in with the development sign-in; returns the agent token.
+    pub async fn sign_in(&self, name: &str) -> String {
+        let (status, body) = self
+            .post("/api/agent/signin", None, json!({ "name": name }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Joins a session as an agent; returns the status and body.
+    pub async fn join(&self, agent_token: &str, id: &str) -> (u16, Value) {
+        self.post(
+            &format!("/api/agent/sessions/{id}/join"),
+            Some(agent_token),
+            json!({}),
+        )
+        .await
+    }
+
+    /// Opens the WebSocket and says hello with `token`.
+    pub async fn socket(&self, token: &str) -> Socket {
+        let (mut ws, _) = connect_async(format!("ws://{}/api/ws", self.addr))
+            .await
+            .unwrap();
+        ws.send(Message::text(
+            json!({ "type": "hello", "token": token }).to_string(),
+        ))
+        .await
+        .unwrap();
+        Socket { ws }
+    }
+}
+
+/// A test WebSocket client speaking Duet's protocol.
+pub struct Socket {
+    pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Socket {
+    pub async fn send(&mut self, message: Value) {
+        self.ws
+            .send(Message::text(message.to_string()))
+            .await
+            .unwrap();
+    }
+
+    /// The next JSON message, or `None` when the socket closed; panics after 5 s of silence.
+    pub async fn next(&mut self) -> Option<Value> {
+        loop {
+            let item = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("no message within 5 s");
+            match item {
+                Some(Ok(Message::Text(text))) => return Some(serde_json::from_str(&text).unwrap()),
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
+    /// Skips messages until one of `kind` arrives.
+    pub async fn next_of(&mut self, kind: &str) -> Value {
+        loop {
+            let message = self
+                .next()
+                .await
+                .unwrap_or_else(|| panic!("socket closed while waiting for {kind}"));
+            if message["type"] == kind {
+                return message;
+            }
+        }
+    }
+
+    /// Skips messages until a `state` message with this state arrives.
+    pub async fn state(&mut self, state: &str) -> Value {
+        loop {
+            let message = self.next_of("state").await;
+            if message["state"] == state {
+                return message;
+            }
+        }
+    }
+
+    /// The close code the server sent, after draining messages.
+    pub async fn close_code(&mut self) -> Option<u16> {
+        loop {
+            let item = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("socket did not close");
+            match item {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                None | Some(Err(_)) => return None,
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+}
