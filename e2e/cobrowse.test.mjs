@@ -2,7 +2,7 @@
 // Omnichannel desktop as the agent (app tab → console → mirror), in separate browser contexts.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import {
   WAIT_MS,
   eventCount,
@@ -24,6 +24,11 @@ let browser;
 before(async () => {
   duet = await startDuet();
   browser = await launchBrowser();
+});
+
+// Closing the contexts ends what a test left open (the console's pagehide sends its end beacon).
+afterEach(async () => {
+  await Promise.all(browser.contexts().map((context) => context.close()));
 });
 
 after(async () => {

@@ -115,6 +115,18 @@ export async function startCustomer(browser, base, conversation) {
 /** The agent: the demo Omnichannel desktop with the Co-browse app tab open. */
 export async function openAgent(browser, base, conversation) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // Each test is its own agent (one live co-browse per agent): sign in by a unique name, as the
+  // console would, and hand the console that sign-in in its sessionStorage.
+  const response = await fetch(`${base}/api/agent/signin`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: `Agent ${conversation}` }),
+  });
+  if (!response.ok) throw new Error(`development sign-in failed: ${response.status} ${await response.text()}`);
+  const agent = await response.json();
+  await context.addInitScript((stored) => {
+    if (location.origin === stored.origin) sessionStorage.setItem("duet.agent", stored.value);
+  }, { origin: base, value: JSON.stringify(agent) });
   const page = await context.newPage();
   await page.goto(`${base}/demo/omnichannel?conversation=${encodeURIComponent(conversation)}`);
   await page.getByTestId("host-cobrowse").click();

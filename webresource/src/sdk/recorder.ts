@@ -48,7 +48,7 @@ export class Recorder {
         maskTextFn: masking.maskText,
         slimDOMOptions: { script: true, comment: true },
         // Duet sends the pointer on its own lane, at display rate.
-        sampling: { mousemove: false, scroll: SCROLL_SAMPLE_MS, input: "last" },
+        sampling: { mousemove: false, scroll: SCROLL_SAMPLE_MS },
         recordCanvas: false,
         collectFonts: false,
         inlineImages: false,
