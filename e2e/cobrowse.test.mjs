@@ -1,0 +1,182 @@
+// The browser paths end to end: the real duet binary, the demo shop as the customer, the demo
+// Omnichannel desktop as the agent (app tab → console → mirror), in separate browser contexts.
+
+import assert from "node:assert/strict";
+import { after, afterEach, before, test } from "node:test";
+import {
+  WAIT_MS,
+  eventCount,
+  joinByCode,
+  launchBrowser,
+  newConversation,
+  openAgent,
+  startCustomer,
+  startDuet,
+  waitUntil,
+} from "./support/duet.mjs";
+
+/** Time given to a duplicate event or a stray script to show up before we say there is none. */
+const SETTLE_MS = 1_000;
+
+let duet;
+let browser;
+
+before(async () => {
+  duet = await startDuet();
+  browser = await launchBrowser();
+});
+
+// Closing the contexts ends what a test left open (the console's pagehide sends its end beacon).
+afterEach(async () => {
+  await Promise.all(browser.contexts().map((context) => context.close()));
+});
+
+after(async () => {
+  await browser?.close();
+  await duet?.stop();
+});
+
+const settle = () => new Promise((done) => setTimeout(done, SETTLE_MS));
+
+async function connected() {
+  const conversation = newConversation();
+  const customer = await startCustomer(browser, duet.base, conversation);
+  const agent = await openAgent(browser, duet.base, conversation);
+  await joinByCode(agent, customer.code);
+  return { customer, agent };
+}
+
+async function mirrorValue(agent, name) {
+  return agent.mirror.locator(`input[name="${name}"]`).inputValue({ timeout: 1_000 });
+}
+
+test("an agent joins by code, sees the customer type, and the customer's exit ends it once for good", async () => {
+  const { customer, agent } = await connected();
+
+  await customer.page.locator('input[name="name"]').fill("Ada Lovelace");
+  await waitUntil("the typed name in the mirror", async () => (await mirrorValue(agent, "name")) === "Ada Lovelace");
+
+  await customer.page.getByTestId("cobrowse-exit").click();
+  const status = agent.consoleFrame.getByTestId("agent-status");
+  await waitUntil("the console to show ended", async () => (await status.getAttribute("data-state")) === "ended");
+  await waitUntil("CobrowseEndedEvent", async () => (await eventCount(agent.page, "CobrowseEndedEvent")) === 1);
+  await settle();
+  assert.equal(await eventCount(agent.page, "CobrowseEndedEvent"), 1);
+
+  await agent.consoleFrame.getByTestId("agent-code").fill(customer.code);
+  await agent.consoleFrame.getByTestId("agent-join").click({ timeout: WAIT_MS });
+  const message = agent.consoleFrame.getByTestId("agent-message");
+  await waitUntil("a refusal that asks for a new session", async () => /new session/i.test((await message.textContent()) ?? ""));
+});
+
+test("closing the agent's app tab ends the session once and tells the customer", async () => {
+  const { customer, agent } = await connected();
+
+  await agent.page.getByTestId("host-close-tab").click();
+
+  await waitUntil("CobrowseEndedEvent", async () => (await eventCount(agent.page, "CobrowseEndedEvent")) === 1);
+  const status = customer.page.getByTestId("cobrowse-status");
+  await waitUntil("the customer to see ended", async () => (await status.getAttribute("data-state")) === "ended");
+  await settle();
+  assert.equal(await eventCount(agent.page, "CobrowseEndedEvent"), 1);
+});
+
+test("passwords and masked fields never leave the customer's browser, while other fields do", async () => {
+  const conversation = newConversation();
+  const sent = [];
+  const customer = await startCustomerRecordingFrames(conversation, sent);
+  const agent = await openAgent(browser, duet.base, conversation);
+  const received = [];
+  agent.page.on("websocket", (ws) => ws.on("framereceived", (frame) => received.push(String(frame.payload))));
+  await joinByCode(agent, customer.code);
+
+  const secretPassword = "Sentinel-Password-7f3a";
+  const secretCard = "4111999988887777";
+  const visible = "Visible-Sentinel-c41d";
+  await customer.page.locator('input[name="password"]').fill(secretPassword);
+  await customer.page.locator('input[name="card"]').fill(secretCard);
+  await customer.page.locator('input[name="email"]').fill(`${visible}@example.com`);
+
+  await waitUntil("the visible text in a sent frame", () => sent.some((text) => text.includes(visible)));
+  await waitUntil("the visible text in the mirror", async () => (await mirrorValue(agent, "email")).includes(visible));
+  await settle();
+  for (const secret of [secretPassword, secretCard]) {
+    assert.ok(!sent.some((text) => text.includes(secret)), `a frame the customer sent contains ${secret}`);
+    assert.ok(!received.some((text) => text.includes(secret)), `a frame the agent received contains ${secret}`);
+    assert.ok(!duet.logs().includes(secret), `the server's output contains ${secret}`);
+    assert.notEqual(await mirrorValue(agent, secret === secretCard ? "card" : "password"), secret);
+  }
+  const hidden = await customer.page.locator("[data-duet-ui]").allTextContents();
+  assert.match(hidden.join(" "), /Hidden from the agent: .*Password.*Card number/);
+});
+
+async function startCustomerRecordingFrames(conversation, sent) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on("websocket", (ws) => ws.on("framesent", (frame) => sent.push(String(frame.payload))));
+  await page.goto(`${duet.base}/demo/shop?conversation=${encodeURIComponent(conversation)}`);
+  await page.getByTestId("cobrowse-start").click();
+  const code = await waitUntil("the session code", async () => {
+    const text = ((await page.getByTestId("cobrowse-code").textContent()) ?? "").trim();
+    return /^\d{9}$/.test(text) ? text : null;
+  });
+  return { page, code };
+}
+
+test("the customer page's scripts, handlers and javascript: links never run in the agent's console", async () => {
+  const count = async () => (await (await fetch(`${duet.base}/demo/pwned/count`)).json()).count;
+  const conversation = newConversation();
+  const customer = await startCustomer(browser, duet.base, conversation);
+  // The markup is live where scripts may run: on the customer's own page it fired (as via=customer).
+  await waitUntil("the shop's own handlers to run", () => customer.page.evaluate(() => (window.__shopPwnedSeen ?? 0) >= 2));
+  const before = await count();
+
+  const agent = await openAgent(browser, duet.base, conversation);
+  const dialogs = [];
+  agent.page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await joinByCode(agent, customer.code);
+  await waitUntil("the shop in the mirror", () => agent.mirror.locator('img[src$="/nope.png"]').count());
+  await agent.mirror.getByTestId("shop-js-link").dispatchEvent("click");
+  await settle();
+
+  assert.equal(await count(), before, "a script from the customer's page ran in the agent's console");
+  assert.deepEqual(dialogs, []);
+  const consoleFrame = agent.page.frames().find((frame) => frame.url().includes("/console"));
+  assert.ok(consoleFrame, "the console frame is there");
+  assert.equal(await consoleFrame.evaluate(() => typeof window.__duetPwned), "undefined");
+  const mirrorHandle = await consoleFrame.$('[data-testid="agent-mirror"]');
+  const sandbox = await mirrorHandle.getAttribute("sandbox");
+  assert.notEqual(sandbox, null, "the mirror frame is sandboxed");
+  assert.ok(!sandbox.split(/\s+/).includes("allow-scripts"), `the mirror sandbox allows scripts: ${sandbox}`);
+  const mirrorFrame = await mirrorHandle.contentFrame();
+  assert.equal(await mirrorFrame.evaluate(() => typeof window.__duetPwned), "undefined");
+});
+
+test("the app tab refuses missing, broken and incomplete data with a clear message and no event", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__hostEvents = [];
+    for (const name of ["CobrowseConnectedEvent", "CobrowseEndedEvent", "ScreenShareConnectedEvent", "ScreenShareEndedEvent"]) {
+      window.addEventListener(name, () => window.__hostEvents.push(name));
+    }
+  });
+  const cases = [
+    ["", /without its data parameter/],
+    ["?data=notjson", /not valid JSON/],
+    [`?data=${encodeURIComponent(JSON.stringify({ foo: 1 }))}`, /no conversationId/],
+  ];
+  for (const [query, expected] of cases) {
+    await page.goto(`${duet.base}/webresource/cobrowse.html${query}`);
+    const error = page.getByTestId("apptab-error");
+    await error.waitFor({ state: "visible", timeout: WAIT_MS });
+    assert.match((await error.textContent()) ?? "", expected);
+    assert.equal(await page.locator("iframe").count(), 0, `no console is framed for ${query || "no data"}`);
+    await page.evaluate(() => window.dispatchEvent(new Event("beforeunload")));
+    assert.deepEqual(await page.evaluate(() => window.__hostEvents), [], `no event for ${query || "no data"}`);
+  }
+  await context.close();
+});

@@ -1,0 +1,152 @@
+// Starts the real `duet serve` on a free port and Chromium through playwright-core.
+// DUET_BIN overrides the binary (default target/debug/duet); CHROMIUM the browser (/usr/bin/chromium).
+
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const require = createRequire(join(root, "webresource", "package.json"));
+const { chromium } = require("playwright-core");
+
+/** How long the server may take to say where it listens. */
+const START_TIMEOUT_MS = 15_000;
+/** Longest wait for anything in these tests. */
+export const WAIT_MS = 15_000;
+
+const LISTENING = /Duet is listening on (http:\/\/127\.0\.0\.1:\d+)/;
+
+/** Starts Duet; resolves with its base URL, its captured output, and stop(). */
+export function startDuet() {
+  const bin = process.env.DUET_BIN ?? join(root, "target", "debug", "duet");
+  const child = spawn(bin, ["serve", "--listen", "127.0.0.1:0"], {
+    cwd: root,
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "info,duet=debug,tower_http=debug" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout.setEncoding("utf8").on("data", (chunk) => (output.stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk) => (output.stderr += chunk));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once("exit", done));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      void stop();
+      fail(new Error(`duet did not print its address within ${START_TIMEOUT_MS} ms:\n${output.stdout}\n${output.stderr}`));
+    }, START_TIMEOUT_MS);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      fail(new Error(`cannot start ${bin} (build it with cargo build, or set DUET_BIN): ${error.message}`));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`duet exited with ${code} before listening:\n${output.stdout}\n${output.stderr}`));
+    });
+    child.stdout.on("data", () => {
+      const match = LISTENING.exec(output.stdout);
+      if (match === null) return;
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      done({ base: match[1], logs: () => output.stdout + output.stderr, stop });
+    });
+  });
+}
+
+/** Headless Chromium as the tests use it. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-background-timer-throttling",
+      "--disable-renderer-backgrounding",
+      "--disable-backgrounding-occluded-windows",
+    ],
+  });
+}
+
+/** A fresh conversation id, so tests never see each other's sessions. */
+export function newConversation() {
+  return `conv-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Polls `probe` until it returns a truthy value; fails with `what` after WAIT_MS. */
+export async function waitUntil(what, probe, timeoutMs = WAIT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** The customer: the demo shop with a started co-browse session. Returns { page, code }. */
+export async function startCustomer(browser, base, conversation) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/demo/shop?conversation=${encodeURIComponent(conversation)}`);
+  await page.getByTestId("cobrowse-start").click();
+  const codeBox = page.getByTestId("cobrowse-code");
+  const code = await waitUntil("the session code", async () => {
+    const text = (await codeBox.textContent())?.trim() ?? "";
+    return /^\d{9}$/.test(text) ? text : null;
+  });
+  return { page, code };
+}
+
+/** The agent: the demo Omnichannel desktop with the Co-browse app tab open. */
+export async function openAgent(browser, base, conversation) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // Each test is its own agent (one live co-browse per agent): sign in by a unique name, as the
+  // console would, and hand the console that sign-in in its sessionStorage.
+  const response = await fetch(`${base}/api/agent/signin`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: `Agent ${conversation}` }),
+  });
+  if (!response.ok) throw new Error(`development sign-in failed: ${response.status} ${await response.text()}`);
+  const agent = await response.json();
+  await context.addInitScript((stored) => {
+    if (location.origin === stored.origin) sessionStorage.setItem("duet.agent", stored.value);
+  }, { origin: base, value: JSON.stringify(agent) });
+  const page = await context.newPage();
+  await page.goto(`${base}/demo/omnichannel?conversation=${encodeURIComponent(conversation)}`);
+  await page.getByTestId("host-cobrowse").click();
+  const consoleFrame = page.frameLocator('[data-testid="host-apptab"]').frameLocator("#duet-console");
+  return { page, consoleFrame, mirror: consoleFrame.frameLocator('[data-testid="agent-mirror"]') };
+}
+
+/** Joins by code in the console and waits for the host's connected event. */
+export async function joinByCode(agent, code) {
+  await agent.consoleFrame.getByTestId("agent-code").fill(code, { timeout: WAIT_MS });
+  await agent.consoleFrame.getByTestId("agent-join").click({ timeout: WAIT_MS });
+  await waitUntil("CobrowseConnectedEvent", async () => (await hostEvents(agent.page)).includes("CobrowseConnectedEvent"));
+}
+
+/** The event names the host page logged, in order. */
+export async function hostEvents(page) {
+  return page.getByTestId("host-events").locator("li").allTextContents();
+}
+
+/** Waits a little and checks that `name` was logged exactly once. */
+export async function eventCount(page, name) {
+  return (await hostEvents(page)).filter((event) => event === name).length;
+}

@@ -1,0 +1,68 @@
+// The agent's sign-in: development sign-in by name for now (Entra ID comes later).
+
+import { ApiError, callApi } from "../api";
+import type { ConsoleConfig } from "./config";
+import type { ConsoleUi } from "./ui";
+
+/** sessionStorage key for the agent's sign-in. */
+export const AGENT_STORAGE_KEY = "duet.agent";
+/** The name the demo signs in with on its own. */
+export const DEMO_AGENT_NAME = "Demo agent";
+
+/** A signed-in agent. */
+export interface Agent {
+  token: string;
+  name: string;
+}
+
+/** Returns the stored sign-in, or signs in (on its own in development), then resolves. */
+export function signIn(config: ConsoleConfig, ui: ConsoleUi): Promise<Agent> {
+  const stored = loadAgent();
+  if (stored !== null) return Promise.resolve(stored);
+  if (!config.devSignin) {
+    ui.message("Agent sign-in is not set up on this Duet server. Ask your administrator to configure sign-in.");
+    return new Promise<Agent>(() => undefined);
+  }
+  ui.show("signin");
+  ui.name.value = ui.name.value || DEMO_AGENT_NAME;
+  return new Promise<Agent>((resolve) => {
+    const submit = (event?: Event): void => {
+      event?.preventDefault();
+      ui.signin.disabled = true;
+      requestSignIn(config.origin, ui.name.value.trim())
+        .then((agent) => {
+          ui.message("");
+          resolve(agent);
+        })
+        .catch((error: unknown) => ui.message(error instanceof ApiError ? error.message : String(error)))
+        .finally(() => {
+          ui.signin.disabled = false;
+        });
+    };
+    ui.signinForm.addEventListener("submit", submit);
+    submit();
+  });
+}
+
+/** Forgets the sign-in (the server refused the token). */
+export function forgetAgent(): void {
+  sessionStorage.removeItem(AGENT_STORAGE_KEY);
+}
+
+async function requestSignIn(origin: string, name: string): Promise<Agent> {
+  if (name === "") throw new ApiError(400, "Type your name to sign in.");
+  const agent = await callApi<Agent>(origin, "/api/agent/signin", { body: { name } });
+  sessionStorage.setItem(AGENT_STORAGE_KEY, JSON.stringify(agent));
+  return agent;
+}
+
+function loadAgent(): Agent | null {
+  try {
+    const value: unknown = JSON.parse(sessionStorage.getItem(AGENT_STORAGE_KEY) ?? "null");
+    if (typeof value !== "object" || value === null) return null;
+    const { token, name } = value as Partial<Agent>;
+    return typeof token === "string" && typeof name === "string" ? { token, name } : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,35 @@
+// The console's settings, passed by templates/console.html as data-* attributes on <body>.
+
+/** How the console was opened. */
+export interface ConsoleConfig {
+  /** Duet's origin (the console's own). */
+  origin: string;
+  mode: "cobrowse" | "screenshare";
+  /** The Omnichannel conversation, for one-click joins; may be empty. */
+  conversation: string;
+  /** The app tab's origin, the only one the console posts to; empty when not framed by it. */
+  parentOrigin: string;
+  /** Whether development sign-in (a name, no password) is on. */
+  devSignin: boolean;
+}
+
+/** Reads the settings from <body>. */
+export function readConfig(body: HTMLElement = document.body): ConsoleConfig {
+  const data = body.dataset;
+  return {
+    origin: location.origin,
+    mode: data["mode"] === "screenshare" ? "screenshare" : "cobrowse",
+    conversation: (data["conversation"] ?? "").trim(),
+    parentOrigin: validOrigin(data["parentOrigin"] ?? ""),
+    devSignin: data["devSignin"] === "true",
+  };
+}
+
+function validOrigin(value: string): string {
+  try {
+    const url = new URL(value);
+    return url.origin === "null" ? "" : url.origin;
+  } catch {
+    return "";
+  }
+}

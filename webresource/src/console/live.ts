@@ -1,0 +1,102 @@
+// The agent's side of one joined session: socket, state, mirror, pointer, end.
+
+import { callApi } from "../api";
+import type { ServerMsg } from "../protocol";
+import { CLOSE_UNAUTHORIZED } from "../protocol";
+import { DuetSocket, socketUrl } from "../socket";
+import type { ParentBridge } from "./bridge";
+import { Mirror } from "./mirror";
+import type { ConsoleUi } from "./ui";
+
+/** What the join call returns. */
+export interface Joined {
+  sessionId: string;
+  token: string;
+  endBeaconUrl: string;
+}
+
+/** One session the agent is in. */
+export class LiveSession {
+  #origin: string;
+  #joined: Joined;
+  #ui: ConsoleUi;
+  #bridge: ParentBridge;
+  #onEnded: () => void;
+  #socket: DuetSocket;
+  #mirror: Mirror;
+  #ended = false;
+
+  constructor(origin: string, joined: Joined, ui: ConsoleUi, bridge: ParentBridge, onEnded: () => void) {
+    this.#origin = origin;
+    this.#joined = joined;
+    this.#ui = ui;
+    this.#bridge = bridge;
+    this.#onEnded = onEnded;
+    ui.stage.replaceChildren();
+    this.#mirror = new Mirror(ui.stage, (x, y) => this.#socket.send({ type: "pointer", x, y }));
+    this.#socket = new DuetSocket(socketUrl(origin), joined.token, {
+      message: (msg) => this.#onMessage(msg),
+      open: () => undefined,
+      lost: () => undefined,
+      closed: (code) => this.#finish(code === CLOSE_UNAUTHORIZED ? "Your access to this session was refused. Join again with the code." : "The session ended."),
+    });
+  }
+
+  /** Connects and tells the app tab how to end the session if it closes. */
+  start(): void {
+    this.#bridge.endBeacon(this.#joined.endBeaconUrl);
+    this.#ui.status("idle", `Connecting to session ${this.#joined.sessionId}…`);
+    this.#ui.end.onclick = () => this.end();
+    window.addEventListener("pagehide", this.#onPageHide);
+    this.#socket.start();
+  }
+
+  /** Ends the session for everyone. */
+  end(): void {
+    if (this.#ended) return;
+    this.#socket.send({ type: "end" });
+    const path = `/api/sessions/${encodeURIComponent(this.#joined.sessionId)}/end`;
+    callApi(this.#origin, path, { method: "POST", token: this.#joined.token, keepalive: true })
+      .then(() => this.#finish("You ended the session."))
+      .catch(() => undefined);
+  }
+
+  #onPageHide = (): void => {
+    if (!this.#ended) navigator.sendBeacon(this.#joined.endBeaconUrl);
+  };
+
+  #onMessage(msg: ServerMsg): void {
+    switch (msg.type) {
+      case "state":
+        if (msg.state === "ended") {
+          this.#finish(msg.message);
+        } else {
+          this.#ui.status(msg.state, msg.state === "active" ? `Connected to session ${this.#joined.sessionId}. ${msg.message}` : msg.message);
+          if (msg.state === "active" && msg.agents > 0) this.#bridge.connected();
+        }
+        break;
+      case "dom":
+        this.#mirror.apply(msg.full, msg.events);
+        break;
+      case "pointer":
+        if (msg.from === "customer") this.#mirror.showCustomerPointer(msg.x, msg.y);
+        break;
+      case "error":
+        this.#ui.message(msg.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #finish(message: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    window.removeEventListener("pagehide", this.#onPageHide);
+    this.#socket.stop();
+    this.#mirror.freeze();
+    this.#ui.status("ended", message);
+    this.#bridge.ended();
+    this.#onEnded();
+  }
+}

@@ -1,0 +1,121 @@
+// The live mirror of the customer's page: rrweb's Replayer in live mode, fed on arrival,
+// in a sandboxed frame that can never run the page's scripts, scaled to fit.
+
+import { Replayer } from "@rrweb/replay";
+import { element, style } from "../dom";
+import { LatestPerFrame } from "../frame";
+
+/** Replayer baseline far in the future: every event is "in the past", so it applies on arrival
+ * (no sender clock, no buffer). Needs `useVirtualDom: false`, or such events wait for a flush. */
+const APPLY_ON_ARRIVAL_BASELINE_MS = Number.MAX_SAFE_INTEGER;
+/** Size of the customer's pointer dot, in CSS pixels of the console. */
+const POINTER_SIZE_PX = 16;
+
+type ReplayEvent = ConstructorParameters<typeof Replayer>[0][number];
+
+/** Throws unless the frame is sandboxed without scripts. */
+export function assertNoScripts(frame: HTMLIFrameElement): void {
+  const sandbox = frame.getAttribute("sandbox");
+  if (sandbox === null || sandbox.split(/\s+/).includes("allow-scripts")) {
+    throw new Error("The mirror frame must be sandboxed without allow-scripts.");
+  }
+}
+
+/** The mirror, the customer's pointer over it, and the agent's pointer from it. */
+export class Mirror {
+  #stage: HTMLElement;
+  #root: HTMLDivElement;
+  #overlay: HTMLDivElement;
+  #customerPointer: HTMLDivElement;
+  #replayer: Replayer | null = null;
+  #width = 0;
+  #height = 0;
+  #scale = 1;
+  #send: LatestPerFrame<{ x: number; y: number }>;
+
+  /** `sendPointer` gets the agent's pointer in the customer's viewport pixels. */
+  constructor(stage: HTMLElement, sendPointer: (x: number, y: number) => void) {
+    this.#stage = stage;
+    this.#root = element("div", { class: "mirror-root" });
+    this.#overlay = element("div", { class: "mirror-overlay", title: "Your pointer is shown to the customer" });
+    this.#customerPointer = element("div", { class: "customer-pointer", "aria-hidden": "true" });
+    this.#overlay.append(this.#customerPointer);
+    stage.append(this.#root, this.#overlay);
+    this.#send = new LatestPerFrame((p) => sendPointer(p.x, p.y));
+    this.#overlay.addEventListener("mousemove", (event) => this.#onMove(event));
+    window.addEventListener("resize", () => this.#fit());
+  }
+
+  /** Applies one batch from the customer; a full batch rebuilds the mirror. */
+  apply(full: boolean, events: unknown[]): void {
+    if (full) this.#rebuild();
+    const replayer = this.#replayer;
+    if (replayer === null) return; // Incremental events before the first snapshot mean nothing.
+    for (const event of events) replayer.addEvent(event as ReplayEvent);
+  }
+
+  /** Draws the customer's pointer (customer viewport pixels). */
+  showCustomerPointer(x: number, y: number): void {
+    const offset = this.#offset();
+    style(this.#customerPointer, {
+      display: "block",
+      transform: `translate(${offset.x + x * this.#scale - POINTER_SIZE_PX / 2}px, ${offset.y + y * this.#scale - POINTER_SIZE_PX / 2}px)`,
+    });
+  }
+
+  /** Stops replaying; the last picture stays. */
+  freeze(): void {
+    this.#customerPointer.style.display = "none";
+    this.#replayer?.pause();
+  }
+
+  #rebuild(): void {
+    this.#replayer?.destroy();
+    this.#root.replaceChildren();
+    const replayer = new Replayer([], {
+      root: this.#root,
+      liveMode: true,
+      mouseTail: false,
+      useVirtualDom: false,
+      pauseAnimation: false,
+      triggerFocus: false,
+      UNSAFE_replayCanvas: false,
+      showWarning: false,
+    });
+    assertNoScripts(replayer.iframe);
+    replayer.iframe.setAttribute("data-testid", "agent-mirror");
+    replayer.iframe.title = "The customer's page";
+    replayer.on("resize", (size) => this.#onResize(size as { width: number; height: number }));
+    replayer.startLive(APPLY_ON_ARRIVAL_BASELINE_MS);
+    this.#replayer = replayer;
+  }
+
+  #onResize(size: { width: number; height: number }): void {
+    this.#width = size.width;
+    this.#height = size.height;
+    this.#fit();
+  }
+
+  #fit(): void {
+    const wrapper = this.#replayer?.wrapper;
+    if (wrapper === undefined || this.#width === 0 || this.#height === 0) return;
+    const box = this.#stage.getBoundingClientRect();
+    this.#scale = Math.min(box.width / this.#width, box.height / this.#height, 1);
+    style(wrapper, { transform: `scale(${this.#scale})`, transformOrigin: "0 0" });
+  }
+
+  #offset(): { x: number; y: number } {
+    const stage = this.#stage.getBoundingClientRect();
+    const frame = this.#replayer?.iframe.getBoundingClientRect();
+    return frame === undefined ? { x: 0, y: 0 } : { x: frame.left - stage.left, y: frame.top - stage.top };
+  }
+
+  #onMove(event: MouseEvent): void {
+    const frame = this.#replayer?.iframe.getBoundingClientRect();
+    if (frame === undefined || this.#scale === 0) return;
+    const x = (event.clientX - frame.left) / this.#scale;
+    const y = (event.clientY - frame.top) / this.#scale;
+    if (x < 0 || y < 0 || x > this.#width || y > this.#height) return;
+    this.#send.push({ x, y });
+  }
+}

@@ -1,0 +1,46 @@
+// The console's fixed elements (from templates/console.html) and what they show.
+
+import { byTestId } from "../dom";
+import type { SessionState } from "../protocol";
+
+/** Handles on the console's markup. */
+export class ConsoleUi {
+  readonly signinForm = document.getElementById("signin") as HTMLFormElement;
+  readonly name = byTestId<HTMLInputElement>("agent-name");
+  readonly signin = byTestId<HTMLButtonElement>("agent-signin");
+  readonly joinForm = document.getElementById("join") as HTMLFormElement;
+  readonly code = byTestId<HTMLInputElement>("agent-code");
+  readonly join = byTestId<HTMLButtonElement>("agent-join");
+  readonly pending = byTestId<HTMLButtonElement>("agent-pending");
+  readonly end = byTestId<HTMLButtonElement>("agent-end");
+  readonly stage = document.getElementById("stage") as HTMLElement;
+  readonly screenshare = document.getElementById("screenshare") as HTMLElement;
+  #status = byTestId("agent-status");
+  #message = byTestId("agent-message");
+  #who = document.getElementById("who") as HTMLElement;
+
+  /** Shows the session's state and a sentence. */
+  status(state: SessionState, text: string): void {
+    this.#status.dataset["state"] = state;
+    this.#status.textContent = text;
+    this.end.disabled = state === "ended";
+  }
+
+  /** Shows a sentence for the agent (refusals, problems); empty clears it. */
+  message(text: string): void {
+    this.#message.textContent = text;
+    this.#message.hidden = text === "";
+  }
+
+  /** Shows who is signed in. */
+  signedIn(name: string): void {
+    this.#who.textContent = `Signed in as ${name}`;
+  }
+
+  /** Shows one of the panels. */
+  show(panel: "signin" | "join" | "screenshare"): void {
+    this.signinForm.hidden = panel !== "signin";
+    this.joinForm.hidden = panel !== "join";
+    this.screenshare.hidden = panel !== "screenshare";
+  }
+}

@@ -1,0 +1,82 @@
+// The WebSocket wire protocol, mirrored from the Rust twin in src/web/protocol.rs.
+// Change both together: field names are serde's snake_case, one JSON envelope per text frame.
+
+/** Where a session is in its life (src/engine/session.rs `State`). */
+export type SessionState = "idle" | "active" | "ended";
+
+/** Why a session ended (src/engine/session.rs `EndReason`). */
+export type EndReason =
+  | "customer_exit"
+  | "agent_exit"
+  | "interaction_ended"
+  | "idle_expired"
+  | "inactivity"
+  | "agent_away";
+
+/** Who sees the customer's page and points at it (src/engine/session.rs `ControlMode`). */
+export type ControlMode = "pointer" | "write";
+
+/** Which side a socket speaks for. */
+export type Role = "customer" | "agent";
+
+/** The tenant's masking and control policy (src/config.rs `PolicySettings`). */
+export interface Policy {
+  mask_selectors: string[];
+  restricted_selectors: string[];
+  private_by_default: boolean;
+  allow_selectors: string[];
+}
+
+/** What a browser sends to Duet (`ClientMsg`). `events` is an rrweb event array. */
+export type ClientMsg =
+  | { type: "hello"; token: string }
+  | { type: "dom"; full: boolean; events: unknown[] }
+  | { type: "pointer"; x: number; y: number }
+  | { type: "end" }
+  | { type: "ping" };
+
+/** What Duet sends to a browser (`ServerMsg`). */
+export type ServerMsg =
+  | { type: "welcome"; session_id: string; role: Role; policy: Policy }
+  | {
+      type: "state";
+      state: SessionState;
+      reason: EndReason | null;
+      message: string;
+      control: ControlMode;
+      agents: number;
+    }
+  | { type: "dom"; full: boolean; events: unknown[] }
+  | { type: "pointer"; from: Role; x: number; y: number }
+  | { type: "snapshot_needed" }
+  | { type: "pong" }
+  | { type: "error"; message: string };
+
+/** WebSocket close codes (`close` module in the Rust file). */
+export const CLOSE_SESSION_ENDED = 4000;
+export const CLOSE_UNAUTHORIZED = 4001;
+export const CLOSE_PROTOCOL = 4002;
+export const CLOSE_TOO_SLOW = 4008;
+
+const SERVER_TYPES: ReadonlySet<string> = new Set([
+  "welcome",
+  "state",
+  "dom",
+  "pointer",
+  "snapshot_needed",
+  "pong",
+  "error",
+]);
+
+/** Parses one text frame from Duet, or returns null when it is not a known envelope. */
+export function parseServerMsg(text: string): ServerMsg | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === "string" && SERVER_TYPES.has(type) ? (value as ServerMsg) : null;
+}

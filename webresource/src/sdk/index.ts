@@ -1,0 +1,79 @@
+// sdk.js, the customer script: one <script src=".../sdk.js" data-conversation="..."> tag.
+// Options on the tag: data-conversation, data-duet-origin (defaults to the script's origin),
+// data-duet-button="off" to hide the floating button and start from the site's own UI
+// with window.Duet.startCobrowse({ conversationId }).
+
+import { ApiError } from "../api";
+import { CustomerSession } from "./session";
+import { Widget } from "./widget";
+
+interface StartOptions {
+  conversationId?: string;
+}
+
+/** What the page gets as `window.Duet`. */
+interface DuetApi {
+  startCobrowse(options?: StartOptions): Promise<{ sessionId: string }>;
+  exit(): void;
+}
+
+declare global {
+  interface Window {
+    Duet?: DuetApi;
+  }
+}
+
+interface ScriptConfig {
+  origin: string;
+  conversationId: string | null;
+  showButton: boolean;
+}
+
+function readConfig(script: HTMLScriptElement | null): ScriptConfig {
+  const src = script?.src ?? "";
+  const origin = script?.dataset["duetOrigin"] ?? (src === "" ? location.origin : new URL(src, location.href).origin);
+  const conversation = script?.dataset["conversation"]?.trim() ?? "";
+  return {
+    origin: origin.replace(/\/+$/, ""),
+    conversationId: conversation === "" ? null : conversation,
+    showButton: script?.dataset["duetButton"] !== "off",
+  };
+}
+
+function install(config: ScriptConfig): DuetApi {
+  let session: CustomerSession | null = null;
+  let starting: Promise<{ sessionId: string }> | null = null;
+  const start = (options: StartOptions = {}): Promise<{ sessionId: string }> => {
+    if (starting !== null) return starting;
+    const conversationId = options.conversationId ?? config.conversationId;
+    starting = CustomerSession.start(config.origin, widget, conversationId)
+      .then((started) => {
+        session = started;
+        return { sessionId: started.sessionId };
+      })
+      .catch((error: unknown) => {
+        widget.showProblem(error instanceof ApiError ? error.message : "Co-browse could not start. Try again.");
+        throw error;
+      })
+      .finally(() => {
+        starting = null;
+      });
+    return starting;
+  };
+  const exit = (): void => {
+    session?.exit();
+    session = null;
+  };
+  const widget = new Widget(config.showButton, () => void start().catch(() => undefined), exit);
+  const mount = (): void => {
+    widget.mount();
+    session = CustomerSession.resume(config.origin, widget);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount, { once: true });
+  else mount();
+  return { startCobrowse: start, exit };
+}
+
+if (window.Duet === undefined) {
+  window.Duet = install(readConfig(document.currentScript as HTMLScriptElement | null));
+}

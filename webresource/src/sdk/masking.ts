@@ -1,0 +1,86 @@
+// What the agent must never see, decided in the customer's browser before anything is sent.
+
+import type { Policy } from "../protocol";
+
+/** The constant every masked value becomes: it never reveals the length. */
+export const MASK = "••••••";
+/** Elements the site marks as private. */
+export const SITE_MASK_SELECTOR = "[data-duet-mask]";
+/** Elements the site marks as shown under private-by-default. */
+export const SITE_ALLOW_SELECTOR = "[data-duet-allow]";
+/** Duet's own widget, never recorded. */
+export const DUET_UI_SELECTOR = "[data-duet-ui]";
+
+/** The rrweb masking options and the list of hidden fields for one policy. */
+export class Masking {
+  #maskSelector: string;
+  #allowSelector: string | null;
+
+  /** Throws when a policy selector is not valid CSS: recording fails closed. */
+  constructor(policy: Policy) {
+    const mask = [SITE_MASK_SELECTOR, ...policy.mask_selectors];
+    this.#maskSelector = checkedSelector(mask);
+    this.#allowSelector = policy.private_by_default
+      ? checkedSelector([SITE_ALLOW_SELECTOR, ...policy.allow_selectors])
+      : null;
+  }
+
+  /** Selector of elements whose text rrweb passes to `maskText`. */
+  get textSelector(): string {
+    return this.#allowSelector === null ? this.#maskSelector : "*";
+  }
+
+  /** Whether a field's value is hidden from the agent. */
+  hidesInput(element: Element | null): boolean {
+    if (element === null) return true;
+    if (isPassword(element)) return true;
+    if (element.closest(this.#maskSelector) !== null) return true;
+    return this.#allowSelector !== null && element.closest(this.#allowSelector) === null;
+  }
+
+  /** rrweb `maskInputFn`: the real value only for fields that are not hidden. */
+  readonly maskInput = (text: string, element: HTMLElement | null): string =>
+    this.hidesInput(element) ? MASK : text;
+
+  /** rrweb `maskTextFn`: text inside masked (or not allowed) elements becomes the mask. */
+  readonly maskText = (text: string, element: HTMLElement | null): string => {
+    if (text.trim() === "") return text;
+    if (element === null) return MASK;
+    if (element.closest(this.#maskSelector) !== null) return MASK;
+    if (this.#allowSelector !== null && element.closest(this.#allowSelector) === null) return MASK;
+    return text;
+  };
+
+  /** Human names of the form fields on the page that the agent cannot read. */
+  hiddenFieldNames(root: ParentNode = document): string[] {
+    const names = new Set<string>();
+    for (const field of root.querySelectorAll<HTMLInputElement>("input, textarea, select")) {
+      if (field.closest(DUET_UI_SELECTOR) !== null || field.type === "hidden") continue;
+      if (this.hidesInput(field)) names.add(fieldName(field));
+    }
+    return [...names];
+  }
+}
+
+function isPassword(element: Element): boolean {
+  return (
+    (element instanceof HTMLInputElement && element.type === "password") ||
+    element.hasAttribute("data-rr-is-password")
+  );
+}
+
+function checkedSelector(selectors: string[]): string {
+  const joined = selectors.join(", ");
+  try {
+    document.createDocumentFragment().querySelector(joined);
+  } catch {
+    throw new Error("The masking policy has a selector that is not valid CSS; nothing is shared until an administrator fixes it.");
+  }
+  return joined;
+}
+
+function fieldName(field: HTMLInputElement): string {
+  const label = field.labels?.[0]?.textContent?.trim();
+  if (label) return label;
+  return field.getAttribute("aria-label") || field.placeholder || field.name || "a field";
+}

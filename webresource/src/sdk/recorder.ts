@@ -1,0 +1,99 @@
+// Records the customer's page with rrweb, masked at source, and hands out batches at once.
+
+import { record } from "@rrweb/record";
+import { DUET_UI_SELECTOR, type Masking } from "./masking";
+
+/** rrweb's event type numbers that matter here. */
+const EVENT_META = 4;
+/** Most events in one `dom` frame; a longer burst goes out as several frames. */
+export const MAX_EVENTS_PER_BATCH = 500;
+/** Scroll events are sampled at most this often. */
+export const SCROLL_SAMPLE_MS = 50;
+
+/** One batch for the wire. */
+export interface Batch {
+  full: boolean;
+  events: unknown[];
+}
+
+interface RrwebEvent {
+  type: number;
+}
+
+/** rrweb recording with Duet's masking; emits batches on the next microtask. */
+export class Recorder {
+  #masking: Masking;
+  #send: (batch: Batch) => void;
+  #stop: (() => void) | null = null;
+  #events: unknown[] = [];
+  #full = false;
+  #scheduled = false;
+
+  constructor(masking: Masking, send: (batch: Batch) => void) {
+    this.#masking = masking;
+    this.#send = send;
+  }
+
+  /** Starts recording; the first batch is a full snapshot. */
+  start(): void {
+    if (this.#stop !== null) return;
+    const masking = this.#masking;
+    this.#stop =
+      record<RrwebEvent>({
+        emit: (event) => this.#onEvent(event),
+        blockSelector: DUET_UI_SELECTOR,
+        maskAllInputs: true,
+        maskInputFn: masking.maskInput,
+        maskTextSelector: masking.textSelector,
+        maskTextFn: masking.maskText,
+        slimDOMOptions: { script: true, comment: true },
+        // Duet sends the pointer on its own lane, at display rate.
+        sampling: { mousemove: false, scroll: SCROLL_SAMPLE_MS },
+        recordCanvas: false,
+        collectFonts: false,
+        inlineImages: false,
+      }) ?? null;
+  }
+
+  /** Sends the whole page again (an agent joined, or frames were lost). */
+  snapshot(): void {
+    if (this.#stop === null) return;
+    this.#flush();
+    record.takeFullSnapshot(true);
+  }
+
+  /** Stops recording and forgets what was not sent. */
+  stop(): void {
+    this.#stop?.();
+    this.#stop = null;
+    this.#events = [];
+  }
+
+  #onEvent(event: RrwebEvent): void {
+    if (event.type === EVENT_META) {
+      // A snapshot starts with Meta: whatever came before goes out first, on its own.
+      this.#flush();
+      this.#full = true;
+    }
+    this.#events.push(event);
+    if (this.#events.length >= MAX_EVENTS_PER_BATCH) this.#flush();
+    else this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    if (this.#events.length === 0) return;
+    const batch = { full: this.#full, events: this.#events };
+    this.#events = [];
+    this.#full = false;
+    this.#send(batch);
+  }
+}

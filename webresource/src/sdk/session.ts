@@ -1,0 +1,177 @@
+// One customer co-browse session: start or resume, the socket, recording, pointer, exit.
+
+import { callApi } from "../api";
+import { LatestPerFrame } from "../frame";
+import type { Policy, ServerMsg } from "../protocol";
+import { CLOSE_UNAUTHORIZED } from "../protocol";
+import { DuetSocket, socketUrl } from "../socket";
+import { Masking } from "./masking";
+import { Recorder } from "./recorder";
+import type { Widget } from "./widget";
+
+/** sessionStorage key holding the running session, so a reload resumes it. */
+export const STORAGE_KEY = "duet.cobrowse";
+
+/** What the start call returns. */
+interface Started {
+  sessionId: string;
+  token: string;
+  policy: Policy;
+}
+
+/** What is kept across reloads. */
+interface Stored {
+  sessionId: string;
+  token: string;
+}
+
+/** A running customer session. */
+export class CustomerSession {
+  #origin: string;
+  #widget: Widget;
+  #stored: Stored;
+  #socket: DuetSocket;
+  #recorder: Recorder | null = null;
+  #ended = false;
+  #pointer = new LatestPerFrame<{ x: number; y: number }>((p) => this.#socket.send({ type: "pointer", ...p }));
+  #onMove = (event: MouseEvent): void => this.#pointer.push({ x: event.clientX, y: event.clientY });
+
+  private constructor(origin: string, widget: Widget, stored: Stored) {
+    this.#origin = origin;
+    this.#widget = widget;
+    this.#stored = stored;
+    this.#socket = new DuetSocket(socketUrl(origin), stored.token, {
+      message: (msg) => this.#onMessage(msg),
+      open: () => undefined,
+      lost: () => this.#recorder?.snapshot(),
+      closed: (code) => this.#onClosed(code),
+    });
+  }
+
+  /** Asks Duet for a new session and connects it. */
+  static async start(origin: string, widget: Widget, conversationId: string | null): Promise<CustomerSession> {
+    const body = conversationId === null ? {} : { conversationId };
+    const started = await callApi<Started>(origin, "/api/sessions", { body });
+    const stored = { sessionId: started.sessionId, token: started.token };
+    saveStored(stored);
+    return new CustomerSession(origin, widget, stored).#run();
+  }
+
+  /** Resumes the session this tab had before a reload, if any. */
+  static resume(origin: string, widget: Widget): CustomerSession | null {
+    const stored = loadStored();
+    return stored === null ? null : new CustomerSession(origin, widget, stored).#run();
+  }
+
+  /** The nine-digit id the customer reads out. */
+  get sessionId(): string {
+    return this.#stored.sessionId;
+  }
+
+  /** Ends the session for everyone. */
+  exit(): void {
+    if (this.#ended) return;
+    this.#socket.send({ type: "end" });
+    const path = `/api/sessions/${encodeURIComponent(this.sessionId)}/end`;
+    callApi(this.#origin, path, { method: "POST", token: this.#stored.token, keepalive: true }).catch(() => undefined);
+    this.#finish("You ended the session. The agent no longer sees this page.");
+  }
+
+  #run(): CustomerSession {
+    this.#widget.showSession(this.sessionId);
+    this.#widget.showStatus("idle", "Connecting…");
+    this.#socket.start();
+    return this;
+  }
+
+  #onMessage(msg: ServerMsg): void {
+    switch (msg.type) {
+      case "welcome":
+        this.#onWelcome(msg.policy);
+        break;
+      case "state":
+        if (msg.state === "ended") this.#finish(msg.message);
+        else this.#widget.showStatus(msg.state, stateText(msg.state, msg.agents));
+        break;
+      case "snapshot_needed":
+        this.#recorder?.snapshot();
+        break;
+      case "pointer":
+        if (msg.from === "agent") this.#widget.movePointer(msg.x, msg.y);
+        break;
+      case "error":
+        this.#widget.showProblem(msg.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Nothing is recorded before the policy is known: masking fails closed.
+  #onWelcome(policy: Policy): void {
+    if (this.#recorder !== null) {
+      this.#recorder.snapshot();
+      return;
+    }
+    let masking: Masking;
+    try {
+      masking = new Masking(policy);
+    } catch (error) {
+      this.#widget.showProblem((error as Error).message);
+      return;
+    }
+    this.#widget.showHidden(masking.hiddenFieldNames());
+    this.#recorder = new Recorder(masking, (batch) => this.#socket.send({ type: "dom", ...batch }));
+    this.#recorder.start();
+    window.addEventListener("mousemove", this.#onMove, { passive: true });
+    this.#widget.showStatus("idle", stateText("idle", 0));
+  }
+
+  #onClosed(code: number): void {
+    if (code === CLOSE_UNAUTHORIZED) this.#finish("This session is no longer valid. Start a new one if you still need help.");
+    else this.#finish("The session ended.");
+  }
+
+  #finish(message: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    window.removeEventListener("mousemove", this.#onMove);
+    this.#recorder?.stop();
+    this.#recorder = null;
+    this.#socket.stop();
+    clearStored();
+    this.#widget.showStatus("ended", message);
+  }
+}
+
+function stateText(state: "idle" | "active", agents: number): string {
+  if (state === "idle") return "Read this code to the agent. Nothing is shared until an agent joins.";
+  return agents === 1 ? "An agent sees this page (not the hidden fields)." : `${agents} agents see this page (not the hidden fields).`;
+}
+
+function saveStored(stored: Stored): void {
+  try {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
+  } catch {
+    // Storage can be off; the session still works until the page reloads.
+  }
+}
+
+function loadStored(): Stored | null {
+  try {
+    const value: unknown = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? "null");
+    if (typeof value !== "object" || value === null) return null;
+    const { sessionId, token } = value as Partial<Stored>;
+    return typeof sessionId === "string" && typeof token === "string" ? { sessionId, token } : null;
+  } catch {
+    return null;
+  }
+}
+
+function clearStored(): void {
+  try {
+    sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Nothing to clear.
+  }
+}
