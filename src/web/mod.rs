@@ -4,8 +4,11 @@
 
 pub mod api_agent;
 pub mod api_customer;
+pub mod assets;
 pub mod auth;
+pub mod demo;
 pub mod error;
+pub mod pages;
 pub mod protocol;
 pub mod signin;
 pub mod state;
@@ -32,13 +35,19 @@ pub use state::AppState;
 pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Builds the app. Paths:
-/// `GET /healthz`; `GET /webresource/{cobrowse,screenshare}.html`;
+/// `GET /healthz`; `GET /` (demo index); `GET /console` (agent console);
+/// `GET /demo/shop`, `GET /demo/omnichannel`, `GET /demo/pwned`, `GET /demo/pwned/count` (demo);
+/// `GET /sdk.js`, `GET /assets/{console,host,shop}.js` (bundles);
+/// `GET /webresource/{cobrowse,screenshare}.html`;
 /// `POST /api/sessions`, `POST /api/sessions/{id}/end` (customer);
 /// `POST /api/agent/signin`, `GET /api/agent/pending`, `POST /api/agent/sessions/{id}/join`,
 /// `POST /api/conversations/{id}/end` (agent); `GET /api/ws` (WebSocket).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(pages::router())
+        .merge(demo::router())
+        .merge(assets::router())
         .merge(webresources::router())
         .merge(api_customer::router())
         .merge(api_agent::router())

@@ -23,6 +23,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Limits on join attempts, so ids cannot be guessed.
     pub join_limits: Arc<JoinLimits>,
+    /// The demo's counter of customer-page scripts that ran.
+    pub pwned: super::demo::PwnedCounter,
 }
 
 /// Join attempts allowed per agent and per address.
@@ -77,6 +79,7 @@ impl AppState {
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),
             join_limits: Arc::new(JoinLimits::default()),
+            pwned: super::demo::PwnedCounter::default(),
             settings: Arc::new(Settings {
                 public_origin,
                 allowed_origins: config.allowed_origins.clone(),

@@ -1,0 +1,106 @@
+//! The demo a newcomer clicks through: a shop with the customer script, a simulated Omnichannel
+//! agent desktop, and a counter that proves customer-page scripts never run in the console.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::error::{ApiQuery, Result};
+use super::pages::{DEMO_CONVERSATION, render};
+use super::state::AppState;
+
+/// Routes of the demo.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/demo/shop", get(show_shop))
+        .route("/demo/omnichannel", get(show_omnichannel))
+        .route("/demo/pwned", get(count_pwned))
+        .route("/demo/pwned/count", get(show_pwned_count))
+}
+
+/// `?conversation=` of the demo pages.
+#[derive(Debug, Deserialize)]
+struct DemoQuery {
+    conversation: Option<String>,
+}
+
+impl DemoQuery {
+    fn conversation(self) -> String {
+        self.conversation
+            .filter(|c| !c.trim().is_empty())
+            .unwrap_or_else(|| DEMO_CONVERSATION.to_owned())
+    }
+}
+
+/// The customer's shop.
+#[derive(Template)]
+#[template(path = "demo/shop.html")]
+struct ShopPage {
+    conversation: String,
+}
+
+async fn show_shop(ApiQuery(query): ApiQuery<DemoQuery>) -> Result<Html<String>> {
+    render(&ShopPage {
+        conversation: query.conversation(),
+    })
+}
+
+/// The simulated Omnichannel agent desktop.
+#[derive(Template)]
+#[template(path = "demo/omnichannel.html")]
+struct OmnichannelPage {
+    conversation: String,
+}
+
+async fn show_omnichannel(ApiQuery(query): ApiQuery<DemoQuery>) -> Result<Html<String>> {
+    render(&OmnichannelPage {
+        conversation: query.conversation(),
+    })
+}
+
+/// How often the shop's deliberately script-bearing markup ran, by where it ran.
+#[derive(Debug, Clone, Default)]
+pub struct PwnedCounter(Arc<Mutex<BTreeMap<String, u64>>>);
+
+/// `?via=` of the counter.
+#[derive(Debug, Deserialize)]
+struct PwnedQuery {
+    via: Option<String>,
+}
+
+async fn count_pwned(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<PwnedQuery>,
+) -> &'static str {
+    let via: String = query
+        .via
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(20)
+        .collect();
+    let mut counts = state
+        .pwned
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    *counts.entry(via).or_default() += 1;
+    "counted"
+}
+
+async fn show_pwned_count(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let counts = state
+        .pwned
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    let total: u64 = counts.values().sum();
+    Json(serde_json::json!({ "count": total, "by": counts }))
+}
