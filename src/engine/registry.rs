@@ -219,6 +219,10 @@ impl Registry {
         let mut entry = cell.lock();
         let first_time = entry.session.join(agent, now)?;
         index.live_by_agent.insert(agent.clone(), id);
+        if entry.room.agents_connected() == 0 && entry.agents_gone_since.is_none() {
+            // An agent who joins but whose console never connects is held to the same grace period.
+            entry.agents_gone_since = Some(now);
+        }
         if first_time {
             announce(&mut entry);
         }

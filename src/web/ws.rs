@@ -377,7 +377,7 @@ fn describe(state: SessionState, reason: Option<EndReason>, agents: usize) -> &'
             "Waiting for the agent to join. Read the session id to your agent."
         }
         (SessionState::Active, _) if agents == 0 => {
-            "The agent stepped away; they can come back shortly."
+            "The agent's console is not connected right now; waiting for it to connect."
         }
         (SessionState::Active, _) => "The agent is viewing this page with you.",
     }
