@@ -5,10 +5,12 @@ pub mod ids;
 pub mod limits;
 pub mod registry;
 pub mod room;
+pub mod screenshare;
 pub mod session;
 
 pub use ids::SessionId;
 pub use limits::{RateLimiter, RetryAfter};
 pub use registry::{Attachment, Registry, SessionCell};
 pub use room::{ConnId, Frame, Inbox, Notice, Outbound, Role};
+pub use screenshare::{NewShare, Share, ShareEnd, ShareError, ShareRegistry, ShareState};
 pub use session::{AgentId, ControlError, ControlMode, EndReason, JoinError, Session, State};

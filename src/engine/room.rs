@@ -48,6 +48,8 @@ pub enum Notice {
     },
     /// The customer's script must send a fresh full snapshot (an agent joined or fell behind).
     SnapshotNeeded,
+    /// A screen share changed state.
+    Share(super::screenshare::ShareNotice),
 }
 
 /// One item on a participant's queue.

@@ -161,6 +161,8 @@ fn join_error(error: JoinError) -> Error {
 pub struct EndedSessions {
     /// Their ids.
     pub ended: Vec<SessionId>,
+    /// The screen shares it ended.
+    pub screenshares: Vec<SessionId>,
 }
 
 async fn end_conversation(
@@ -168,12 +170,16 @@ async fn end_conversation(
     _agent: SignedIn,
     Path(conversation): Path<String>,
 ) -> Result<ApiJson<EndedSessions>> {
-    let ended = state
-        .registry
-        .end_conversation(&conversation, Instant::now());
+    let now = Instant::now();
+    let ended = state.registry.end_conversation(&conversation, now);
+    let screenshares = state.shares.end_conversation(&conversation, now);
     tracing::info!(
         sessions = ended.len(),
-        "conversation ended; linked sessions ended"
+        screenshares = screenshares.len(),
+        "conversation ended; everything linked to it ended"
     );
-    Ok(ApiJson(EndedSessions { ended }))
+    Ok(ApiJson(EndedSessions {
+        ended,
+        screenshares,
+    }))
 }

@@ -4,6 +4,7 @@
 
 pub mod api_agent;
 pub mod api_customer;
+pub mod api_share;
 pub mod assets;
 pub mod auth;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod state;
 pub mod tokens;
 pub mod webresources;
 pub mod ws;
+pub mod ws_share;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -41,7 +43,8 @@ pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 /// `GET /webresource/{cobrowse,screenshare}.html`;
 /// `POST /api/sessions`, `POST /api/sessions/{id}/end` (customer);
 /// `POST /api/agent/signin`, `GET /api/agent/pending`, `POST /api/agent/sessions/{id}/join`,
-/// `POST /api/conversations/{id}/end` (agent); `GET /api/ws` (WebSocket).
+/// `POST /api/conversations/{id}/end` (agent); `POST /api/agent/screenshare`,
+/// `POST /api/screenshare/lookup` (screen share); `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
@@ -51,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(webresources::router())
         .merge(api_customer::router())
         .merge(api_agent::router())
+        .merge(api_share::router())
         .merge(ws::router())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -108,12 +112,17 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let registry = self.state.registry.clone();
+        let shares = self.state.shares.clone();
         let sweeper = tokio::spawn(async move {
             let mut tick = tokio::time::interval(SWEEP_INTERVAL);
             loop {
                 tick.tick().await;
-                for (id, reason) in registry.sweep(tokio::time::Instant::now()) {
+                let now = tokio::time::Instant::now();
+                for (id, reason) in registry.sweep(now) {
                     tracing::info!(session.id = %id, reason = ?reason, "session ended by a time limit");
+                }
+                for id in shares.sweep(now) {
+                    tracing::info!(share.id = %id, "screen-share request expired unaccepted");
                 }
             }
         });

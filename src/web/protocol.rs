@@ -46,7 +46,19 @@ pub enum ClientMsg<'a> {
         /// What to do, and where.
         action: AgentAction,
     },
+    /// Screen share, customer only: accept the agent's request.
+    ShareAccept,
+    /// Screen share, agent only: the first frame of the customer's screen is showing.
+    ShareConnected,
+    /// Screen share: a WebRTC offer, answer or ICE candidate for the other side, relayed untouched.
+    Signal {
+        /// The signalling payload.
+        data: &'a RawValue,
+    },
 }
+
+/// Largest signalling payload relayed, in bytes.
+pub const MAX_SIGNAL_BYTES: usize = 64 * 1024;
 
 /// What an agent asks the customer's page to do; the customer's script decides whether it may.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,6 +147,8 @@ struct Envelope<'a> {
     y: Option<f64>,
     approved: Option<bool>,
     action: Option<AgentAction>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
 }
 
 /// Why a client frame was refused.
@@ -177,6 +191,15 @@ impl<'a> ClientMsg<'a> {
                     .ok_or(BadFrame::Missing("control_answer", "approved"))?,
             },
             "control_revoke" => ClientMsg::ControlRevoke,
+            "share_accept" => ClientMsg::ShareAccept,
+            "share_connected" => ClientMsg::ShareConnected,
+            "signal" => {
+                let data = envelope.data.ok_or(BadFrame::Missing("signal", "data"))?;
+                if data.get().len() > MAX_SIGNAL_BYTES {
+                    return Err(BadFrame::Missing("signal", "data under 64 KiB"));
+                }
+                ClientMsg::Signal { data }
+            }
             "action" => {
                 let action = envelope
                     .action
@@ -228,6 +251,22 @@ pub enum ServerMsg<'a> {
     Action {
         /// The action.
         action: &'a AgentAction,
+    },
+    /// Screen share: its state changed.
+    ShareState {
+        /// pending, accepted, live or ended.
+        state: crate::engine::ShareState,
+        /// Why it ended, once it has.
+        reason: Option<crate::engine::ShareEnd>,
+        /// A sentence for people.
+        message: &'a str,
+        /// The agent who asked, shown to the customer.
+        agent_name: &'a str,
+    },
+    /// Screen share: the other side's WebRTC signalling, untouched.
+    Signal {
+        /// The payload.
+        data: &'a RawValue,
     },
     /// To agents: the customer's page changes, as sent.
     Dom {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::{Config, PolicySettings};
-use crate::engine::{RateLimiter, Registry};
+use crate::engine::{RateLimiter, Registry, ShareRegistry};
 
 use super::signin::{AgentSignIn, DevSignIn};
 use super::tokens::Tokens;
@@ -13,6 +13,8 @@ use super::tokens::Tokens;
 pub struct AppState {
     /// Live sessions.
     pub registry: Arc<Registry>,
+    /// Screen shares.
+    pub shares: Arc<ShareRegistry>,
     /// Token signing and checking.
     pub tokens: Arc<Tokens>,
     /// How agents sign in.
@@ -60,6 +62,8 @@ pub struct Settings {
     pub max_message_bytes: usize,
     /// How long the customer has to answer a control request, in milliseconds.
     pub control_request_ms: u64,
+    /// How long the customer has to accept a screen share, in seconds.
+    pub screenshare_accept_secs: u64,
 }
 
 impl Settings {
@@ -75,6 +79,7 @@ impl AppState {
         let dev = DevSignIn::new(config.dev_signin, listening_on_loopback);
         Self {
             registry: Arc::new(Registry::new(config.timeouts.clone())),
+            shares: Arc::new(ShareRegistry::new(config.timeouts.screenshare_accept)),
             tokens: Arc::new(Tokens::new(config.token_secret.as_ref())),
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),
@@ -85,6 +90,7 @@ impl AppState {
                 allowed_origins: config.allowed_origins.clone(),
                 policy: config.policy.clone(),
                 max_message_bytes: config.max_message_bytes,
+                screenshare_accept_secs: config.timeouts.screenshare_accept.as_secs(),
                 control_request_ms: u64::try_from(config.timeouts.control_request.as_millis())
                     .unwrap_or(u64::MAX),
             }),

@@ -25,6 +25,10 @@ pub enum TokenRole {
     Customer,
     /// An agent inside one session.
     SessionAgent,
+    /// The customer who shares their screen in one screen share.
+    ShareCustomer,
+    /// The agent who views one screen share.
+    ShareAgent,
 }
 
 /// The claims Duet signs.
@@ -130,6 +134,23 @@ impl Tokens {
             sub: agent.0.clone(),
             role: TokenRole::SessionAgent,
             sid: Some(session),
+            name: name.map(str::to_owned),
+            exp: expiry(SESSION_TOKEN_LIFETIME),
+        })
+    }
+
+    /// A token for one side of one screen share (`ShareCustomer` or `ShareAgent`).
+    pub fn share(
+        &self,
+        share: SessionId,
+        role: TokenRole,
+        sub: &str,
+        name: Option<&str>,
+    ) -> String {
+        self.sign(&Claims {
+            sub: sub.to_owned(),
+            role,
+            sid: Some(share),
             name: name.map(str::to_owned),
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })

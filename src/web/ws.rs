@@ -51,6 +51,12 @@ async fn run(mut socket: WebSocket, state: AppState) {
         Err(reason) => return hang_up(socket, close::UNAUTHORIZED, reason).await,
     };
     let Some(session) = claims.sid else { return };
+    if matches!(
+        claims.role,
+        TokenRole::ShareCustomer | TokenRole::ShareAgent
+    ) {
+        return super::ws_share::serve(socket, state, claims, session).await;
+    }
     let role = match claims.agent() {
         Some(agent) => Role::Agent(agent),
         None => Role::Customer,
@@ -94,7 +100,11 @@ impl Drop for DetachGuard {
     }
 }
 
-async fn read_hello(socket: &mut WebSocket, state: &AppState) -> Result<Claims, &'static str> {
+/// Reads the first frame, which must be `hello` with a session or screen-share token.
+pub(super) async fn read_hello(
+    socket: &mut WebSocket,
+    state: &AppState,
+) -> Result<Claims, &'static str> {
     let first = tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await;
     let Ok(Some(Ok(Message::Text(text)))) = first else {
         return Err("send {\"type\":\"hello\",\"token\":…} first");
@@ -106,14 +116,21 @@ async fn read_hello(socket: &mut WebSocket, state: &AppState) -> Result<Claims, 
         .tokens
         .verify(&token)
         .map_err(|_| "the token is invalid or expired; start or join again")?;
-    if !matches!(claims.role, TokenRole::Customer | TokenRole::SessionAgent) || claims.sid.is_none()
-    {
+    let session_role = matches!(
+        claims.role,
+        TokenRole::Customer
+            | TokenRole::SessionAgent
+            | TokenRole::ShareCustomer
+            | TokenRole::ShareAgent
+    );
+    if !session_role || claims.sid.is_none() {
         return Err("this token is not a session token; join the session first");
     }
     Ok(claims)
 }
 
-async fn hang_up(mut socket: WebSocket, code: u16, reason: &str) {
+/// Closes the socket with a code from [`close`] and a short reason.
+pub(super) async fn hang_up(mut socket: WebSocket, code: u16, reason: &str) {
     let frame = CloseFrame {
         code,
         reason: reason.chars().take(120).collect::<String>().into(),
@@ -204,6 +221,14 @@ impl Connection {
             ClientMsg::End => self.end_session(),
             ClientMsg::Ping => self.send_or_close(ServerMsg::Pong.encode()).await,
             ClientMsg::Hello { .. } => self.refuse("already said hello on this connection").await,
+            ClientMsg::ShareAccept | ClientMsg::ShareConnected => {
+                self.refuse("screen-share messages go on the screen share's own connection")
+                    .await
+            }
+            ClientMsg::Signal { .. } => {
+                self.refuse("screen sharing inside a co-browse session is not available yet")
+                    .await
+            }
             ClientMsg::ControlRequest => {
                 let Role::Agent(agent) = &self.role else {
                     return Next::Continue;
@@ -311,6 +336,7 @@ impl Connection {
     async fn on_notice(&mut self, notice: Notice) -> Next {
         match notice {
             Notice::SnapshotNeeded => self.send_or_close(ServerMsg::SnapshotNeeded.encode()).await,
+            Notice::Share(_) => Next::Continue,
             Notice::ControlRequested { agent_name } => {
                 let expires_in_ms = self.state.settings.control_request_ms;
                 let message = ServerMsg::ControlRequested {

@@ -1,0 +1,205 @@
+//! The screen-share side of the WebSocket: the customer accepts, both sides exchange WebRTC
+//! signalling through Duet, the agent reports the first frame, and either side ends it.
+
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use tokio::time::Instant;
+
+use super::protocol::{ClientMsg, ServerMsg, close};
+use super::state::AppState;
+use super::tokens::{Claims, TokenRole};
+use super::ws::hang_up;
+use crate::engine::screenshare::{ShareCell, ShareNotice};
+use crate::engine::{
+    AgentId, Frame, Inbox, Notice, Outbound, Role, SessionId, ShareEnd, ShareError, ShareState,
+};
+
+/// One side of a screen share.
+struct ShareConnection {
+    socket: WebSocket,
+    state: AppState,
+    share: SessionId,
+    customer: bool,
+    conn: u64,
+    cell: Arc<ShareCell>,
+    agent_name: String,
+}
+
+/// Serves a socket that said hello with a screen-share token.
+pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, share: SessionId) {
+    let customer = claims.role == TokenRole::ShareCustomer;
+    let role = if customer {
+        Role::Customer
+    } else {
+        Role::Agent(AgentId(claims.sub.clone()))
+    };
+    let (cell, inbox) = match state.shares.attach(share, role) {
+        Ok(attached) => attached,
+        Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
+    };
+    let agent_name = cell.share().agent_name;
+    let conn = inbox.conn;
+    let mut connection = ShareConnection {
+        socket,
+        state: state.clone(),
+        share,
+        customer,
+        conn,
+        cell,
+        agent_name,
+    };
+    connection.run(inbox).await;
+    state.shares.detach(share, conn);
+}
+
+enum Next {
+    Continue,
+    Close(u16, &'static str),
+}
+
+impl ShareConnection {
+    async fn run(&mut self, mut inbox: Inbox) {
+        let welcome = ServerMsg::Welcome {
+            session_id: self.share,
+            role: if self.customer { "customer" } else { "agent" },
+            policy: &self.state.settings.policy,
+        };
+        if self.send(welcome.encode()).await.is_err() {
+            return;
+        }
+        loop {
+            let next = tokio::select! {
+                incoming = self.socket.recv() => self.on_socket(incoming).await,
+                queued = inbox.queue.recv() => self.on_queue(queued).await,
+            };
+            if let Next::Close(code, reason) = next {
+                let _ = self
+                    .socket
+                    .send(Message::Close(Some(CloseFrame {
+                        code,
+                        reason: reason.into(),
+                    })))
+                    .await;
+                return;
+            }
+        }
+    }
+
+    async fn send(&mut self, text: String) -> Result<(), axum::Error> {
+        self.socket.send(Message::Text(text.into())).await
+    }
+
+    async fn send_or_close(&mut self, text: String) -> Next {
+        match self.send(text).await {
+            Ok(()) => Next::Continue,
+            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
+        }
+    }
+
+    async fn refuse(&mut self, message: &str) -> Next {
+        self.send_or_close(ServerMsg::Error { message }.encode())
+            .await
+    }
+
+    async fn on_socket(&mut self, incoming: Option<Result<Message, axum::Error>>) -> Next {
+        match incoming {
+            Some(Ok(Message::Text(text))) => self.on_client_text(&text).await,
+            Some(Ok(Message::Binary(_))) => {
+                Next::Close(close::PROTOCOL, "Duet speaks JSON text frames")
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => Next::Continue,
+            Some(Ok(Message::Close(_))) | None => Next::Close(1000, "bye"),
+            Some(Err(_)) => {
+                Next::Close(close::PROTOCOL, "the frame could not be read (too large?)")
+            }
+        }
+    }
+
+    async fn on_client_text(&mut self, text: &str) -> Next {
+        let message = match ClientMsg::parse(text) {
+            Ok(message) => message,
+            Err(error) => return self.refuse(&error.to_string()).await,
+        };
+        match message {
+            ClientMsg::ShareAccept if self.customer => {
+                let accepted = self.state.shares.accept(self.share);
+                self.report(accepted).await
+            }
+            ClientMsg::ShareConnected if !self.customer => {
+                let live = self.cell.mark_live();
+                self.report(live).await
+            }
+            ClientMsg::Signal { data } => self.relay_signal(data),
+            ClientMsg::End => {
+                let reason = if self.customer {
+                    ShareEnd::CustomerStopped
+                } else {
+                    ShareEnd::AgentStopped
+                };
+                self.state.shares.end(self.share, reason, Instant::now());
+                Next::Continue
+            }
+            ClientMsg::Ping => self.send_or_close(ServerMsg::Pong.encode()).await,
+            _ => {
+                self.refuse("that message is not part of a screen share, or not yours to send")
+                    .await
+            }
+        }
+    }
+
+    async fn report(&mut self, outcome: Result<(), ShareError>) -> Next {
+        match outcome {
+            Ok(()) => Next::Continue,
+            Err(error) => self.refuse(&error.to_string()).await,
+        }
+    }
+
+    fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
+        let frame: Frame = Arc::from(ServerMsg::Signal { data }.encode());
+        let conn = self.conn;
+        match self
+            .cell
+            .with_room(|room| room.send_to_others(conn, &frame))
+        {
+            Some(()) => Next::Continue,
+            None => Next::Close(close::SESSION_ENDED, "the screen share has ended"),
+        }
+    }
+
+    async fn on_queue(&mut self, queued: Option<Outbound>) -> Next {
+        match queued {
+            Some(Outbound::Frame(frame)) => self.send_or_close(frame.to_string()).await,
+            Some(Outbound::Notice(Notice::Share(notice))) => self.on_share_notice(notice).await,
+            Some(Outbound::Notice(_)) => Next::Continue,
+            None => Next::Close(close::SESSION_ENDED, "the screen share has ended"),
+        }
+    }
+
+    async fn on_share_notice(&mut self, notice: ShareNotice) -> Next {
+        let message = describe(notice.state, notice.reason);
+        let text = ServerMsg::ShareState {
+            state: notice.state,
+            reason: notice.reason,
+            message,
+            agent_name: &self.agent_name.clone(),
+        }
+        .encode();
+        match self.send_or_close(text).await {
+            Next::Continue if notice.state == ShareState::Ended => {
+                Next::Close(close::SESSION_ENDED, "the screen share has ended")
+            }
+            next => next,
+        }
+    }
+}
+
+fn describe(state: ShareState, reason: Option<ShareEnd>) -> &'static str {
+    match (state, reason) {
+        (ShareState::Ended, Some(reason)) => reason.describe(),
+        (ShareState::Ended, None) => "The screen share has ended.",
+        (ShareState::Pending, _) => "Waiting for the customer to enter the key and accept.",
+        (ShareState::Accepted, _) => "The customer accepted and is choosing what to share.",
+        (ShareState::Live, _) => "The customer's screen is being shared with the agent.",
+    }
+}
