@@ -1,5 +1,6 @@
 //! All live sessions: creating, joining, attaching connections, ending (alone or by
 //! conversation), the one-co-browse-per-agent rule, and the sweep that applies time limits.
+//! Each session lives in its own [`SessionCell`].
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,136 +9,14 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::cell::{Entry, SessionCell, announce};
 use super::ids::SessionId;
 use super::room::{ConnId, Inbox, Notice, Role, Room};
-use super::session::{AgentId, ControlError, ControlMode, EndReason, JoinError, Session, State};
+use super::session::{AgentId, EndReason, JoinError, Session, State};
 use crate::config::Timeouts;
 
 /// How long an ended session is remembered, so a late join hears that it ended.
 pub const ENDED_RETENTION: Duration = Duration::from_secs(3600);
-
-/// One session and the connections to it, behind its own lock.
-#[derive(Debug)]
-pub struct SessionCell {
-    entry: Mutex<Entry>,
-}
-
-#[derive(Debug)]
-struct Entry {
-    session: Session,
-    room: Room,
-    agents_gone_since: Option<Instant>,
-    ended_at: Option<Instant>,
-}
-
-impl SessionCell {
-    fn lock(&self) -> MutexGuard<'_, Entry> {
-        self.entry
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// A copy of the session's facts.
-    pub fn session(&self) -> Session {
-        self.lock().session.clone()
-    }
-
-    /// Runs `f` on the room (for relaying), marking activity; returns `None` once the session ended.
-    pub fn with_room<T>(&self, now: Instant, f: impl FnOnce(&mut Room) -> T) -> Option<T> {
-        let mut entry = self.lock();
-        if !entry.session.is_live() {
-            return None;
-        }
-        entry.session.last_activity = now;
-        Some(f(&mut entry.room))
-    }
-
-    /// An agent asks for write mode; the customer is prompted and everyone sees it pending.
-    pub fn request_control(
-        &self,
-        agent: &AgentId,
-        agent_name: &str,
-        now: Instant,
-    ) -> Result<(), ControlError> {
-        let mut entry = self.lock();
-        entry.session.request_control(agent, agent_name, now)?;
-        entry.session.last_activity = now;
-        entry.room.notify_customer(Notice::ControlRequested {
-            agent_name: agent_name.to_owned(),
-        });
-        announce(&mut entry);
-        Ok(())
-    }
-
-    /// The customer approves or denies the pending request.
-    pub fn answer_control(&self, approved: bool, now: Instant) -> Result<(), ControlError> {
-        let mut entry = self.lock();
-        entry.session.answer_control(approved)?;
-        entry.session.last_activity = now;
-        announce(&mut entry);
-        Ok(())
-    }
-
-    /// Back to pointer mode: the customer takes control back, or the agent hands it back.
-    pub fn revoke_control(&self, now: Instant) {
-        let mut entry = self.lock();
-        if !entry.session.is_live() {
-            return;
-        }
-        entry.session.revoke_control();
-        entry.session.last_activity = now;
-        announce(&mut entry);
-    }
-
-    /// Forwards an agent's action to the customer's page, only in write mode.
-    /// The customer's script still decides whether the action may touch its target.
-    pub fn forward_action(
-        &self,
-        from: ConnId,
-        frame: &super::room::Frame,
-        now: Instant,
-    ) -> Result<(), ControlError> {
-        let mut entry = self.lock();
-        if !matches!(entry.room.role_of(from), Some(Role::Agent(_))) {
-            return Err(ControlError::AgentOnly);
-        }
-        if !entry.session.is_live() || entry.session.control != ControlMode::Write {
-            return Err(ControlError::PointerMode);
-        }
-        entry.session.last_activity = now;
-        entry.room.send_to_customer(frame);
-        Ok(())
-    }
-
-    /// Ends the session and tells everyone; false when it had already ended.
-    fn end(&self, reason: EndReason, now: Instant) -> bool {
-        let mut entry = self.lock();
-        if !entry.session.end(reason) {
-            return false;
-        }
-        entry.ended_at = Some(now);
-        let notice = state_notice(&entry);
-        entry.room.notify_all(notice);
-        entry.room.clear();
-        true
-    }
-}
-
-fn state_notice(entry: &Entry) -> Notice {
-    Notice::State {
-        state: entry.session.state,
-        reason: entry.session.end_reason,
-        control: entry.session.control,
-        control_pending: entry.session.control_request.is_some(),
-        agents_connected: entry.room.agents_connected(),
-    }
-}
-
-/// Tells everyone in the session its current state.
-fn announce(entry: &mut Entry) {
-    let notice = state_notice(entry);
-    entry.room.notify_all(notice);
-}
 
 #[derive(Debug, Default)]
 struct Index {

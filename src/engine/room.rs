@@ -50,6 +50,21 @@ pub enum Notice {
     SnapshotNeeded,
     /// A screen share changed state.
     Share(super::screenshare::ShareNotice),
+    /// Inside a co-browse session: who shows their screen now (`None`: nobody).
+    ScreenShown {
+        /// `customer` or `agent`, with the sharer's name.
+        sharer: Option<(&'static str, String)>,
+    },
+    /// To an agent: another agent (or the customer) took over the screen share.
+    ShareTakenOver {
+        /// True when the customer, not another agent, now shares.
+        by_customer: bool,
+    },
+    /// To the customer: an agent asks to see the customer's screen.
+    ShareRequested {
+        /// Who asks.
+        agent_name: String,
+    },
 }
 
 /// One item on a participant's queue.
@@ -192,6 +207,12 @@ impl Room {
             |peer| peer.role == Role::Customer,
             Outbound::Frame(frame.clone()),
         );
+    }
+
+    /// Tells one agent's connections something.
+    pub fn notify_agent(&mut self, agent: &AgentId, notice: Notice) {
+        let wanted = Role::Agent(agent.clone());
+        self.notify_where(|peer| peer.role == wanted, Outbound::Notice(notice));
     }
 
     /// Tells the customer's connection something.

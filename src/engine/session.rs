@@ -105,6 +105,20 @@ pub enum ControlError {
     AgentOnly,
 }
 
+/// Who shows their screen inside a co-browse session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sharer {
+    /// The customer shows their screen to the agents.
+    Customer,
+    /// An agent shows their screen to the customer.
+    Agent {
+        /// Which agent.
+        id: AgentId,
+        /// Their name.
+        name: String,
+    },
+}
+
 /// Why a join was refused; each says what to do instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JoinError {
@@ -138,6 +152,8 @@ pub struct Session {
     pub control: ControlMode,
     /// An agent's request for write mode, waiting for the customer.
     pub control_request: Option<ControlRequest>,
+    /// Who shows their screen inside the session, if anyone.
+    pub sharer: Option<Sharer>,
     /// When the customer started it.
     pub created_at: Instant,
     /// The last thing either side did.
@@ -155,6 +171,7 @@ impl Session {
             agents: Vec::new(),
             control: ControlMode::Pointer,
             control_request: None,
+            sharer: None,
             created_at: now,
             last_activity: now,
         }
@@ -188,7 +205,38 @@ impl Session {
         self.end_reason = Some(reason);
         self.control = ControlMode::Pointer;
         self.control_request = None;
+        self.sharer = None;
         true
+    }
+
+    /// `who` starts showing their screen; returns the agent it takes over from, if any.
+    pub fn start_share(&mut self, who: Sharer) -> Result<Option<AgentId>, ControlError> {
+        if self.state != State::Active {
+            return Err(ControlError::NotActive);
+        }
+        if let Sharer::Agent { id, .. } = &who {
+            if !self.agents.contains(id) {
+                return Err(ControlError::NotActive);
+            }
+        }
+        let previous = match self.sharer.replace(who.clone()) {
+            Some(Sharer::Agent { id, .. }) if Some(&id) != sharer_agent(&who) => Some(id),
+            _ => None,
+        };
+        Ok(previous)
+    }
+
+    /// `who` stops showing their screen; false when they were not the one sharing.
+    pub fn stop_share(&mut self, who: &Sharer) -> bool {
+        let sharing = match (&self.sharer, who) {
+            (Some(Sharer::Customer), Sharer::Customer) => true,
+            (Some(Sharer::Agent { id, .. }), Sharer::Agent { id: stopper, .. }) => id == stopper,
+            _ => false,
+        };
+        if sharing {
+            self.sharer = None;
+        }
+        sharing
     }
 
     /// Records an agent's request for write mode (a newer request replaces an older one).
@@ -239,6 +287,13 @@ impl Session {
             self.control_request = None;
         }
         lapsed
+    }
+}
+
+fn sharer_agent(sharer: &Sharer) -> Option<&AgentId> {
+    match sharer {
+        Sharer::Agent { id, .. } => Some(id),
+        Sharer::Customer => None,
     }
 }
 

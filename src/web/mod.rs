@@ -16,6 +16,8 @@ pub mod state;
 pub mod tokens;
 pub mod webresources;
 pub mod ws;
+mod ws_notices;
+mod ws_roles;
 pub mod ws_share;
 
 use std::net::SocketAddr;

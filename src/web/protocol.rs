@@ -50,6 +50,13 @@ pub enum ClientMsg<'a> {
     ShareAccept,
     /// Screen share, agent only: the first frame of the customer's screen is showing.
     ShareConnected,
+    /// Inside co-browse, either side: start showing my screen (an agent who starts takes over
+    /// from another agent; the customer starts after an agent's `share_request`).
+    ShareStart,
+    /// Inside co-browse: stop showing my screen; the co-browse goes on.
+    ShareStop,
+    /// Inside co-browse, agent only: ask the customer to show their screen.
+    ShareRequest,
     /// Screen share: a WebRTC offer, answer or ICE candidate for the other side, relayed untouched.
     Signal {
         /// The signalling payload.
@@ -192,6 +199,9 @@ impl<'a> ClientMsg<'a> {
             },
             "control_revoke" => ClientMsg::ControlRevoke,
             "share_accept" => ClientMsg::ShareAccept,
+            "share_start" => ClientMsg::ShareStart,
+            "share_stop" => ClientMsg::ShareStop,
+            "share_request" => ClientMsg::ShareRequest,
             "share_connected" => ClientMsg::ShareConnected,
             "signal" => {
                 let data = envelope.data.ok_or(BadFrame::Missing("signal", "data"))?;
@@ -261,6 +271,23 @@ pub enum ServerMsg<'a> {
         /// A sentence for people.
         message: &'a str,
         /// The agent who asked, shown to the customer.
+        agent_name: &'a str,
+    },
+    /// Inside co-browse: who shows their screen now.
+    ScreenShown {
+        /// `customer`, `agent`, or null when nobody shares.
+        sharer: Option<&'a str>,
+        /// The sharer's name.
+        name: Option<&'a str>,
+    },
+    /// To an agent whose screen share another agent (or the customer) took over.
+    ShareTakenOver {
+        /// A sentence for people.
+        message: &'a str,
+    },
+    /// To the customer inside co-browse: an agent asks to see the customer's screen.
+    ShareRequested {
+        /// Who asks.
         agent_name: &'a str,
     },
     /// Screen share: the other side's WebRTC signalling, untouched.

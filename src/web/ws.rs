@@ -14,8 +14,10 @@ use tokio::time::Instant;
 use super::protocol::{ClientMsg, ServerMsg, close};
 use super::state::AppState;
 use super::tokens::{Claims, TokenRole};
+use super::ws_notices as notices;
+use super::ws_roles as roles;
 use crate::engine::{
-    EndReason, Frame, Notice, Outbound, Registry, Role, SessionCell, SessionId,
+    EndReason, Frame, Notice, Outbound, Registry, Role, SessionCell, SessionId, Sharer,
     State as SessionState,
 };
 
@@ -211,7 +213,7 @@ impl Connection {
             Ok(message) => message,
             Err(error) => return self.refuse(&error.to_string()).await,
         };
-        if let Err(refusal) = permitted(&self.role, &message) {
+        if let Err(refusal) = roles::permitted(&self.role, &message) {
             return self.refuse(refusal).await;
         }
         let now = Instant::now();
@@ -225,9 +227,21 @@ impl Connection {
                 self.refuse("screen-share messages go on the screen share's own connection")
                     .await
             }
-            ClientMsg::Signal { .. } => {
-                self.refuse("screen sharing inside a co-browse session is not available yet")
-                    .await
+            ClientMsg::Signal { data } => self.relay_signal(data),
+            ClientMsg::ShareStart => {
+                let started = self.cell.start_share(self.sharer(), now);
+                self.report(started).await
+            }
+            ClientMsg::ShareStop => {
+                self.cell.stop_share(&self.sharer(), now);
+                Next::Continue
+            }
+            ClientMsg::ShareRequest => {
+                let Role::Agent(agent) = &self.role else {
+                    return Next::Continue;
+                };
+                let asked = self.cell.request_customer_share(agent, &self.agent_name);
+                self.report(asked).await
             }
             ClientMsg::ControlRequest => {
                 let Role::Agent(agent) = &self.role else {
@@ -249,6 +263,25 @@ impl Connection {
                 let forwarded = self.cell.forward_action(self.conn, &frame, now);
                 self.report(forwarded).await
             }
+        }
+    }
+
+    fn sharer(&self) -> Sharer {
+        match &self.role {
+            Role::Customer => Sharer::Customer,
+            Role::Agent(id) => Sharer::Agent {
+                id: id.clone(),
+                name: self.agent_name.clone(),
+            },
+        }
+    }
+
+    fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
+        let frame: Frame = Arc::from(ServerMsg::Signal { data }.encode());
+        if self.cell.relay_signal(self.conn, &frame) {
+            Next::Continue
+        } else {
+            Next::Close(close::SESSION_ENDED, "the session has ended")
         }
     }
 
@@ -334,42 +367,19 @@ impl Connection {
     }
 
     async fn on_notice(&mut self, notice: Notice) -> Next {
-        match notice {
-            Notice::SnapshotNeeded => self.send_or_close(ServerMsg::SnapshotNeeded.encode()).await,
-            Notice::Share(_) => Next::Continue,
-            Notice::ControlRequested { agent_name } => {
-                let expires_in_ms = self.state.settings.control_request_ms;
-                let message = ServerMsg::ControlRequested {
-                    agent_name: &agent_name,
-                    expires_in_ms,
-                };
-                self.send_or_close(message.encode()).await
-            }
+        let ends = matches!(
+            notice,
             Notice::State {
-                state,
-                reason,
-                control,
-                control_pending,
-                agents_connected,
-            } => {
-                let message = describe(state, reason, agents_connected);
-                let agents = agents_connected;
-                let text = ServerMsg::State {
-                    state,
-                    reason,
-                    message,
-                    control,
-                    control_pending,
-                    agents,
-                }
-                .encode();
-                match self.send_or_close(text).await {
-                    Next::Continue if state == SessionState::Ended => {
-                        Next::Close(close::SESSION_ENDED, "the session has ended")
-                    }
-                    next => next,
-                }
+                state: SessionState::Ended,
+                ..
             }
+        );
+        let Some(text) = notices::encode(notice, &self.state.settings) else {
+            return Next::Continue;
+        };
+        match self.send_or_close(text).await {
+            Next::Continue if ends => Next::Close(close::SESSION_ENDED, "the session has ended"),
+            next => next,
         }
     }
 
@@ -378,33 +388,5 @@ impl Connection {
             Some(frame) => self.send_or_close(frame.to_string()).await,
             None => Next::Continue,
         }
-    }
-}
-
-/// Which role may send which message; every other combination is refused.
-fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'static str> {
-    let customer = *role == Role::Customer;
-    match message {
-        ClientMsg::Dom { .. } if !customer => Err("only the customer's page sends page changes"),
-        ClientMsg::ControlAnswer { .. } if !customer => {
-            Err("only the customer answers a control request")
-        }
-        ClientMsg::ControlRequest if customer => Err("only an agent asks for control"),
-        ClientMsg::Action { .. } if customer => Err("only an agent sends actions"),
-        _ => Ok(()),
-    }
-}
-
-fn describe(state: SessionState, reason: Option<EndReason>, agents: usize) -> &'static str {
-    match (state, reason) {
-        (SessionState::Ended, Some(reason)) => reason.describe(),
-        (SessionState::Ended, None) => "The session has ended.",
-        (SessionState::Idle, _) => {
-            "Waiting for the agent to join. Read the session id to your agent."
-        }
-        (SessionState::Active, _) if agents == 0 => {
-            "The agent's console is not connected right now; waiting for it to connect."
-        }
-        (SessionState::Active, _) => "The agent is viewing this page with you.",
     }
 }

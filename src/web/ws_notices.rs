@@ -1,0 +1,74 @@
+//! Turns what the engine tells a co-browse participant into the wire message it reads.
+
+use super::protocol::ServerMsg;
+use super::state::Settings;
+use crate::engine::{EndReason, Notice, State as SessionState};
+
+/// The frame text for a notice, or `None` when the notice is not for co-browse sockets.
+pub(super) fn encode(notice: Notice, settings: &Settings) -> Option<String> {
+    let message = match notice {
+        Notice::SnapshotNeeded => ServerMsg::SnapshotNeeded.encode(),
+        Notice::Share(_) => return None,
+        Notice::ScreenShown { sharer } => {
+            let (who, name) = match &sharer {
+                Some((who, name)) => (Some(*who), Some(name.as_str())),
+                None => (None, None),
+            };
+            ServerMsg::ScreenShown { sharer: who, name }.encode()
+        }
+        Notice::ShareTakenOver { by_customer } => {
+            let message = if by_customer {
+                "The customer is sharing their screen now; yours is no longer shown."
+            } else {
+                "Another agent is sharing their screen now; yours is no longer shown."
+            };
+            ServerMsg::ShareTakenOver { message }.encode()
+        }
+        Notice::ShareRequested { agent_name } => ServerMsg::ShareRequested {
+            agent_name: &agent_name,
+        }
+        .encode(),
+        Notice::ControlRequested { agent_name } => {
+            let expires_in_ms = settings.control_request_ms;
+            ServerMsg::ControlRequested {
+                agent_name: &agent_name,
+                expires_in_ms,
+            }
+            .encode()
+        }
+        Notice::State {
+            state,
+            reason,
+            control,
+            control_pending,
+            agents_connected,
+        } => {
+            let message = describe(state, reason, agents_connected);
+            let agents = agents_connected;
+            ServerMsg::State {
+                state,
+                reason,
+                message,
+                control,
+                control_pending,
+                agents,
+            }
+            .encode()
+        }
+    };
+    Some(message)
+}
+
+fn describe(state: SessionState, reason: Option<EndReason>, agents: usize) -> &'static str {
+    match (state, reason) {
+        (SessionState::Ended, Some(reason)) => reason.describe(),
+        (SessionState::Ended, None) => "The session has ended.",
+        (SessionState::Idle, _) => {
+            "Waiting for the agent to join. Read the session id to your agent."
+        }
+        (SessionState::Active, _) if agents == 0 => {
+            "The agent's console is not connected right now; waiting for it to connect."
+        }
+        (SessionState::Active, _) => "The agent is viewing this page with you.",
+    }
+}

@@ -1,0 +1,19 @@
+//! Which participant may send which co-browse message: checked before any message is handled.
+
+use super::protocol::ClientMsg;
+use crate::engine::Role;
+
+/// Which role may send which message; every other combination is refused.
+pub(super) fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'static str> {
+    let customer = *role == Role::Customer;
+    match message {
+        ClientMsg::Dom { .. } if !customer => Err("only the customer's page sends page changes"),
+        ClientMsg::ControlAnswer { .. } if !customer => {
+            Err("only the customer answers a control request")
+        }
+        ClientMsg::ControlRequest if customer => Err("only an agent asks for control"),
+        ClientMsg::ShareRequest if customer => Err("only an agent asks to see the screen"),
+        ClientMsg::Action { .. } if customer => Err("only an agent sends actions"),
+        _ => Ok(()),
+    }
+}
