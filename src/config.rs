@@ -27,6 +27,10 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// Largest WebSocket message accepted, in bytes (`DUET_MAX_MESSAGE_BYTES`).
     pub max_message_bytes: usize,
+    /// Bearer key that lets an administrator change tenant settings (`DUET_ADMIN_KEY`); unset refuses changes.
+    pub admin_key: Option<SecretString>,
+    /// Where Duet keeps tenant settings across restarts (`DUET_DATA_DIR`); unset keeps them in memory.
+    pub data_dir: Option<std::path::PathBuf>,
     /// Client credentials for the Dataverse commands.
     pub dataverse: DataverseSettings,
 }
@@ -43,6 +47,8 @@ pub struct PolicySettings {
     pub private_by_default: bool,
     /// Selectors shown when private by default (`DUET_ALLOW_SELECTORS`).
     pub allow_selectors: Vec<String>,
+    /// Sites agents may open from the share menu and bookmark (`DUET_SHARE_SITES`); empty allows any.
+    pub share_sites: Vec<String>,
 }
 
 /// Time limits, in seconds in the file and the environment.
@@ -96,6 +102,8 @@ impl Default for Config {
             policy: PolicySettings::default(),
             timeouts: Timeouts::default(),
             max_message_bytes: 8 * 1024 * 1024,
+            admin_key: None,
+            data_dir: None,
             dataverse: DataverseSettings {
                 tenant_id: None,
                 client_id: None,
@@ -116,6 +124,8 @@ struct FileConfig {
     token_secret: Option<SecretString>,
     allowed_origins: Option<Vec<String>>,
     max_message_bytes: Option<usize>,
+    admin_key: Option<SecretString>,
+    data_dir: Option<std::path::PathBuf>,
     policy: Option<PolicySettings>,
     timeouts: Option<FileTimeouts>,
     dataverse: Option<FileDataverse>,
@@ -175,6 +185,8 @@ impl Config {
         self.token_secret = file.token_secret.or(self.token_secret.take());
         set(&mut self.allowed_origins, file.allowed_origins);
         set(&mut self.max_message_bytes, file.max_message_bytes);
+        self.admin_key = file.admin_key.or(self.admin_key.take());
+        self.data_dir = file.data_dir.or(self.data_dir.take());
         set(&mut self.policy, file.policy);
         if let Some(t) = file.timeouts {
             set_secs(&mut self.timeouts.idle_expiry, t.idle_expiry_secs);
@@ -214,6 +226,15 @@ impl Config {
         }
         if let Some(v) = var("DUET_MAX_MESSAGE_BYTES") {
             self.max_message_bytes = parse_env("DUET_MAX_MESSAGE_BYTES", &v, "a number of bytes")?;
+        }
+        if let Some(v) = var("DUET_ADMIN_KEY") {
+            self.admin_key = Some(SecretString::from(v));
+        }
+        if let Some(v) = var("DUET_DATA_DIR") {
+            self.data_dir = Some(v.into());
+        }
+        if let Some(v) = var("DUET_SHARE_SITES") {
+            self.policy.share_sites = split_list(&v);
         }
         if let Some(v) = var("DUET_MASK_SELECTORS") {
             self.policy.mask_selectors = split_list(&v);

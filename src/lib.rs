@@ -12,6 +12,7 @@ pub mod config;
 pub mod dataverse;
 pub mod engine;
 pub mod solution;
+pub mod store;
 pub mod telemetry;
 pub mod web;
 

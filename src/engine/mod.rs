@@ -1,6 +1,7 @@
 //! Sessions and their rules, independent of transport: ids, state machines, timers, the
 //! one-per-agent registry and the rooms that fan frames out. Knows nothing of HTTP or WebSockets.
 
+pub mod bookmarks;
 pub mod cell;
 pub mod ids;
 pub mod limits;

@@ -5,6 +5,7 @@
 pub mod api_agent;
 pub mod api_customer;
 pub mod api_share;
+pub mod api_tenant;
 pub mod assets;
 pub mod auth;
 pub mod demo;
@@ -46,7 +47,8 @@ pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 /// `POST /api/sessions`, `POST /api/sessions/{id}/end` (customer);
 /// `POST /api/agent/signin`, `GET /api/agent/pending`, `POST /api/agent/sessions/{id}/join`,
 /// `POST /api/conversations/{id}/end` (agent); `POST /api/agent/screenshare`,
-/// `POST /api/screenshare/lookup` (screen share); `GET /api/ws` (WebSocket, co-browse and screen share).
+/// `POST /api/screenshare/lookup` (screen share); `GET|POST /api/tenant/bookmarks`,
+/// `PUT|DELETE /api/tenant/bookmarks/{id}` (tenant settings); `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
@@ -57,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_customer::router())
         .merge(api_agent::router())
         .merge(api_share::router())
+        .merge(api_tenant::router())
         .merge(ws::router())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -94,7 +97,8 @@ impl Server {
             .clone()
             .map(|url| url.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("http://{local}"));
-        let state = AppState::new(config, public_origin, local.ip().is_loopback());
+        let state = AppState::new(config, public_origin, local.ip().is_loopback())
+            .context("loading tenant settings from DUET_DATA_DIR")?;
         Ok(Self { listener, state })
     }
 

@@ -25,6 +25,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Limits on join attempts, so ids cannot be guessed.
     pub join_limits: Arc<JoinLimits>,
+    /// The tenant's settings (bookmarks).
+    pub tenant: Arc<super::api_tenant::TenantSettings>,
     /// The demo's counter of customer-page scripts that ran.
     pub pwned: super::demo::PwnedCounter,
 }
@@ -74,10 +76,19 @@ impl Settings {
 }
 
 impl AppState {
-    /// Builds the state for a service reachable at `public_origin`.
-    pub fn new(config: &Config, public_origin: String, listening_on_loopback: bool) -> Self {
+    /// Builds the state for a service reachable at `public_origin`; fails when saved settings are unreadable.
+    pub fn new(
+        config: &Config,
+        public_origin: String,
+        listening_on_loopback: bool,
+    ) -> anyhow::Result<Self> {
         let dev = DevSignIn::new(config.dev_signin, listening_on_loopback);
-        Self {
+        let tenant = super::api_tenant::TenantSettings::load(
+            config.data_dir.as_deref(),
+            config.admin_key.clone(),
+        )?;
+        Ok(Self {
+            tenant: Arc::new(tenant),
             registry: Arc::new(Registry::new(config.timeouts.clone())),
             shares: Arc::new(ShareRegistry::new(config.timeouts.screenshare_accept)),
             tokens: Arc::new(Tokens::new(config.token_secret.as_ref())),
@@ -94,6 +105,6 @@ impl AppState {
                 control_request_ms: u64::try_from(config.timeouts.control_request.as_millis())
                     .unwrap_or(u64::MAX),
             }),
-        }
+        })
     }
 }
