@@ -203,11 +203,20 @@ async fn the_binary_provisions_every_record_of_records_json_and_deprovision_remo
         }
     }
 
-    let (output, text) = duet(
-        org_args("deprovision", &org),
-        settings(&identity, GOOD_SECRET),
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("bookmarks.json"),
+        r#"{"entries":[],"next_id":0}"#,
     )
-    .await;
+    .unwrap();
+    let mut env = settings(&identity, GOOD_SECRET);
+    env.push(("DUET_DATA_DIR", data.path().display().to_string()));
+    let (output, text) = duet(org_args("deprovision", &org), env).await;
     assert!(output.status.success(), "{text}");
     assert_eq!(org.all_rows(), Vec::<String>::new());
+    assert!(
+        !data.path().join("bookmarks.json").exists(),
+        "Duet's own tenant settings must go too"
+    );
+    assert!(text.contains("removed Duet's tenant settings"), "{text}");
 }

@@ -41,7 +41,24 @@ pub async fn deprovision(config: Config, args: OrgArgs) -> anyhow::Result<()> {
     let client = connect(&config, &org)?;
     remove::deprovision(&client, &artifacts, &mut std::io::stdout())
         .await
-        .with_context(|| format!("deprovisioning Duet from {org}"))
+        .with_context(|| format!("deprovisioning Duet from {org}"))?;
+    forget_tenant_settings(&config)
+}
+
+/// Removes what the Duet service keeps for the tenant (bookmarks) from `DUET_DATA_DIR`.
+fn forget_tenant_settings(config: &Config) -> anyhow::Result<()> {
+    let Some(dir) = config.data_dir.as_deref() else {
+        return Ok(());
+    };
+    let removed =
+        crate::store::forget_tenant(dir).context("removing Duet's own tenant settings")?;
+    for path in &removed {
+        println!("removed Duet's tenant settings: {path}");
+    }
+    if removed.is_empty() {
+        println!("Duet keeps no tenant settings in {}", dir.display());
+    }
+    Ok(())
 }
 
 /// Reports what of Duet is in the org, record by record.

@@ -31,7 +31,7 @@ impl TenantSettings {
         data_dir: Option<&std::path::Path>,
         admin_key: Option<SecretString>,
     ) -> anyhow::Result<Self> {
-        let file = data_dir.map(|dir| JsonFile::new(dir, "bookmarks.json"));
+        let file = data_dir.map(|dir| JsonFile::new(dir, crate::store::BOOKMARKS));
         let bookmarks = match &file {
             Some(file) => file.load()?,
             None => Bookmarks::default(),
