@@ -52,9 +52,17 @@ const counter = async (customer, name) => Number((await widget(customer).getAttr
 const field = (page, name) => page.locator(`[name="${name}"]`);
 const mode = (agent) => agent.consoleFrame.getByTestId("agent-status").getAttribute("data-mode");
 
-/** Clicks where the element is drawn in the agent's mirror, as the agent's mouse would. */
-async function clickInMirror(agent, locator) {
-  const box = await waitUntil("the element in the mirror", () => locator.boundingBox({ timeout: 1_000 }));
+/** Clicks where `selector` is drawn in the agent's mirror, as the agent's mouse would, after
+ * the customer's page (and so the mirror) has it in view. */
+async function clickInMirror(customer, agent, selector) {
+  await customer.page.locator(selector).scrollIntoViewIfNeeded();
+  const locator = agent.mirror.locator(selector);
+  await waitUntil(`${selector} in view in the mirror`, () =>
+    locator.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= el.ownerDocument.documentElement.clientHeight;
+    }, undefined, { timeout: 1_000 }));
+  const box = await locator.boundingBox({ timeout: WAIT_MS });
   await agent.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
 
@@ -75,20 +83,31 @@ async function requestAndApprove(customer, agent) {
 test("an approved agent types and picks through the mirror, cannot submit, and loses control when the customer takes it back", async () => {
   const { customer, agent } = await connected();
   await customer.page.locator("#checkout").scrollIntoViewIfNeeded();
+  await agent.consoleFrame.getByTestId("agent-request-control").click({ timeout: WAIT_MS });
+  await customer.page.getByTestId("cobrowse-deny").click({ timeout: WAIT_MS });
+  const control = agent.consoleFrame.getByTestId("agent-control");
+  await waitUntil("the console to show the refusal", async () => (await control.getAttribute("data-control")) === "denied");
+  assert.equal(await mode(agent), "pointer");
   await requestAndApprove(customer, agent);
 
   await agent.mirror.locator('input[name="name"]').fill("Grace Hopper", { timeout: WAIT_MS });
   await waitUntil("the typed name on the customer's page", async () => (await field(customer.page, "name").inputValue()) === "Grace Hopper");
 
-  await clickInMirror(agent, agent.mirror.locator('select[name="delivery"]'));
+  await clickInMirror(customer, agent, 'select[name="delivery"]');
   await agent.consoleFrame.locator('[data-testid="agent-select-option"][data-value="express"]').click({ timeout: WAIT_MS });
   await waitUntil("the chosen delivery on the customer's page", async () => (await field(customer.page, "delivery").inputValue()) === "express");
 
-  await clickInMirror(agent, agent.mirror.locator('input[name="newsletter"]'));
+  await clickInMirror(customer, agent, 'input[name="newsletter"]');
   await waitUntil("the ticked box on the customer's page", () => field(customer.page, "newsletter").isChecked());
 
+  const scrolledFrom = await customer.page.evaluate(() => window.scrollY);
+  const room = await customer.page.evaluate(() => document.documentElement.scrollHeight - innerHeight);
+  assert.ok(room > 0, "the shop must be taller than the viewport for this test");
+  await agent.page.mouse.wheel(0, scrolledFrom > 0 ? -120 : 120);
+  await waitUntil("the customer's page to scroll", async () => (await customer.page.evaluate(() => window.scrollY)) !== scrolledFrom);
+
   const refusedBefore = await counter(customer, "refused");
-  await clickInMirror(agent, agent.mirror.getByTestId("checkout-submit"));
+  await clickInMirror(customer, agent, '[data-testid="checkout-submit"]');
   await waitUntil("the customer's script to refuse the submit", async () => (await counter(customer, "refused")) > refusedBefore);
   await settle();
   assert.equal(await customer.page.getByTestId("order-result").textContent(), "", "the agent placed an order");
@@ -96,7 +115,7 @@ test("an approved agent types and picks through the mirror, cannot submit, and l
   await customer.page.getByTestId("cobrowse-revoke").click();
   await waitUntil("the console back in pointer mode", async () => (await mode(agent)) === "pointer");
   const handled = (await counter(customer, "applied")) + (await counter(customer, "refused"));
-  await clickInMirror(agent, agent.mirror.locator('input[name="newsletter"]'));
+  await clickInMirror(customer, agent, 'input[name="newsletter"]');
   await settle();
   assert.equal(await field(customer.page, "newsletter").isChecked(), true, "a click in pointer mode changed the page");
   assert.equal((await counter(customer, "applied")) + (await counter(customer, "refused")), handled);
