@@ -112,6 +112,13 @@ test("an approved agent types and picks through the mirror, cannot submit, and l
   await settle();
   assert.equal(await customer.page.getByTestId("order-result").textContent(), "", "the agent placed an order");
 
+  // A plain button whose own handler submits the form: the click is allowed, the submission is not.
+  const appliedBefore = await counter(customer, "applied");
+  await clickInMirror(customer, agent, '[data-testid="quick-order"]');
+  await waitUntil("the customer's script to replay the click", async () => (await counter(customer, "applied")) > appliedBefore);
+  await settle();
+  assert.equal(await customer.page.getByTestId("order-result").textContent(), "", "a script-submitted form placed an order");
+
   await customer.page.getByTestId("cobrowse-revoke").click();
   await waitUntil("the console back in pointer mode", async () => (await mode(agent)) === "pointer");
   const handled = (await counter(customer, "applied")) + (await counter(customer, "refused"));
@@ -205,13 +212,14 @@ test("a forged agent's clicks and typing on submit, restricted and masked elemen
   await page.getByTestId("cobrowse-approve").click({ timeout: WAIT_MS });
   await waitUntil("write mode", async () => (await forged.frames()).some((f) => f.type === "state" && f.control === "write"));
   const locators = { "checkout-submit": page.getByTestId("checkout-submit"), "delete-account": page.getByTestId("delete-account"),
-    "reset-password": page.getByTestId("reset-password"), card: field(page, "card"), password: field(page, "password") };
+    "reset-password": page.getByTestId("reset-password"), card: field(page, "card"), password: field(page, "password"),
+    "cobrowse-revoke": page.getByTestId("cobrowse-revoke") };
   let sent = 0;
   for (const action of byId) {
     await forged.send({ type: "action", action });
     sent += 1;
   }
-  for (const name of targets) {
+  for (const name of Object.keys(locators)) {
     const { x, y } = await centreOf(page, locators[name]);
     for (const action of [{ kind: "click", x, y }, { kind: "input", x, y, value: "forged" }]) {
       await forged.send({ type: "action", action });

@@ -72,3 +72,4 @@ byTestId("delete-account").addEventListener("click", accountAction("Your account
 byTestId("reset-password").addEventListener("click", accountAction("A password reset link is on its way."));
 setInterval(change, CHANGE_EVERY_MS);
 byTestId<HTMLFormElement>("checkout").addEventListener("submit", checkout);
+byTestId("quick-order").addEventListener("click", () => byTestId<HTMLFormElement>("checkout").requestSubmit());
