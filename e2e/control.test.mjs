@@ -92,6 +92,10 @@ test("an approved agent types and picks through the mirror, cannot submit, and l
 
   await agent.mirror.locator('input[name="name"]').fill("Grace Hopper", { timeout: WAIT_MS });
   await waitUntil("the typed name on the customer's page", async () => (await field(customer.page, "name").inputValue()) === "Grace Hopper");
+  const email = agent.mirror.locator('input[name="email"]');
+  await email.click({ timeout: WAIT_MS });
+  await email.pressSequentially("grace@example.com", { delay: 10 });
+  await waitUntil("the e-mail typed key by key", async () => (await field(customer.page, "email").inputValue()) === "grace@example.com");
 
   await clickInMirror(customer, agent, 'select[name="delivery"]');
   await agent.consoleFrame.locator('[data-testid="agent-select-option"][data-value="express"]').click({ timeout: WAIT_MS });

@@ -7,6 +7,13 @@ import type { Replayer } from "@rrweb/replay";
 import type { AgentAction } from "../protocol";
 import { LatestPerFrame } from "../frame";
 
+/** After the agent types in a field, the customer's echoes for that field are not applied for this
+ * long, so a late echo of an older value cannot overwrite what the agent is typing. */
+export const ECHO_HOLD_MS = 1_000;
+/** rrweb's IncrementalSnapshot event type and its Input source. */
+const RRWEB_INCREMENTAL = 3;
+const RRWEB_SOURCE_INPUT = 5;
+
 /** Keys sent as `key` actions; text itself goes as `input` actions with the field's value. */
 const SENT_KEYS: ReadonlySet<string> = new Set(["Enter", "Tab", "Escape", "ArrowUp", "ArrowDown"]);
 
@@ -25,6 +32,7 @@ export class MirrorCapture {
   #wired = new WeakSet<Element>();
   #write = false;
   #scroll = { dx: 0, dy: 0 };
+  #editing = { id: -1, until: 0 };
   #flushScroll: LatestPerFrame<null>;
 
   constructor(events: CaptureEvents) {
@@ -41,6 +49,13 @@ export class MirrorCapture {
   setWrite(write: boolean): void {
     this.#write = write;
     this.wire(this.#replayer);
+  }
+
+  /** Whether `event` is the customer's echo of a field the agent is typing in right now. */
+  isEcho(event: unknown): boolean {
+    if (!this.#write || Date.now() > this.#editing.until) return false;
+    const { type, data } = event as { type?: number; data?: { source?: number; id?: number } };
+    return type === RRWEB_INCREMENTAL && data?.source === RRWEB_SOURCE_INPUT && data.id === this.#editing.id;
   }
 
   /** Attaches to the replayer's document; call after each batch (a snapshot rebuilds the document). */
@@ -94,7 +109,9 @@ export class MirrorCapture {
   #onInput(event: Event): void {
     const field = event.target as HTMLInputElement | HTMLTextAreaElement | null;
     if (!this.#write || field === null || typeof field.value !== "string") return;
-    this.#events.action({ kind: "input", id: this.#id(field), ...centre(field), value: field.value });
+    const id = this.#id(field);
+    this.#editing = { id: id ?? -1, until: Date.now() + ECHO_HOLD_MS };
+    this.#events.action({ kind: "input", id, ...centre(field), value: field.value });
   }
 
   #onKey(event: KeyboardEvent): void {

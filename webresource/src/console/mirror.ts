@@ -63,7 +63,9 @@ export class Mirror {
     if (full) this.#rebuild();
     const replayer = this.#replayer;
     if (replayer === null) return; // Incremental events before the first snapshot mean nothing.
-    for (const event of events) replayer.addEvent(event as ReplayEvent);
+    for (const event of events) {
+      if (!this.#capture.isEcho(event)) replayer.addEvent(event as ReplayEvent);
+    }
     this.#capture.wire(replayer);
   }
 
