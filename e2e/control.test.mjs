@@ -251,6 +251,7 @@ test("a customer page reload keeps the same session and the agent sees the page 
   const { customer, agent } = await connected();
   const status = customer.page.getByTestId("cobrowse-status");
   await waitUntil("the customer to see active", async () => (await status.getAttribute("data-state")) === "active");
+  await requestAndApprove(customer, agent);
 
   await customer.page.reload();
 
@@ -260,4 +261,9 @@ test("a customer page reload keeps the same session and the agent sees the page 
   await waitUntil("the reloaded page in the mirror", async () =>
     (await agent.mirror.locator('input[name="email"]').inputValue({ timeout: 1_000 })) === "after-reload@example.com");
   assert.equal(await agent.consoleFrame.getByTestId("agent-status").getAttribute("data-state"), "active");
+  // The customer's approval holds for the session, and the way to take it back is still there.
+  assert.equal(await mode(agent), "write");
+  await customer.page.getByTestId("cobrowse-revoke").waitFor({ state: "visible", timeout: WAIT_MS });
+  await agent.mirror.locator('input[name="name"]').fill("Typed after the reload", { timeout: WAIT_MS });
+  await waitUntil("the agent's typing on the reloaded page", async () => (await field(customer.page, "name").inputValue()) === "Typed after the reload");
 });
