@@ -27,13 +27,37 @@ export interface Policy {
   allow_selectors: string[];
 }
 
+/** The kinds of agent action (`ActionKind`). */
+export type ActionKind = "click" | "input" | "key" | "scroll" | "select" | "navigate";
+
+/** What an agent asks the customer's page to do (`AgentAction`); the customer's script decides. */
+export interface AgentAction {
+  kind: ActionKind;
+  /** rrweb node id of the target, when the agent's view knows it. */
+  id?: number;
+  /** Fallback target, in the customer's viewport CSS pixels. */
+  x?: number;
+  y?: number;
+  /** Text typed, option value chosen, or URL to go to. */
+  value?: string;
+  /** Key name for `key` actions (e.g. `Enter`, `Tab`). */
+  key?: string;
+  /** Scroll distance. */
+  dx?: number;
+  dy?: number;
+}
+
 /** What a browser sends to Duet (`ClientMsg`). `events` is an rrweb event array. */
 export type ClientMsg =
   | { type: "hello"; token: string }
   | { type: "dom"; full: boolean; events: unknown[] }
   | { type: "pointer"; x: number; y: number }
   | { type: "end" }
-  | { type: "ping" };
+  | { type: "ping" }
+  | { type: "control_request" }
+  | { type: "control_answer"; approved: boolean }
+  | { type: "control_revoke" }
+  | { type: "action"; action: AgentAction };
 
 /** What Duet sends to a browser (`ServerMsg`). */
 export type ServerMsg =
@@ -44,8 +68,11 @@ export type ServerMsg =
       reason: EndReason | null;
       message: string;
       control: ControlMode;
+      control_pending: boolean;
       agents: number;
     }
+  | { type: "control_requested"; agent_name: string; expires_in_ms: number }
+  | { type: "action"; action: AgentAction }
   | { type: "dom"; full: boolean; events: unknown[] }
   | { type: "pointer"; from: Role; x: number; y: number }
   | { type: "snapshot_needed" }
@@ -64,6 +91,8 @@ const SERVER_TYPES: ReadonlySet<string> = new Set([
   "dom",
   "pointer",
   "snapshot_needed",
+  "control_requested",
+  "action",
   "pong",
   "error",
 ]);

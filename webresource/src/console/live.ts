@@ -5,6 +5,7 @@ import type { ServerMsg } from "../protocol";
 import { CLOSE_UNAUTHORIZED } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
 import type { ParentBridge } from "./bridge";
+import { AgentControl } from "./control";
 import { Mirror } from "./mirror";
 import type { ConsoleUi } from "./ui";
 
@@ -24,6 +25,7 @@ export class LiveSession {
   #onEnded: () => void;
   #socket: DuetSocket;
   #mirror: Mirror;
+  #control: AgentControl;
   #ended = false;
 
   constructor(origin: string, joined: Joined, ui: ConsoleUi, bridge: ParentBridge, onEnded: () => void) {
@@ -33,7 +35,14 @@ export class LiveSession {
     this.#bridge = bridge;
     this.#onEnded = onEnded;
     ui.stage.replaceChildren();
-    this.#mirror = new Mirror(ui.stage, (x, y) => this.#socket.send({ type: "pointer", x, y }));
+    this.#mirror = new Mirror(
+      ui.stage,
+      (x, y) => this.#socket.send({ type: "pointer", x, y }),
+      (action) => {
+        if (this.#control.write) this.#socket.send({ type: "action", action });
+      },
+    );
+    this.#control = new AgentControl(ui, (msg) => this.#socket.send(msg));
     this.#socket = new DuetSocket(socketUrl(origin), joined.token, {
       message: (msg) => this.#onMessage(msg),
       open: () => undefined,
@@ -73,6 +82,7 @@ export class LiveSession {
         } else {
           this.#ui.status(msg.state, msg.state === "active" ? `Connected to session ${this.#joined.sessionId}. ${msg.message}` : msg.message);
           if (msg.state === "active" && msg.agents > 0) this.#bridge.connected();
+          this.#mirror.setWrite(this.#control.onState(msg.state === "active", msg.control, msg.control_pending) === "write");
         }
         break;
       case "dom":
@@ -94,6 +104,7 @@ export class LiveSession {
     this.#ended = true;
     window.removeEventListener("pagehide", this.#onPageHide);
     this.#socket.stop();
+    this.#control.end();
     this.#mirror.freeze();
     this.#ui.status("ended", message);
     this.#bridge.ended();

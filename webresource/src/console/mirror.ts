@@ -4,6 +4,9 @@
 import { Replayer } from "@rrweb/replay";
 import { element, style } from "../dom";
 import { LatestPerFrame } from "../frame";
+import type { AgentAction } from "../protocol";
+import { MirrorCapture } from "./capture";
+import { ChoiceList } from "./choices";
 
 /** Replayer baseline far in the future: every event is "in the past", so it applies on arrival
  * (no sender clock, no buffer). Needs `useVirtualDom: false`, or such events wait for a flush. */
@@ -32,9 +35,12 @@ export class Mirror {
   #height = 0;
   #scale = 1;
   #send: LatestPerFrame<{ x: number; y: number }>;
+  #capture: MirrorCapture;
+  #choices: ChoiceList;
 
-  /** `sendPointer` gets the agent's pointer in the customer's viewport pixels. */
-  constructor(stage: HTMLElement, sendPointer: (x: number, y: number) => void) {
+  /** `sendPointer` gets the agent's pointer in the customer's viewport pixels; `sendAction` the
+   * agent's actions in write mode. */
+  constructor(stage: HTMLElement, sendPointer: (x: number, y: number) => void, sendAction: (action: AgentAction) => void) {
     this.#stage = stage;
     this.#root = element("div", { class: "mirror-root" });
     this.#overlay = element("div", { class: "mirror-overlay", title: "Your pointer is shown to the customer" });
@@ -42,6 +48,12 @@ export class Mirror {
     this.#overlay.append(this.#customerPointer);
     stage.append(this.#root, this.#overlay);
     this.#send = new LatestPerFrame((p) => sendPointer(p.x, p.y));
+    this.#choices = new ChoiceList(stage);
+    this.#capture = new MirrorCapture({
+      action: sendAction,
+      pointer: (x, y) => this.#send.push({ x, y }),
+      choose: (select, id) => this.#showChoices(select, id, sendAction),
+    });
     this.#overlay.addEventListener("mousemove", (event) => this.#onMove(event));
     window.addEventListener("resize", () => this.#fit());
   }
@@ -51,7 +63,17 @@ export class Mirror {
     if (full) this.#rebuild();
     const replayer = this.#replayer;
     if (replayer === null) return; // Incremental events before the first snapshot mean nothing.
-    for (const event of events) replayer.addEvent(event as ReplayEvent);
+    for (const event of events) {
+      if (!this.#capture.isEcho(event)) replayer.addEvent(event as ReplayEvent);
+    }
+    this.#capture.wire(replayer);
+  }
+
+  /** Write mode on: the agent's input in the mirror goes to the customer as actions. */
+  setWrite(write: boolean): void {
+    this.#capture.setWrite(write);
+    this.#overlay.style.pointerEvents = write ? "none" : "";
+    if (!write) this.#choices.close();
   }
 
   /** Draws the customer's pointer (customer viewport pixels). */
@@ -65,6 +87,7 @@ export class Mirror {
 
   /** Stops replaying; the last picture stays. */
   freeze(): void {
+    this.setWrite(false);
     this.#customerPointer.style.display = "none";
     this.#replayer?.pause();
   }
@@ -88,6 +111,20 @@ export class Mirror {
     replayer.on("resize", (size) => this.#onResize(size as { width: number; height: number }));
     replayer.startLive(APPLY_ON_ARRIVAL_BASELINE_MS);
     this.#replayer = replayer;
+    this.#choices.close();
+    this.#capture.wire(replayer);
+  }
+
+  #showChoices(select: HTMLSelectElement, id: number, sendAction: (action: AgentAction) => void): void {
+    const box = select.getBoundingClientRect();
+    const offset = this.#offset();
+    const anchor = {
+      left: offset.x + box.left * this.#scale,
+      top: offset.y + box.bottom * this.#scale,
+      width: box.width * this.#scale,
+    };
+    const centre = { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+    this.#choices.open(select, anchor, (value) => sendAction({ kind: "select", id, ...centre, value }));
   }
 
   #onResize(size: { width: number; height: number }): void {

@@ -1,7 +1,7 @@
 // The console's fixed elements (from templates/console.html) and what they show.
 
 import { byTestId } from "../dom";
-import type { SessionState } from "../protocol";
+import type { ControlMode, SessionState } from "../protocol";
 
 /** Handles on the console's markup. */
 export class ConsoleUi {
@@ -13,10 +13,13 @@ export class ConsoleUi {
   readonly join = byTestId<HTMLButtonElement>("agent-join");
   readonly pending = byTestId<HTMLButtonElement>("agent-pending");
   readonly end = byTestId<HTMLButtonElement>("agent-end");
+  readonly requestControl = byTestId<HTMLButtonElement>("agent-request-control");
+  readonly releaseControl = byTestId<HTMLButtonElement>("agent-release-control");
   readonly stage = document.getElementById("stage") as HTMLElement;
   readonly screenshare = document.getElementById("screenshare") as HTMLElement;
   #status = byTestId("agent-status");
   #message = byTestId("agent-message");
+  #control = byTestId("agent-control");
   #who = document.getElementById("who") as HTMLElement;
 
   /** Shows the session's state and a sentence. */
@@ -24,6 +27,20 @@ export class ConsoleUi {
     this.#status.dataset["state"] = state;
     this.#status.textContent = text;
     this.end.disabled = state === "ended";
+  }
+
+  /** Shows pointer or write mode on the status (`data-mode`) and the control buttons. */
+  mode(mode: ControlMode, canAsk: boolean): void {
+    this.#status.dataset["mode"] = mode;
+    this.requestControl.hidden = mode === "write" || !canAsk;
+    this.releaseControl.hidden = mode !== "write";
+  }
+
+  /** Shows where a control request stands (`data-control`: none, pending, denied, lapsed, write). */
+  control(state: "none" | "pending" | "denied" | "lapsed" | "write", text: string): void {
+    this.#control.dataset["control"] = state;
+    this.#control.textContent = text;
+    this.requestControl.disabled = state === "pending";
   }
 
   /** Shows a sentence for the agent (refusals, problems); empty clears it. */

@@ -69,7 +69,8 @@ function isPassword(element: Element): boolean {
   );
 }
 
-function checkedSelector(selectors: string[]): string {
+/** Joins selectors into one, or throws when one is not valid CSS (callers fail closed). */
+export function checkedSelector(selectors: string[]): string {
   const joined = selectors.join(", ");
   try {
     document.createDocumentFragment().querySelector(joined);

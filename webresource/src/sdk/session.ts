@@ -2,9 +2,10 @@
 
 import { callApi } from "../api";
 import { LatestPerFrame } from "../frame";
-import type { Policy, ServerMsg } from "../protocol";
+import type { ControlMode, Policy, ServerMsg } from "../protocol";
 import { CLOSE_UNAUTHORIZED } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
+import { CustomerControl } from "./control";
 import { Masking } from "./masking";
 import { Recorder } from "./recorder";
 import type { Widget } from "./widget";
@@ -32,6 +33,7 @@ export class CustomerSession {
   #stored: Stored;
   #socket: DuetSocket;
   #recorder: Recorder | null = null;
+  #control: CustomerControl;
   #ended = false;
   #pointer = new LatestPerFrame<{ x: number; y: number }>((p) => this.#socket.send({ type: "pointer", ...p }));
   #onMove = (event: MouseEvent): void => this.#pointer.push({ x: event.clientX, y: event.clientY });
@@ -46,6 +48,7 @@ export class CustomerSession {
       lost: () => this.#recorder?.snapshot(),
       closed: (code) => this.#onClosed(code),
     });
+    this.#control = new CustomerControl(widget, (msg) => this.#socket.send(msg));
   }
 
   /** Asks Duet for a new session and connects it. */
@@ -90,8 +93,15 @@ export class CustomerSession {
         this.#onWelcome(msg.policy);
         break;
       case "state":
-        if (msg.state === "ended") this.#finish(msg.message);
-        else this.#widget.showStatus(msg.state, stateText(msg.state, msg.agents));
+        if (msg.state === "ended") return this.#finish(msg.message);
+        this.#widget.showStatus(msg.state, stateText(msg.state, msg.agents, msg.control));
+        this.#control.onState(msg.control, msg.control_pending);
+        break;
+      case "control_requested":
+        this.#control.onRequested(msg.agent_name, msg.expires_in_ms);
+        break;
+      case "action":
+        this.#control.onAction(msg.action);
         break;
       case "snapshot_needed":
         this.#recorder?.snapshot();
@@ -121,6 +131,7 @@ export class CustomerSession {
       return;
     }
     this.#widget.showHidden(masking.hiddenFieldNames());
+    this.#control.usePolicy(policy, masking);
     this.#recorder = new Recorder(masking, (batch) => this.#socket.send({ type: "dom", ...batch }));
     this.#recorder.start();
     window.addEventListener("mousemove", this.#onMove, { passive: true });
@@ -138,15 +149,17 @@ export class CustomerSession {
     window.removeEventListener("mousemove", this.#onMove);
     this.#recorder?.stop();
     this.#recorder = null;
+    this.#control.end();
     this.#socket.stop();
     clearStored();
     this.#widget.showStatus("ended", message);
   }
 }
 
-function stateText(state: "idle" | "active", agents: number): string {
+function stateText(state: "idle" | "active", agents: number, control: ControlMode = "pointer"): string {
   if (state === "idle") return "Read this code to the agent. Nothing is shared until an agent joins.";
-  return agents === 1 ? "An agent sees this page (not the hidden fields)." : `${agents} agents see this page (not the hidden fields).`;
+  const seen = agents === 1 ? "An agent sees this page (not the hidden fields)." : `${agents} agents see this page (not the hidden fields).`;
+  return control === "write" ? `${seen} The agent can click, type and scroll here, but not submit.` : seen;
 }
 
 function saveStored(stored: Stored): void {

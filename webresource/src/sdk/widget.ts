@@ -32,7 +32,7 @@ export class Widget {
       this.#exit,
     ]);
     this.#pointer = element("div", { "data-duet-ui": "", "aria-hidden": "true", title: "Agent's pointer" });
-    this.#root = element("div", { "data-duet-ui": "", role: "region", "aria-label": "Co-browse" }, [
+    this.#root = element("div", { "data-duet-ui": "", "data-testid": "cobrowse-widget", role: "region", "aria-label": "Co-browse" }, [
       this.#startButton,
       this.#panel,
     ]);
@@ -75,6 +75,18 @@ export class Widget {
   showProblem(message: string): void {
     this.#panel.style.display = "block";
     this.#status.textContent = message;
+  }
+
+  /** Adds the write-mode controls above the Exit button. */
+  addControls(controls: HTMLElement): void {
+    this.#panel.insertBefore(controls, this.#exit);
+  }
+
+  /** Counts an agent action on the widget (`data-duet-applied` / `data-duet-refused`), for people and tests. */
+  countAction(applied: boolean, reason = ""): void {
+    const name = applied ? "duetApplied" : "duetRefused";
+    this.#root.dataset[name] = String(Number(this.#root.dataset[name] ?? "0") + 1);
+    if (!applied) this.#root.dataset["duetLastRefusal"] = reason;
   }
 
   /** Moves the agent's pointer to viewport coordinates. */

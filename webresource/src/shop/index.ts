@@ -42,7 +42,15 @@ function change(): void {
   if (product === undefined) return;
   if (Math.random() < 0.5) product.cents = Math.max(499, product.cents + (Math.random() < 0.5 ? -100 : 100));
   else product.stock = Math.max(0, product.stock - 1);
-  render();
+  function accountAction(text: string): () => void {
+  return () => {
+    byTestId("account-result").textContent = text;
+  };
+}
+
+render();
+byTestId("delete-account").addEventListener("click", accountAction("Your account is deleted."));
+byTestId("reset-password").addEventListener("click", accountAction("A password reset link is on its way."));
 }
 
 function checkout(event: SubmitEvent): void {
@@ -53,6 +61,15 @@ function checkout(event: SubmitEvent): void {
   byTestId("order-result").textContent = `Thank you, ${name}. Order ${order} is placed.`;
 }
 
+function accountAction(text: string): () => void {
+  return () => {
+    byTestId("account-result").textContent = text;
+  };
+}
+
 render();
+byTestId("delete-account").addEventListener("click", accountAction("Your account is deleted."));
+byTestId("reset-password").addEventListener("click", accountAction("A password reset link is on its way."));
 setInterval(change, CHANGE_EVERY_MS);
 byTestId<HTMLFormElement>("checkout").addEventListener("submit", checkout);
+byTestId("quick-order").addEventListener("click", () => byTestId<HTMLFormElement>("checkout").requestSubmit());
