@@ -139,6 +139,10 @@ async fn a_denied_request_keeps_pointer_mode() {
         let state = agent.next_of("state").await;
         if state["control_pending"] == false {
             assert_eq!(state["control"], "pointer");
+            assert_eq!(
+                state["control_outcome"], "denied",
+                "the agent is told it was declined, not lapsed"
+            );
             break;
         }
     }

@@ -215,6 +215,10 @@ async fn a_control_request_nobody_answers_lapses_after_its_time() {
     );
     assert_eq!(session.control, duet::engine::ControlMode::Pointer);
     assert_eq!(
+        session.control_outcome,
+        Some(duet::engine::ControlOutcome::Lapsed)
+    );
+    assert_eq!(
         session.state,
         State::Active,
         "a lapsed request does not end the session"

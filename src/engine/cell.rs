@@ -174,6 +174,7 @@ pub(super) fn state_notice(entry: &Entry) -> Notice {
         reason: entry.session.end_reason,
         control: entry.session.control,
         control_pending: entry.session.control_request.is_some(),
+        control_outcome: entry.session.control_outcome,
         agents_connected: entry.room.agents_connected(),
     }
 }

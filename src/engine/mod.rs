@@ -17,5 +17,6 @@ pub use registry::{Attachment, Registry};
 pub use room::{ConnId, Frame, Inbox, Notice, Outbound, Role};
 pub use screenshare::{NewShare, Share, ShareEnd, ShareError, ShareRegistry, ShareState};
 pub use session::{
-    AgentId, ControlError, ControlMode, EndReason, JoinError, Session, Sharer, State,
+    AgentId, ControlError, ControlMode, ControlOutcome, EndReason, JoinError, Session, Sharer,
+    State,
 };

@@ -38,6 +38,8 @@ pub enum Notice {
         control: ControlMode,
         /// Whether an agent's request for write mode waits for the customer.
         control_pending: bool,
+        /// How the last control request or grant ended.
+        control_outcome: Option<super::session::ControlOutcome>,
         /// Agents connected now.
         agents_connected: usize,
     },

@@ -82,6 +82,20 @@ pub struct ControlRequest {
     pub asked_at: Instant,
 }
 
+/// How the last control request or grant ended, so agents can be told why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlOutcome {
+    /// The customer approved.
+    Approved,
+    /// The customer declined.
+    Denied,
+    /// Nobody answered in time.
+    Lapsed,
+    /// Control went back to pointer mode (the customer took it back, or the agent handed it back).
+    Revoked,
+}
+
 /// Why a control request, answer or action was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ControlError {
@@ -152,6 +166,8 @@ pub struct Session {
     pub control: ControlMode,
     /// An agent's request for write mode, waiting for the customer.
     pub control_request: Option<ControlRequest>,
+    /// How the last request or grant ended.
+    pub control_outcome: Option<ControlOutcome>,
     /// Who shows their screen inside the session, if anyone.
     pub sharer: Option<Sharer>,
     /// When the customer started it.
@@ -171,6 +187,7 @@ impl Session {
             agents: Vec::new(),
             control: ControlMode::Pointer,
             control_request: None,
+            control_outcome: None,
             sharer: None,
             created_at: now,
             last_activity: now,
@@ -252,6 +269,7 @@ impl Session {
         if self.control == ControlMode::Write {
             return Err(ControlError::AlreadyGranted);
         }
+        self.control_outcome = None;
         self.control_request = Some(ControlRequest {
             agent: agent.clone(),
             agent_name: agent_name.to_owned(),
@@ -268,11 +286,19 @@ impl Session {
         if approved && self.state == State::Active {
             self.control = ControlMode::Write;
         }
+        self.control_outcome = Some(if approved {
+            ControlOutcome::Approved
+        } else {
+            ControlOutcome::Denied
+        });
         Ok(())
     }
 
     /// Back to pointer mode (the customer revokes, or the agent hands control back).
     pub fn revoke_control(&mut self) {
+        if self.control == ControlMode::Write || self.control_request.is_some() {
+            self.control_outcome = Some(ControlOutcome::Revoked);
+        }
         self.control = ControlMode::Pointer;
         self.control_request = None;
     }
@@ -285,6 +311,7 @@ impl Session {
             .is_some_and(|request| now.saturating_duration_since(request.asked_at) >= lapse);
         if lapsed {
             self.control_request = None;
+            self.control_outcome = Some(ControlOutcome::Lapsed);
         }
         lapsed
     }

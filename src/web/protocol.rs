@@ -247,6 +247,8 @@ pub enum ServerMsg<'a> {
         control: ControlMode,
         /// Whether an agent's control request waits for the customer.
         control_pending: bool,
+        /// How the last control request or grant ended: approved, denied, lapsed or revoked.
+        control_outcome: Option<crate::engine::ControlOutcome>,
         /// How many agent consoles are connected.
         agents: usize,
     },

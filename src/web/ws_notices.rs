@@ -41,6 +41,7 @@ pub(super) fn encode(notice: Notice, settings: &Settings) -> Option<String> {
             reason,
             control,
             control_pending,
+            control_outcome,
             agents_connected,
         } => {
             let message = describe(state, reason, agents_connected);
@@ -51,6 +52,7 @@ pub(super) fn encode(notice: Notice, settings: &Settings) -> Option<String> {
                 message,
                 control,
                 control_pending,
+                control_outcome,
                 agents,
             }
             .encode()

@@ -59,6 +59,9 @@ export type ClientMsg =
   | { type: "control_revoke" }
   | { type: "action"; action: AgentAction };
 
+/** How the last control request or grant ended (`ControlOutcome` in src/engine/session.rs). */
+export type ControlOutcome = "approved" | "denied" | "lapsed" | "revoked";
+
 /** What Duet sends to a browser (`ServerMsg`). */
 export type ServerMsg =
   | { type: "welcome"; session_id: string; role: Role; policy: Policy }
@@ -69,6 +72,7 @@ export type ServerMsg =
       message: string;
       control: ControlMode;
       control_pending: boolean;
+      control_outcome: ControlOutcome | null;
       agents: number;
     }
   | { type: "control_requested"; agent_name: string; expires_in_ms: number }

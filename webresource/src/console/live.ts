@@ -82,7 +82,7 @@ export class LiveSession {
         } else {
           this.#ui.status(msg.state, msg.state === "active" ? `Connected to session ${this.#joined.sessionId}. ${msg.message}` : msg.message);
           if (msg.state === "active" && msg.agents > 0) this.#bridge.connected();
-          this.#mirror.setWrite(this.#control.onState(msg.state === "active", msg.control, msg.control_pending) === "write");
+          this.#mirror.setWrite(this.#control.onState(msg.state === "active", msg.control, msg.control_pending, msg.control_outcome) === "write");
         }
         break;
       case "dom":
