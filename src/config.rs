@@ -29,10 +29,12 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// Client credentials for the Dataverse commands.
     pub dataverse: DataverseSettings,
+    /// STUN/TURN URLs for screen-share WebRTC (`DUET_ICE_SERVERS`, comma separated); none on loopback.
+    pub ice_servers: Vec<String>,
 }
 
 /// The tenant's masking and control policy, pushed to the customer's script.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct PolicySettings {
     /// CSS selectors whose values are masked (`DUET_MASK_SELECTORS`); passwords always are.
@@ -43,6 +45,20 @@ pub struct PolicySettings {
     pub private_by_default: bool,
     /// Selectors shown when private by default (`DUET_ALLOW_SELECTORS`).
     pub allow_selectors: Vec<String>,
+    /// What a customer may share: `monitor`, `window`, `browser` (`DUET_ALLOWED_SURFACES`).
+    pub allowed_surfaces: Vec<String>,
+}
+
+impl Default for PolicySettings {
+    fn default() -> Self {
+        Self {
+            mask_selectors: Vec::new(),
+            restricted_selectors: Vec::new(),
+            private_by_default: false,
+            allow_selectors: Vec::new(),
+            allowed_surfaces: ["monitor", "window", "browser"].map(str::to_owned).to_vec(),
+        }
+    }
 }
 
 /// Time limits, in seconds in the file and the environment.
@@ -102,6 +118,7 @@ impl Default for Config {
                 client_secret: None,
                 authority: "https://login.microsoftonline.com".to_owned(),
             },
+            ice_servers: Vec::new(),
         }
     }
 }
@@ -119,6 +136,7 @@ struct FileConfig {
     policy: Option<PolicySettings>,
     timeouts: Option<FileTimeouts>,
     dataverse: Option<FileDataverse>,
+    ice_servers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -176,6 +194,7 @@ impl Config {
         set(&mut self.allowed_origins, file.allowed_origins);
         set(&mut self.max_message_bytes, file.max_message_bytes);
         set(&mut self.policy, file.policy);
+        set(&mut self.ice_servers, file.ice_servers);
         if let Some(t) = file.timeouts {
             set_secs(&mut self.timeouts.idle_expiry, t.idle_expiry_secs);
             set_secs(&mut self.timeouts.inactivity, t.inactivity_secs);
@@ -227,6 +246,12 @@ impl Config {
         }
         if let Some(v) = var("DUET_ALLOW_SELECTORS") {
             self.policy.allow_selectors = split_list(&v);
+        }
+        if let Some(v) = var("DUET_ALLOWED_SURFACES") {
+            self.policy.allowed_surfaces = surfaces(&v)?;
+        }
+        if let Some(v) = var("DUET_ICE_SERVERS") {
+            self.ice_servers = split_list(&v);
         }
         let timeouts = [
             ("DUET_IDLE_EXPIRY_SECS", &mut self.timeouts.idle_expiry),
@@ -283,6 +308,20 @@ fn split_list(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// The display surfaces `getDisplayMedia` reports, checked so a typo does not block every share.
+fn surfaces(value: &str) -> anyhow::Result<Vec<String>> {
+    let list = split_list(value);
+    if let Some(bad) = list
+        .iter()
+        .find(|s| !matches!(s.as_str(), "monitor" | "window" | "browser"))
+    {
+        bail!(
+            "DUET_ALLOWED_SURFACES has {bad:?}: use monitor, window and/or browser, comma separated"
+        );
+    }
+    Ok(list)
+}
+
 fn parse_env<T: std::str::FromStr>(name: &str, value: &str, expected: &str) -> anyhow::Result<T> {
     value
         .trim()
@@ -315,6 +354,23 @@ mod tests {
             .unwrap_err();
         assert!(error.to_string().contains("DUET_AGENT_GRACE_SECS"));
         assert!(error.to_string().contains("whole number of seconds"));
+    }
+
+    #[test]
+    fn every_surface_is_allowed_unless_the_tenant_narrows_it() {
+        let mut config = Config::default();
+        assert_eq!(
+            config.policy.allowed_surfaces,
+            ["monitor", "window", "browser"]
+        );
+        config
+            .apply_env(|name| (name == "DUET_ALLOWED_SURFACES").then(|| "window, browser".into()))
+            .unwrap();
+        assert_eq!(config.policy.allowed_surfaces, ["window", "browser"]);
+        let error = config
+            .apply_env(|name| (name == "DUET_ALLOWED_SURFACES").then(|| "screen".into()))
+            .unwrap_err();
+        assert!(error.to_string().contains("monitor, window and/or browser"));
     }
 
     #[test]

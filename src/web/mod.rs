@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod pages;
 pub mod protocol;
+pub mod share_page;
 pub mod signin;
 pub mod state;
 pub mod tokens;
@@ -39,12 +40,13 @@ pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 /// Builds the app. Paths:
 /// `GET /healthz`; `GET /` (demo index); `GET /console` (agent console);
 /// `GET /demo/shop`, `GET /demo/omnichannel`, `GET /demo/pwned`, `GET /demo/pwned/count` (demo);
-/// `GET /sdk.js`, `GET /assets/{console,host,shop}.js` (bundles);
+/// `GET /share` (the customer's screen-share page);
+/// `GET /sdk.js`, `GET /assets/{console,host,shop,share}.js` (bundles);
 /// `GET /webresource/{cobrowse,screenshare}.html`;
 /// `POST /api/sessions`, `POST /api/sessions/{id}/end` (customer);
 /// `POST /api/agent/signin`, `GET /api/agent/pending`, `POST /api/agent/sessions/{id}/join`,
 /// `POST /api/conversations/{id}/end` (agent); `POST /api/agent/screenshare`,
-/// `POST /api/screenshare/lookup` (screen share); `GET /api/ws` (WebSocket, co-browse and screen share).
+/// `POST /api/screenshare/lookup`, `POST /api/screenshare/{id}/end` (screen share); `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
@@ -55,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_customer::router())
         .merge(api_agent::router())
         .merge(api_share::router())
+        .merge(share_page::router())
         .merge(ws::router())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
