@@ -57,8 +57,11 @@ export function startDuet() {
   });
 }
 
-/** Headless Chromium as the tests use it. */
-export function launchBrowser() {
+/**
+ * Headless Chromium as the tests use it. `screenCapture: true` lets `getDisplayMedia` with
+ * `preferCurrentTab` capture the calling tab without a picker (real pixels, `displaySurface: "browser"`).
+ */
+export function launchBrowser({ screenCapture = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -73,6 +76,7 @@ export function launchBrowser() {
       "--disable-background-timer-throttling",
       "--disable-renderer-backgrounding",
       "--disable-backgrounding-occluded-windows",
+      ...(screenCapture ? ["--auto-accept-this-tab-capture"] : []),
     ],
   });
 }
@@ -112,8 +116,8 @@ export async function startCustomer(browser, base, conversation) {
   return { page, code };
 }
 
-/** The agent: the demo Omnichannel desktop with the Co-browse app tab open. */
-export async function openAgent(browser, base, conversation) {
+/** The agent: the demo Omnichannel desktop with the Co-browse (or Screen share) app tab open. */
+export async function openAgent(browser, base, conversation, { tab = "cobrowse" } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   // Each test is its own agent (one live co-browse per agent): sign in by a unique name, as the
   // console would, and hand the console that sign-in in its sessionStorage.
@@ -129,7 +133,7 @@ export async function openAgent(browser, base, conversation) {
   }, { origin: base, value: JSON.stringify(agent) });
   const page = await context.newPage();
   await page.goto(`${base}/demo/omnichannel?conversation=${encodeURIComponent(conversation)}`);
-  await page.getByTestId("host-cobrowse").click();
+  await page.getByTestId(`host-${tab}`).click();
   const consoleFrame = page.frameLocator('[data-testid="host-apptab"]').frameLocator("#duet-console");
   return { page, consoleFrame, mirror: consoleFrame.frameLocator('[data-testid="agent-mirror"]') };
 }
