@@ -3,7 +3,7 @@
 // two browser contexts.
 
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 import {
   WAIT_MS,
   eventCount,
@@ -37,8 +37,8 @@ after(async () => {
 const settle = () => new Promise((done) => setTimeout(done, SETTLE_MS));
 
 /** The agent starts a request in the Screen share tab; returns the agent and the key. */
-async function agentWithKey() {
-  const agent = await openAgent(browser, duet.base, newConversation(), { tab: "screenshare" });
+async function agentWithKey(server = duet) {
+  const agent = await openAgent(browser, server.base, newConversation(), { tab: "screenshare" });
   await agent.consoleFrame.getByTestId("agent-screenshare-start").click({ timeout: WAIT_MS });
   const keyBox = agent.consoleFrame.getByTestId("agent-screenshare-key");
   const key = await waitUntil("the security key", async () => {
@@ -49,22 +49,27 @@ async function agentWithKey() {
 }
 
 /** The customer's share page, with the key entered. */
-async function customerWithKey(key) {
+async function customerWithKey(key, server = duet) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
-  await page.goto(`${duet.base}/share?preferCurrentTab=1`);
+  await page.goto(`${server.base}/share?preferCurrentTab=1`);
   await page.getByTestId("share-key").fill(key);
   await page.getByTestId("share-submit").click();
   return page;
+}
+
+/** The customer reads who asks and accepts with a real click. */
+async function accept(customer) {
+  const ask = customer.getByTestId("share-ask");
+  await waitUntil("who asks", async () => /wants to see your screen/.test((await ask.textContent()) ?? ""));
+  await customer.getByTestId("share-accept").click();
 }
 
 /** Both sides up to live frames at the agent. */
 async function liveShare() {
   const { agent, key } = await agentWithKey();
   const customer = await customerWithKey(key);
-  const ask = customer.getByTestId("share-ask");
-  await waitUntil("who asks", async () => /wants to see your screen/.test((await ask.textContent()) ?? ""));
-  await customer.getByTestId("share-accept").click();
+  await accept(customer);
   const video = agent.consoleFrame.getByTestId("agent-screenshare-video");
   const first = await waitUntil("frames at the agent", async () => {
     const shown = await video.evaluate((v) => ({ width: v.videoWidth, time: v.currentTime }));
@@ -106,6 +111,12 @@ test("a wrong key shows a clear error and starts no share", async () => {
   const agentStatus = agent.consoleFrame.getByTestId("agent-status");
   assert.equal(await agentStatus.getAttribute("data-state"), "idle");
   assert.equal(await eventCount(agent.page, "ScreenShareConnectedEvent"), 0);
+
+  // The customer script offers the same page from the shop.
+  const shop = await customer.context().newPage();
+  await shop.goto(`${duet.base}/demo/shop`);
+  const link = shop.getByTestId("duet-share-link");
+  assert.equal(await link.getAttribute("href", { timeout: WAIT_MS }), `${duet.base}/share`);
 });
 
 test("closing the agent's app tab while live ends the share once and tells the customer", async () => {
@@ -120,4 +131,52 @@ test("closing the agent's app tab while live ends the share once and tells the c
   assert.match((await status.textContent()) ?? "", /agent ended/i);
   await settle();
   assert.equal(await eventCount(agent.page, "ScreenShareEndedEvent"), 1);
+});
+
+describe("with other tenant settings", () => {
+  /** Allows whole screens and windows only. */
+  let strict;
+  /** Gives the customer 2 s to accept. */
+  let hasty;
+
+  before(async () => {
+    [strict, hasty] = await Promise.all([
+      startDuet({ env: { DUET_ALLOWED_SURFACES: "monitor,window" } }),
+      startDuet({ env: { DUET_SCREENSHARE_ACCEPT_SECS: "2" } }),
+    ]);
+  });
+
+  after(async () => {
+    await Promise.all([strict?.stop(), hasty?.stop()]);
+  });
+
+  test("a request nobody accepts expires, says so, and the agent can start again", async () => {
+    const { agent } = await agentWithKey(hasty);
+
+    const status = agent.consoleFrame.getByTestId("agent-status");
+    await waitUntil("the console to say it expired", async () =>
+      (await status.getAttribute("data-state")) === "ended" && /expired/i.test((await status.textContent()) ?? ""));
+    assert.equal(await eventCount(agent.page, "ScreenShareEndedEvent"), 0, "nothing connected, so nothing ended");
+
+    await agent.consoleFrame.getByTestId("agent-screenshare-start").click({ timeout: WAIT_MS });
+    const keyBox = agent.consoleFrame.getByTestId("agent-screenshare-key");
+    await waitUntil("a new request with its key", async () =>
+      (await status.getAttribute("data-state")) === "idle" && (await keyBox.isVisible()) && /^\d{6}$/.test((await keyBox.textContent())?.trim() ?? ""));
+  });
+
+  test("a browser tab the tenant does not allow is refused with a clear message and a way to choose again", async () => {
+    const { agent, key } = await agentWithKey(strict);
+    const customer = await customerWithKey(key, strict);
+
+    await accept(customer);
+
+    const error = customer.getByTestId("share-error");
+    await waitUntil("the refusal", async () => /does not allow sharing a browser tab/.test((await error.textContent()) ?? ""));
+    assert.match((await error.textContent()) ?? "", /a whole screen or a window/);
+    await customer.getByTestId("share-again").click();
+    await waitUntil("the refusal again", async () => /does not allow sharing a browser tab/.test((await error.textContent()) ?? ""));
+    const video = agent.consoleFrame.getByTestId("agent-screenshare-video");
+    assert.equal(await video.evaluate((v) => v.videoWidth), 0);
+    assert.equal(await eventCount(agent.page, "ScreenShareConnectedEvent"), 0);
+  });
 });

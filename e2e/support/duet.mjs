@@ -17,12 +17,12 @@ export const WAIT_MS = 15_000;
 
 const LISTENING = /Duet is listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
-/** Starts Duet; resolves with its base URL, its captured output, and stop(). */
-export function startDuet() {
+/** Starts Duet (with extra `env` settings); resolves with its base URL, its captured output, and stop(). */
+export function startDuet({ env = {} } = {}) {
   const bin = process.env.DUET_BIN ?? join(root, "target", "debug", "duet");
   const child = spawn(bin, ["serve", "--listen", "127.0.0.1:0"], {
     cwd: root,
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "info,duet=debug,tower_http=debug" },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "info,duet=debug,tower_http=debug", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };
