@@ -194,6 +194,7 @@ impl Config {
         set(&mut self.allowed_origins, file.allowed_origins);
         set(&mut self.max_message_bytes, file.max_message_bytes);
         set(&mut self.policy, file.policy);
+        check_surfaces(&self.policy.allowed_surfaces).context("[policy] allowed_surfaces")?;
         set(&mut self.ice_servers, file.ice_servers);
         if let Some(t) = file.timeouts {
             set_secs(&mut self.timeouts.idle_expiry, t.idle_expiry_secs);
@@ -248,7 +249,9 @@ impl Config {
             self.policy.allow_selectors = split_list(&v);
         }
         if let Some(v) = var("DUET_ALLOWED_SURFACES") {
-            self.policy.allowed_surfaces = surfaces(&v)?;
+            let list = split_list(&v);
+            check_surfaces(&list).context("DUET_ALLOWED_SURFACES is not valid")?;
+            self.policy.allowed_surfaces = list;
         }
         if let Some(v) = var("DUET_ICE_SERVERS") {
             self.ice_servers = split_list(&v);
@@ -309,17 +312,14 @@ fn split_list(value: &str) -> Vec<String> {
 }
 
 /// The display surfaces `getDisplayMedia` reports, checked so a typo does not block every share.
-fn surfaces(value: &str) -> anyhow::Result<Vec<String>> {
-    let list = split_list(value);
+fn check_surfaces(list: &[String]) -> anyhow::Result<()> {
     if let Some(bad) = list
         .iter()
         .find(|s| !matches!(s.as_str(), "monitor" | "window" | "browser"))
     {
-        bail!(
-            "DUET_ALLOWED_SURFACES has {bad:?}: use monitor, window and/or browser, comma separated"
-        );
+        bail!("allowed surfaces has {bad:?}: use monitor, window and/or browser");
     }
-    Ok(list)
+    Ok(())
 }
 
 fn parse_env<T: std::str::FromStr>(name: &str, value: &str, expected: &str) -> anyhow::Result<T> {
@@ -370,7 +370,9 @@ mod tests {
         let error = config
             .apply_env(|name| (name == "DUET_ALLOWED_SURFACES").then(|| "screen".into()))
             .unwrap_err();
-        assert!(error.to_string().contains("monitor, window and/or browser"));
+        let text = format!("{error:#}");
+        assert!(text.contains("DUET_ALLOWED_SURFACES"), "{text}");
+        assert!(text.contains("monitor, window and/or browser"), "{text}");
     }
 
     #[test]
