@@ -133,6 +133,20 @@ test("closing the agent's app tab while live ends the share once and tells the c
   assert.equal(await eventCount(agent.page, "ScreenShareEndedEvent"), 1);
 });
 
+test("ending the conversation while live ends the share once for both sides", async () => {
+  const { agent, customer } = await liveShare();
+  await waitUntil("ScreenShareConnectedEvent", async () => (await eventCount(agent.page, "ScreenShareConnectedEvent")) === 1);
+
+  await agent.page.getByTestId("host-end-conversation").click();
+
+  await waitUntil("ScreenShareEndedEvent", async () => (await eventCount(agent.page, "ScreenShareEndedEvent")) === 1);
+  const status = customer.getByTestId("share-status");
+  await waitUntil("the customer to see why it ended", async () =>
+    (await status.getAttribute("data-state")) === "ended" && /conversation ended/i.test((await status.textContent()) ?? ""));
+  await settle();
+  assert.equal(await eventCount(agent.page, "ScreenShareEndedEvent"), 1);
+});
+
 describe("with other tenant settings", () => {
   /** Allows whole screens and windows only. */
   let strict;
@@ -171,10 +185,16 @@ describe("with other tenant settings", () => {
     await accept(customer);
 
     const error = customer.getByTestId("share-error");
-    await waitUntil("the refusal", async () => /does not allow sharing a browser tab/.test((await error.textContent()) ?? ""));
+    // A failed wait names what the page showed instead.
+    const refusal = async () => {
+      const text = (await error.textContent()) ?? "";
+      if (/does not allow sharing a browser tab/.test(text)) return true;
+      throw new Error(`the page shows "${text}" / "${await customer.getByTestId("share-status").textContent()}"`);
+    };
+    await waitUntil("the refusal", refusal);
     assert.match((await error.textContent()) ?? "", /a whole screen or a window/);
     await customer.getByTestId("share-again").click();
-    await waitUntil("the refusal again", async () => /does not allow sharing a browser tab/.test((await error.textContent()) ?? ""));
+    await waitUntil("the refusal again", refusal);
     const video = agent.consoleFrame.getByTestId("agent-screenshare-video");
     assert.equal(await video.evaluate((v) => v.videoWidth), 0);
     assert.equal(await eventCount(agent.page, "ScreenShareConnectedEvent"), 0);

@@ -31,6 +31,7 @@ function showError(text: string): void {
 
 const view: ShareView = {
   state(state, text) {
+    if (state === "choosing") showError("");
     status.dataset["state"] = state;
     status.textContent = text;
   },
