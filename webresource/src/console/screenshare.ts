@@ -53,7 +53,8 @@ export class ScreenSharePanel {
     this.#refused = refused;
     this.#share.start.addEventListener("click", () => void this.#start());
     this.#share.stop.addEventListener("click", () => this.#current?.stop());
-    ui.end.addEventListener("click", () => this.#current?.stop());
+    // The header's co-browse End button would repeat Stop here.
+    ui.end.hidden = true;
   }
 
   /** Shows the panel, ready to start. */
