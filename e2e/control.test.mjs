@@ -24,7 +24,7 @@ let duet;
 let browser;
 
 before(async () => {
-  duet = await startDuet({ DUET_RESTRICTED_SELECTORS: RESTRICTED });
+  duet = await startDuet({ env: { DUET_RESTRICTED_SELECTORS: RESTRICTED } });
   browser = await launchBrowser();
 });
 

@@ -33,10 +33,12 @@ pub struct Config {
     pub data_dir: Option<std::path::PathBuf>,
     /// Client credentials for the Dataverse commands.
     pub dataverse: DataverseSettings,
+    /// STUN/TURN URLs for screen-share WebRTC (`DUET_ICE_SERVERS`, comma separated); none on loopback.
+    pub ice_servers: Vec<String>,
 }
 
 /// The tenant's masking and control policy, pushed to the customer's script.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct PolicySettings {
     /// CSS selectors whose values are masked (`DUET_MASK_SELECTORS`); passwords always are.
@@ -49,6 +51,21 @@ pub struct PolicySettings {
     pub allow_selectors: Vec<String>,
     /// Sites agents may open from the share menu and bookmark (`DUET_SHARE_SITES`); empty allows any.
     pub share_sites: Vec<String>,
+    /// What a customer may share: `monitor`, `window`, `browser` (`DUET_ALLOWED_SURFACES`).
+    pub allowed_surfaces: Vec<String>,
+}
+
+impl Default for PolicySettings {
+    fn default() -> Self {
+        Self {
+            mask_selectors: Vec::new(),
+            restricted_selectors: Vec::new(),
+            private_by_default: false,
+            allow_selectors: Vec::new(),
+            share_sites: Vec::new(),
+            allowed_surfaces: ["monitor", "window", "browser"].map(str::to_owned).to_vec(),
+        }
+    }
 }
 
 /// Time limits, in seconds in the file and the environment.
@@ -110,6 +127,7 @@ impl Default for Config {
                 client_secret: None,
                 authority: "https://login.microsoftonline.com".to_owned(),
             },
+            ice_servers: Vec::new(),
         }
     }
 }
@@ -129,6 +147,7 @@ struct FileConfig {
     policy: Option<PolicySettings>,
     timeouts: Option<FileTimeouts>,
     dataverse: Option<FileDataverse>,
+    ice_servers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -188,6 +207,8 @@ impl Config {
         self.admin_key = file.admin_key.or(self.admin_key.take());
         self.data_dir = file.data_dir.or(self.data_dir.take());
         set(&mut self.policy, file.policy);
+        check_surfaces(&self.policy.allowed_surfaces).context("[policy] allowed_surfaces")?;
+        set(&mut self.ice_servers, file.ice_servers);
         if let Some(t) = file.timeouts {
             set_secs(&mut self.timeouts.idle_expiry, t.idle_expiry_secs);
             set_secs(&mut self.timeouts.inactivity, t.inactivity_secs);
@@ -249,6 +270,14 @@ impl Config {
         if let Some(v) = var("DUET_ALLOW_SELECTORS") {
             self.policy.allow_selectors = split_list(&v);
         }
+        if let Some(v) = var("DUET_ALLOWED_SURFACES") {
+            let list = split_list(&v);
+            check_surfaces(&list).context("DUET_ALLOWED_SURFACES is not valid")?;
+            self.policy.allowed_surfaces = list;
+        }
+        if let Some(v) = var("DUET_ICE_SERVERS") {
+            self.ice_servers = split_list(&v);
+        }
         let timeouts = [
             ("DUET_IDLE_EXPIRY_SECS", &mut self.timeouts.idle_expiry),
             ("DUET_INACTIVITY_SECS", &mut self.timeouts.inactivity),
@@ -304,6 +333,17 @@ fn split_list(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// The display surfaces `getDisplayMedia` reports, checked so a typo does not block every share.
+fn check_surfaces(list: &[String]) -> anyhow::Result<()> {
+    if let Some(bad) = list
+        .iter()
+        .find(|s| !matches!(s.as_str(), "monitor" | "window" | "browser"))
+    {
+        bail!("allowed surfaces has {bad:?}: use monitor, window and/or browser");
+    }
+    Ok(())
+}
+
 fn parse_env<T: std::str::FromStr>(name: &str, value: &str, expected: &str) -> anyhow::Result<T> {
     value
         .trim()
@@ -336,6 +376,25 @@ mod tests {
             .unwrap_err();
         assert!(error.to_string().contains("DUET_AGENT_GRACE_SECS"));
         assert!(error.to_string().contains("whole number of seconds"));
+    }
+
+    #[test]
+    fn every_surface_is_allowed_unless_the_tenant_narrows_it() {
+        let mut config = Config::default();
+        assert_eq!(
+            config.policy.allowed_surfaces,
+            ["monitor", "window", "browser"]
+        );
+        config
+            .apply_env(|name| (name == "DUET_ALLOWED_SURFACES").then(|| "window, browser".into()))
+            .unwrap();
+        assert_eq!(config.policy.allowed_surfaces, ["window", "browser"]);
+        let error = config
+            .apply_env(|name| (name == "DUET_ALLOWED_SURFACES").then(|| "screen".into()))
+            .unwrap_err();
+        let text = format!("{error:#}");
+        assert!(text.contains("DUET_ALLOWED_SURFACES"), "{text}");
+        assert!(text.contains("monitor, window and/or browser"), "{text}");
     }
 
     #[test]

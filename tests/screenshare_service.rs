@@ -153,3 +153,54 @@ async fn guessing_keys_is_rate_limited() {
     }
     assert_eq!(last, 429);
 }
+
+#[tokio::test]
+async fn the_app_tabs_end_beacon_ends_the_share_as_stopped_by_the_agent() {
+    let app = spawn().await;
+    let agent_token = app.sign_in("Ann").await;
+    let (_, started) = start_share(&app, &agent_token, None).await;
+    assert_eq!(started["iceServers"], json!([]));
+    let beacon = started["endBeaconUrl"].as_str().unwrap().to_owned();
+    assert!(beacon.starts_with(&format!("{}/api/screenshare/", app.base)));
+    let mut agent = app.socket(started["token"].as_str().unwrap()).await;
+    share_state(&mut agent, "pending").await;
+
+    let (status, _) = app
+        .post(
+            &format!(
+                "/api/screenshare/{}/end",
+                started["shareId"].as_str().unwrap()
+            ),
+            Some(&agent_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 401, "a sign-in token is not the share's token");
+    let response = app.http.post(&beacon).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 204);
+
+    assert_eq!(
+        share_state(&mut agent, "ended").await["reason"],
+        "agent_stopped"
+    );
+    assert_eq!(start_share(&app, &agent_token, None).await.0, 200);
+}
+
+#[tokio::test]
+async fn the_welcome_tells_the_customer_which_surfaces_the_tenant_allows() {
+    let mut config = duet::config::Config::default();
+    config.policy.allowed_surfaces = vec!["window".into()];
+    let app = support::spawn_with(config).await;
+    let agent_token = app.sign_in("Ann").await;
+    let (_, started) = start_share(&app, &agent_token, None).await;
+    let (_, found) = app
+        .post(
+            "/api/screenshare/lookup",
+            None,
+            json!({"key": started["key"]}),
+        )
+        .await;
+    let mut customer = app.socket(found["token"].as_str().unwrap()).await;
+    let welcome = customer.next_of("welcome").await;
+    assert_eq!(welcome["policy"]["allowed_surfaces"], json!(["window"]));
+}

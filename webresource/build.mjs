@@ -1,5 +1,5 @@
 // Bundles Duet's browser code with esbuild: `node build.mjs <outdir>` (default: dist).
-// The Rust build (build.rs) runs this into $OUT_DIR/assets; the four file names are the contract
+// The Rust build (build.rs) runs this into $OUT_DIR/assets; the file names are the contract
 // with src/web, which embeds them with include_bytes!.
 
 import { build } from "esbuild";
@@ -16,6 +16,7 @@ const BUNDLES = {
   "console.js": "src/console/index.ts",
   "host.js": "src/host/index.ts",
   "shop.js": "src/shop/index.ts",
+  "share.js": "src/share/index.ts",
 };
 
 await mkdir(outdir, { recursive: true });

@@ -17,13 +17,12 @@ export const WAIT_MS = 15_000;
 
 const LISTENING = /Duet is listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
-/** Starts Duet (with extra environment variables, e.g. a policy); resolves with its base URL,
- * its captured output, and stop(). */
-export function startDuet(extraEnv = {}) {
+/** Starts Duet (with extra `env` settings); resolves with its base URL, its captured output, and stop(). */
+export function startDuet({ env = {} } = {}) {
   const bin = process.env.DUET_BIN ?? join(root, "target", "debug", "duet");
   const child = spawn(bin, ["serve", "--listen", "127.0.0.1:0"], {
     cwd: root,
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "info,duet=debug,tower_http=debug", ...extraEnv },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "info,duet=debug,tower_http=debug", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };
@@ -58,8 +57,11 @@ export function startDuet(extraEnv = {}) {
   });
 }
 
-/** Headless Chromium as the tests use it. */
-export function launchBrowser() {
+/**
+ * Headless Chromium as the tests use it. `screenCapture: true` lets `getDisplayMedia` with
+ * `preferCurrentTab` capture the calling tab without a picker (real pixels, `displaySurface: "browser"`).
+ */
+export function launchBrowser({ screenCapture = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -74,6 +76,7 @@ export function launchBrowser() {
       "--disable-background-timer-throttling",
       "--disable-renderer-backgrounding",
       "--disable-backgrounding-occluded-windows",
+      ...(screenCapture ? ["--auto-accept-this-tab-capture"] : []),
     ],
   });
 }
@@ -113,8 +116,8 @@ export async function startCustomer(browser, base, conversation) {
   return { page, code };
 }
 
-/** The agent: the demo Omnichannel desktop with the Co-browse app tab open. */
-export async function openAgent(browser, base, conversation) {
+/** The agent: the demo Omnichannel desktop with the Co-browse (or Screen share) app tab open. */
+export async function openAgent(browser, base, conversation, { tab = "cobrowse" } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   // Each test is its own agent (one live co-browse per agent): sign in by a unique name, as the
   // console would, and hand the console that sign-in in its sessionStorage.
@@ -130,7 +133,7 @@ export async function openAgent(browser, base, conversation) {
   }, { origin: base, value: JSON.stringify(agent) });
   const page = await context.newPage();
   await page.goto(`${base}/demo/omnichannel?conversation=${encodeURIComponent(conversation)}`);
-  await page.getByTestId("host-cobrowse").click();
+  await page.getByTestId(`host-${tab}`).click();
   const consoleFrame = page.frameLocator('[data-testid="host-apptab"]').frameLocator("#duet-console");
   return { page, consoleFrame, mirror: consoleFrame.frameLocator('[data-testid="agent-mirror"]') };
 }

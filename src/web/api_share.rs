@@ -4,22 +4,36 @@
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::post;
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use super::auth::SignedIn;
-use super::error::{ApiJson, Error, Result};
+use super::error::{ApiJson, ApiQuery, Error, Result};
 use super::state::AppState;
 use super::tokens::TokenRole;
-use crate::engine::{RetryAfter, SessionId, ShareError};
+use crate::engine::{RetryAfter, SessionId, ShareEnd, ShareError};
 
 /// Routes of the screen-share API.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/agent/screenshare", post(start_screenshare))
         .route("/api/screenshare/lookup", post(look_up_key))
+        .route("/api/screenshare/{id}/end", post(end_share))
+}
+
+/// One entry of `RTCConfiguration.iceServers`.
+#[derive(Debug, Serialize)]
+pub struct IceServer {
+    /// A STUN or TURN URL.
+    pub urls: String,
+}
+
+fn ice_servers(state: &AppState) -> Vec<IceServer> {
+    let urls = state.settings.ice_servers.iter().cloned();
+    urls.map(|urls| IceServer { urls }).collect()
 }
 
 /// Body of the agent's start call.
@@ -43,6 +57,10 @@ pub struct StartedShare {
     pub expires_in_secs: u64,
     /// The agent's token for the share's WebSocket.
     pub token: String,
+    /// A URL that ends the share when posted to, for the app tab's `sendBeacon` on close.
+    pub end_beacon_url: String,
+    /// For the agent's `RTCPeerConnection`; empty on loopback.
+    pub ice_servers: Vec<IceServer>,
 }
 
 async fn start_screenshare(
@@ -67,11 +85,17 @@ async fn start_screenshare(
         .tokens
         .share(started.id, TokenRole::ShareAgent, &agent.0, Some(&name));
     let expires_in_secs = state.settings.screenshare_accept_secs;
+    let end_beacon_url = format!(
+        "{}/api/screenshare/{}/end?token={token}",
+        state.settings.public_origin, started.id
+    );
     Ok(ApiJson(StartedShare {
         share_id: started.id,
         key: started.key,
         expires_in_secs,
         token,
+        end_beacon_url,
+        ice_servers: ice_servers(&state),
     }))
 }
 
@@ -93,6 +117,8 @@ pub struct FoundShare {
     pub agent_name: String,
     /// The customer's token for the share's WebSocket.
     pub token: String,
+    /// For the customer's `RTCPeerConnection`; empty on loopback.
+    pub ice_servers: Vec<IceServer>,
 }
 
 async fn look_up_key(
@@ -118,7 +144,54 @@ async fn look_up_key(
         share_id: share.id,
         agent_name: share.agent_name,
         token,
+        ice_servers: ice_servers(&state),
     }))
+}
+
+/// `?token=` for `navigator.sendBeacon`, which cannot set headers.
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// Ends the share for the side whose token it is (the app tab's beacon, or a Stop that must not wait).
+async fn end_share(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<TokenQuery>,
+) -> Result<StatusCode> {
+    let id: SessionId = id
+        .parse()
+        .map_err(|e: crate::engine::ids::BadSessionId| Error::BadRequest(e.to_string()))?;
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let token = bearer.or(query.token.as_deref()).ok_or_else(|| {
+        Error::Unauthorized(
+            "ending a screen share needs its token, as a Bearer token or ?token=".into(),
+        )
+    })?;
+    let claims = state
+        .tokens
+        .verify(token)
+        .ok()
+        .filter(|claims| claims.sid == Some(id))
+        .ok_or_else(|| Error::Unauthorized("that token is not for this screen share".into()))?;
+    let reason = match claims.role {
+        TokenRole::ShareAgent => ShareEnd::AgentStopped,
+        TokenRole::ShareCustomer => ShareEnd::CustomerStopped,
+        _ => {
+            return Err(Error::Unauthorized(
+                "that token is not for a screen share".into(),
+            ));
+        }
+    };
+    if state.shares.end(id, reason, Instant::now()) {
+        tracing::info!(share.id = %id, reason = ?reason, "screen share ended by request");
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn share_error(error: ShareError) -> Error {

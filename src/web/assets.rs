@@ -11,6 +11,7 @@ const SDK_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/sdk.js"))
 const CONSOLE_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/console.js"));
 const HOST_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/host.js"));
 const SHOP_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/shop.js"));
+const SHARE_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/share.js"));
 
 /// Routes of the embedded scripts.
 pub fn router() -> Router<AppState> {
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/console.js", get(|| async { script(CONSOLE_JS) }))
         .route("/assets/host.js", get(|| async { script(HOST_JS) }))
         .route("/assets/shop.js", get(|| async { script(SHOP_JS) }))
+        .route("/assets/share.js", get(|| async { script(SHARE_JS) }))
 }
 
 fn script(body: &'static [u8]) -> impl IntoResponse {

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod pages;
 pub mod protocol;
+pub mod share_page;
 pub mod signin;
 pub mod state;
 pub mod tokens;
@@ -42,13 +43,15 @@ pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 /// Builds the app. Paths:
 /// `GET /healthz`; `GET /` (demo index); `GET /console` (agent console);
 /// `GET /demo/shop`, `GET /demo/omnichannel`, `GET /demo/pwned`, `GET /demo/pwned/count` (demo);
-/// `GET /sdk.js`, `GET /assets/{console,host,shop}.js` (bundles);
+/// `GET /share` (the customer's screen-share page);
+/// `GET /sdk.js`, `GET /assets/{console,host,shop,share}.js` (bundles);
 /// `GET /webresource/{cobrowse,screenshare}.html`;
 /// `POST /api/sessions`, `POST /api/sessions/{id}/end` (customer);
 /// `POST /api/agent/signin`, `GET /api/agent/pending`, `POST /api/agent/sessions/{id}/join`,
 /// `POST /api/conversations/{id}/end` (agent); `POST /api/agent/screenshare`,
-/// `POST /api/screenshare/lookup` (screen share); `GET|POST /api/tenant/bookmarks`,
-/// `PUT|DELETE /api/tenant/bookmarks/{id}` (tenant settings); `GET /api/ws` (WebSocket, co-browse and screen share).
+/// `POST /api/screenshare/lookup`, `POST /api/screenshare/{id}/end` (screen share);
+/// `GET|POST /api/tenant/bookmarks`, `PUT|DELETE /api/tenant/bookmarks/{id}` (tenant settings);
+/// `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
@@ -60,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_agent::router())
         .merge(api_share::router())
         .merge(api_tenant::router())
+        .merge(share_page::router())
         .merge(ws::router())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

@@ -66,6 +66,8 @@ pub struct Settings {
     pub control_request_ms: u64,
     /// How long the customer has to accept a screen share, in seconds.
     pub screenshare_accept_secs: u64,
+    /// STUN/TURN URLs handed to both sides of a screen share.
+    pub ice_servers: Vec<String>,
 }
 
 impl Settings {
@@ -102,6 +104,7 @@ impl AppState {
                 policy: config.policy.clone(),
                 max_message_bytes: config.max_message_bytes,
                 screenshare_accept_secs: config.timeouts.screenshare_accept.as_secs(),
+                ice_servers: config.ice_servers.clone(),
                 control_request_ms: u64::try_from(config.timeouts.control_request.as_millis())
                     .unwrap_or(u64::MAX),
             }),

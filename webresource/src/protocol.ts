@@ -1,6 +1,8 @@
 // The WebSocket wire protocol, mirrored from the Rust twin in src/web/protocol.rs.
 // Change both together: field names are serde's snake_case, one JSON envelope per text frame.
 
+import { SHARE_SERVER_TYPES, type ShareClientMsg, type ShareServerMsg } from "./share/protocol";
+
 /** Where a session is in its life (src/engine/session.rs `State`). */
 export type SessionState = "idle" | "active" | "ended";
 
@@ -49,6 +51,7 @@ export interface AgentAction {
 
 /** What a browser sends to Duet (`ClientMsg`). `events` is an rrweb event array. */
 export type ClientMsg =
+  | ShareClientMsg
   | { type: "hello"; token: string }
   | { type: "dom"; full: boolean; events: unknown[] }
   | { type: "pointer"; x: number; y: number }
@@ -64,6 +67,7 @@ export type ControlOutcome = "approved" | "denied" | "lapsed" | "revoked";
 
 /** What Duet sends to a browser (`ServerMsg`). */
 export type ServerMsg =
+  | ShareServerMsg
   | { type: "welcome"; session_id: string; role: Role; policy: Policy }
   | {
       type: "state";
@@ -90,6 +94,7 @@ export const CLOSE_PROTOCOL = 4002;
 export const CLOSE_TOO_SLOW = 4008;
 
 const SERVER_TYPES: ReadonlySet<string> = new Set([
+  ...SHARE_SERVER_TYPES,
   "welcome",
   "state",
   "dom",

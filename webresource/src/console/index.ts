@@ -5,19 +5,20 @@ import { ParentBridge } from "./bridge";
 import { readConfig } from "./config";
 import { JoinPanel } from "./join";
 import { LiveSession } from "./live";
+import { ScreenSharePanel } from "./screenshare";
 import { ConsoleUi } from "./ui";
 
 async function main(): Promise<void> {
   const config = readConfig();
   const ui = new ConsoleUi();
   ui.status("idle", "Not in a session.");
-  if (config.mode === "screenshare") {
-    ui.show("screenshare");
-    return;
-  }
   const agent = await signIn(config, ui);
   ui.signedIn(agent.name);
   const bridge = new ParentBridge(config.parentOrigin);
+  if (config.mode === "screenshare") {
+    new ScreenSharePanel(config, ui, agent, bridge, signInAgain).open();
+    return;
+  }
   const panel: JoinPanel = new JoinPanel(
     config,
     ui,
@@ -31,6 +32,11 @@ async function main(): Promise<void> {
     },
   );
   panel.open();
+}
+
+function signInAgain(): void {
+  forgetAgent();
+  location.reload();
 }
 
 void main();

@@ -4,6 +4,7 @@
 // with window.Duet.startCobrowse({ conversationId }).
 
 import { ApiError } from "../api";
+import { mountShareLink } from "../share/link";
 import { CustomerSession } from "./session";
 import { Widget } from "./widget";
 
@@ -67,6 +68,7 @@ function install(config: ScriptConfig): DuetApi {
   const widget = new Widget(config.showButton, () => void start().catch(() => undefined), exit);
   const mount = (): void => {
     widget.mount();
+    if (config.showButton) mountShareLink(config.origin);
     session = CustomerSession.resume(config.origin, widget);
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount, { once: true });
