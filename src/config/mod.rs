@@ -8,6 +8,8 @@ use anyhow::{Context, bail};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+mod env;
+
 /// Every setting Duet reads; see the README's settings table.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -227,89 +229,6 @@ impl Config {
         }
         Ok(())
     }
-
-    /// Applies `DUET_*` variables read through `var`, so tests need not touch the process environment.
-    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
-        if let Some(v) = var("DUET_LISTEN") {
-            self.listen = parse_env("DUET_LISTEN", &v, "an address such as 127.0.0.1:8080")?;
-        }
-        if let Some(v) = var("DUET_PUBLIC_URL") {
-            self.public_url = Some(v);
-        }
-        if let Some(v) = var("DUET_DEV_SIGNIN") {
-            self.dev_signin = Some(parse_env("DUET_DEV_SIGNIN", &v, "true or false")?);
-        }
-        if let Some(v) = var("DUET_TOKEN_SECRET") {
-            self.token_secret = Some(SecretString::from(v));
-        }
-        if let Some(v) = var("DUET_ALLOWED_ORIGINS") {
-            self.allowed_origins = split_list(&v);
-        }
-        if let Some(v) = var("DUET_MAX_MESSAGE_BYTES") {
-            self.max_message_bytes = parse_env("DUET_MAX_MESSAGE_BYTES", &v, "a number of bytes")?;
-        }
-        if let Some(v) = var("DUET_ADMIN_KEY") {
-            self.admin_key = Some(SecretString::from(v));
-        }
-        if let Some(v) = var("DUET_DATA_DIR") {
-            self.data_dir = Some(v.into());
-        }
-        if let Some(v) = var("DUET_SHARE_SITES") {
-            self.policy.share_sites = split_list(&v);
-        }
-        if let Some(v) = var("DUET_MASK_SELECTORS") {
-            self.policy.mask_selectors = split_list(&v);
-        }
-        if let Some(v) = var("DUET_RESTRICTED_SELECTORS") {
-            self.policy.restricted_selectors = split_list(&v);
-        }
-        if let Some(v) = var("DUET_PRIVATE_BY_DEFAULT") {
-            self.policy.private_by_default =
-                parse_env("DUET_PRIVATE_BY_DEFAULT", &v, "true or false")?;
-        }
-        if let Some(v) = var("DUET_ALLOW_SELECTORS") {
-            self.policy.allow_selectors = split_list(&v);
-        }
-        if let Some(v) = var("DUET_ALLOWED_SURFACES") {
-            let list = split_list(&v);
-            check_surfaces(&list).context("DUET_ALLOWED_SURFACES is not valid")?;
-            self.policy.allowed_surfaces = list;
-        }
-        if let Some(v) = var("DUET_ICE_SERVERS") {
-            self.ice_servers = split_list(&v);
-        }
-        let timeouts = [
-            ("DUET_IDLE_EXPIRY_SECS", &mut self.timeouts.idle_expiry),
-            ("DUET_INACTIVITY_SECS", &mut self.timeouts.inactivity),
-            ("DUET_AGENT_GRACE_SECS", &mut self.timeouts.agent_grace),
-            (
-                "DUET_CONTROL_REQUEST_SECS",
-                &mut self.timeouts.control_request,
-            ),
-            (
-                "DUET_SCREENSHARE_ACCEPT_SECS",
-                &mut self.timeouts.screenshare_accept,
-            ),
-        ];
-        for (name, slot) in timeouts {
-            if let Some(v) = var(name) {
-                *slot = Duration::from_secs(parse_env(name, &v, "a whole number of seconds")?);
-            }
-        }
-        if let Some(v) = var("DUET_DATAVERSE_TENANT_ID") {
-            self.dataverse.tenant_id = Some(v);
-        }
-        if let Some(v) = var("DUET_DATAVERSE_CLIENT_ID") {
-            self.dataverse.client_id = Some(v);
-        }
-        if let Some(v) = var("DUET_DATAVERSE_CLIENT_SECRET") {
-            self.dataverse.client_secret = Some(SecretString::from(v));
-        }
-        if let Some(v) = var("DUET_DATAVERSE_AUTHORITY") {
-            self.dataverse.authority = v;
-        }
-        Ok(())
-    }
 }
 
 fn set<T>(slot: &mut T, value: Option<T>) {
@@ -342,13 +261,6 @@ fn check_surfaces(list: &[String]) -> anyhow::Result<()> {
         bail!("allowed surfaces has {bad:?}: use monitor, window and/or browser");
     }
     Ok(())
-}
-
-fn parse_env<T: std::str::FromStr>(name: &str, value: &str, expected: &str) -> anyhow::Result<T> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| anyhow::anyhow!("{name}={value:?} is not valid: set it to {expected}"))
 }
 
 #[cfg(test)]

@@ -1,0 +1,139 @@
+//! `DUET_*` environment variables, applied over the defaults and the settings file.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::SecretString;
+
+use super::{Config, check_surfaces, split_list};
+
+/// Reads variables through a lookup function, so tests need not touch the process environment.
+struct Env<F> {
+    var: F,
+}
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn text(&self, name: &str, slot: &mut Option<String>) {
+        if let Some(value) = (self.var)(name) {
+            *slot = Some(value);
+        }
+    }
+
+    fn secret(&self, name: &str, slot: &mut Option<SecretString>) {
+        if let Some(value) = (self.var)(name) {
+            *slot = Some(SecretString::from(value));
+        }
+    }
+
+    fn list(&self, name: &str, slot: &mut Vec<String>) {
+        if let Some(value) = (self.var)(name) {
+            *slot = split_list(&value);
+        }
+    }
+
+    fn parsed<T: FromStr>(&self, name: &str, slot: &mut T, expected: &str) -> anyhow::Result<()> {
+        if let Some(value) = (self.var)(name) {
+            *slot = value.trim().parse().map_err(|_| {
+                anyhow::anyhow!("{name}={value:?} is not valid: set it to {expected}")
+            })?;
+        }
+        Ok(())
+    }
+
+    fn secs(&self, name: &str, slot: &mut Duration) -> anyhow::Result<()> {
+        let mut secs = slot.as_secs();
+        self.parsed(name, &mut secs, "a whole number of seconds")?;
+        *slot = Duration::from_secs(secs);
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Applies `DUET_*` variables read through `var`.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        let env = Env { var };
+        self.apply_service_env(&env)?;
+        self.apply_policy_env(&env)?;
+        self.apply_timeout_env(&env)?;
+        let dataverse = &mut self.dataverse;
+        env.text("DUET_DATAVERSE_TENANT_ID", &mut dataverse.tenant_id);
+        env.text("DUET_DATAVERSE_CLIENT_ID", &mut dataverse.client_id);
+        env.secret("DUET_DATAVERSE_CLIENT_SECRET", &mut dataverse.client_secret);
+        if let Some(authority) = (env.var)("DUET_DATAVERSE_AUTHORITY") {
+            dataverse.authority = authority;
+        }
+        Ok(())
+    }
+
+    fn apply_service_env<F: Fn(&str) -> Option<String>>(
+        &mut self,
+        env: &Env<F>,
+    ) -> anyhow::Result<()> {
+        env.parsed(
+            "DUET_LISTEN",
+            &mut self.listen,
+            "an address such as 127.0.0.1:8080",
+        )?;
+        env.text("DUET_PUBLIC_URL", &mut self.public_url);
+        let mut dev_signin = self.dev_signin.unwrap_or_default();
+        if (env.var)("DUET_DEV_SIGNIN").is_some() {
+            env.parsed("DUET_DEV_SIGNIN", &mut dev_signin, "true or false")?;
+            self.dev_signin = Some(dev_signin);
+        }
+        env.secret("DUET_TOKEN_SECRET", &mut self.token_secret);
+        env.list("DUET_ALLOWED_ORIGINS", &mut self.allowed_origins);
+        env.parsed(
+            "DUET_MAX_MESSAGE_BYTES",
+            &mut self.max_message_bytes,
+            "a number of bytes",
+        )?;
+        env.secret("DUET_ADMIN_KEY", &mut self.admin_key);
+        if let Some(dir) = (env.var)("DUET_DATA_DIR") {
+            self.data_dir = Some(dir.into());
+        }
+        env.list("DUET_ICE_SERVERS", &mut self.ice_servers);
+        Ok(())
+    }
+
+    fn apply_policy_env<F: Fn(&str) -> Option<String>>(
+        &mut self,
+        env: &Env<F>,
+    ) -> anyhow::Result<()> {
+        let policy = &mut self.policy;
+        env.list("DUET_SHARE_SITES", &mut policy.share_sites);
+        env.list("DUET_MASK_SELECTORS", &mut policy.mask_selectors);
+        env.list(
+            "DUET_RESTRICTED_SELECTORS",
+            &mut policy.restricted_selectors,
+        );
+        env.parsed(
+            "DUET_PRIVATE_BY_DEFAULT",
+            &mut policy.private_by_default,
+            "true or false",
+        )?;
+        env.list("DUET_ALLOW_SELECTORS", &mut policy.allow_selectors);
+        if (env.var)("DUET_ALLOWED_SURFACES").is_some() {
+            let mut surfaces = Vec::new();
+            env.list("DUET_ALLOWED_SURFACES", &mut surfaces);
+            check_surfaces(&surfaces).context("DUET_ALLOWED_SURFACES is not valid")?;
+            policy.allowed_surfaces = surfaces;
+        }
+        Ok(())
+    }
+
+    fn apply_timeout_env<F: Fn(&str) -> Option<String>>(
+        &mut self,
+        env: &Env<F>,
+    ) -> anyhow::Result<()> {
+        let timeouts = &mut self.timeouts;
+        env.secs("DUET_IDLE_EXPIRY_SECS", &mut timeouts.idle_expiry)?;
+        env.secs("DUET_INACTIVITY_SECS", &mut timeouts.inactivity)?;
+        env.secs("DUET_AGENT_GRACE_SECS", &mut timeouts.agent_grace)?;
+        env.secs("DUET_CONTROL_REQUEST_SECS", &mut timeouts.control_request)?;
+        env.secs(
+            "DUET_SCREENSHARE_ACCEPT_SECS",
+            &mut timeouts.screenshare_accept,
+        )
+    }
+}
