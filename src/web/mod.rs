@@ -21,6 +21,7 @@ pub mod ws;
 mod ws_notices;
 mod ws_roles;
 pub mod ws_share;
+mod ws_wire;
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -16,6 +16,7 @@ use super::state::AppState;
 use super::tokens::{Claims, TokenRole};
 use super::ws_notices as notices;
 use super::ws_roles as roles;
+use super::ws_wire::{Next, Wire, sort};
 use crate::engine::{
     EndReason, Frame, Notice, Outbound, Registry, Role, SessionCell, SessionId, Sharer,
     State as SessionState,
@@ -38,7 +39,7 @@ async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Respons
 
 /// One participant's connection, attached to a session.
 struct Connection {
-    socket: WebSocket,
+    wire: Wire,
     state: AppState,
     session: SessionId,
     role: Role,
@@ -68,7 +69,7 @@ async fn run(mut socket: WebSocket, state: AppState) {
         Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
     };
     let mut connection = Connection {
-        socket,
+        wire: Wire { socket },
         session,
         role,
         agent_name: claims
@@ -140,12 +141,6 @@ pub(super) async fn hang_up(mut socket: WebSocket, code: u16, reason: &str) {
     let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
-/// What the loop should do after handling one event.
-enum Next {
-    Continue,
-    Close(u16, &'static str),
-}
-
 impl Connection {
     fn role_name(&self) -> &'static str {
         match self.role {
@@ -160,12 +155,15 @@ impl Connection {
             role: self.role_name(),
             policy: &self.state.settings.policy,
         };
-        if self.send(welcome.encode()).await.is_err() {
+        if let Next::Close(..) = self.wire.send(welcome.encode()).await {
             return;
         }
         loop {
             let next = tokio::select! {
-                incoming = self.socket.recv() => self.on_socket(incoming).await,
+                incoming = self.wire.socket.recv() => match sort(incoming) {
+                    Ok(text) => self.on_client_text(&text).await,
+                    Err(next) => next,
+                },
                 queued = inbox.queue.recv() => self.on_queue(queued).await,
                 Ok(()) = inbox.pointer.changed() => {
                     let latest = inbox.pointer.borrow_and_update().clone();
@@ -173,37 +171,8 @@ impl Connection {
                 }
             };
             if let Next::Close(code, reason) = next {
-                let frame = CloseFrame {
-                    code,
-                    reason: reason.into(),
-                };
-                let _ = self.socket.send(Message::Close(Some(frame))).await;
+                self.wire.close(code, reason).await;
                 return;
-            }
-        }
-    }
-
-    async fn send(&mut self, text: String) -> Result<(), axum::Error> {
-        self.socket.send(Message::Text(text.into())).await
-    }
-
-    async fn send_or_close(&mut self, text: String) -> Next {
-        match self.send(text).await {
-            Ok(()) => Next::Continue,
-            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
-        }
-    }
-
-    async fn on_socket(&mut self, incoming: Option<Result<Message, axum::Error>>) -> Next {
-        match incoming {
-            Some(Ok(Message::Text(text))) => self.on_client_text(&text).await,
-            Some(Ok(Message::Binary(_))) => {
-                Next::Close(close::PROTOCOL, "Duet speaks JSON text frames")
-            }
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => Next::Continue,
-            Some(Ok(Message::Close(_))) | None => Next::Close(1000, "bye"),
-            Some(Err(_)) => {
-                Next::Close(close::PROTOCOL, "the frame could not be read (too large?)")
             }
         }
     }
@@ -211,20 +180,25 @@ impl Connection {
     async fn on_client_text(&mut self, text: &str) -> Next {
         let message = match ClientMsg::parse(text) {
             Ok(message) => message,
-            Err(error) => return self.refuse(&error.to_string()).await,
+            Err(error) => return self.wire.refuse(&error.to_string()).await,
         };
         if let Err(refusal) = roles::permitted(&self.role, &message) {
-            return self.refuse(refusal).await;
+            return self.wire.refuse(refusal).await;
         }
         let now = Instant::now();
         match message {
-            ClientMsg::Dom { full, events } => self.relay_dom(full, events).await,
+            ClientMsg::Dom { full, events } => self.relay_dom(full, events),
             ClientMsg::Pointer { x, y } => self.relay_pointer(x, y).await,
             ClientMsg::End => self.end_session(),
-            ClientMsg::Ping => self.send_or_close(ServerMsg::Pong.encode()).await,
-            ClientMsg::Hello { .. } => self.refuse("already said hello on this connection").await,
+            ClientMsg::Ping => self.wire.send(ServerMsg::Pong.encode()).await,
+            ClientMsg::Hello { .. } => {
+                self.wire
+                    .refuse("already said hello on this connection")
+                    .await
+            }
             ClientMsg::ShareAccept | ClientMsg::ShareConnected => {
-                self.refuse("screen-share messages go on the screen share's own connection")
+                self.wire
+                    .refuse("screen-share messages go on the screen share's own connection")
                     .await
             }
             ClientMsg::Signal { data } => self.relay_signal(data),
@@ -288,21 +262,12 @@ impl Connection {
     async fn report(&mut self, outcome: Result<(), crate::engine::ControlError>) -> Next {
         match outcome {
             Ok(()) => Next::Continue,
-            Err(refusal) => self.refuse(&refusal.to_string()).await,
+            Err(refusal) => self.wire.refuse(&refusal.to_string()).await,
         }
     }
 
-    async fn refuse(&mut self, message: &str) -> Next {
-        self.send_or_close(ServerMsg::Error { message }.encode())
-            .await
-    }
-
-    async fn relay_dom(&mut self, full: bool, events: &serde_json::value::RawValue) -> Next {
-        if self.role != Role::Customer {
-            return self
-                .refuse("only the customer's page sends page changes")
-                .await;
-        }
+    /// Relays page changes; `roles::permitted` already refused them from anyone but the customer.
+    fn relay_dom(&mut self, full: bool, events: &serde_json::value::RawValue) -> Next {
         let frame: Frame = Arc::from(ServerMsg::Dom { full, events }.encode());
         let relayed = self.cell.with_room(Instant::now(), |room| {
             if room.relay_to_agents(&frame, full) {
@@ -318,6 +283,7 @@ impl Connection {
     async fn relay_pointer(&mut self, x: f64, y: f64) -> Next {
         if !x.is_finite() || !y.is_finite() {
             return self
+                .wire
                 .refuse("pointer positions are numbers of CSS pixels")
                 .await;
         }
@@ -357,7 +323,7 @@ impl Connection {
 
     async fn on_queue(&mut self, queued: Option<Outbound>) -> Next {
         match queued {
-            Some(Outbound::Frame(frame)) => self.send_or_close(frame.to_string()).await,
+            Some(Outbound::Frame(frame)) => self.wire.send(frame.to_string()).await,
             Some(Outbound::Notice(notice)) => self.on_notice(notice).await,
             None if self.cell.session().is_live() => {
                 Next::Close(close::TOO_SLOW, "fell behind; reconnect")
@@ -377,7 +343,7 @@ impl Connection {
         let Some(text) = notices::encode(notice, &self.state.settings) else {
             return Next::Continue;
         };
-        match self.send_or_close(text).await {
+        match self.wire.send(text).await {
             Next::Continue if ends => Next::Close(close::SESSION_ENDED, "the session has ended"),
             next => next,
         }
@@ -385,7 +351,7 @@ impl Connection {
 
     async fn on_pointer(&mut self, latest: Option<Frame>) -> Next {
         match latest {
-            Some(frame) => self.send_or_close(frame.to_string()).await,
+            Some(frame) => self.wire.send(frame.to_string()).await,
             None => Next::Continue,
         }
     }

@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use axum::extract::ws::WebSocket;
 use tokio::time::Instant;
 
 use super::protocol::{ClientMsg, ServerMsg, close};
 use super::state::AppState;
 use super::tokens::{Claims, TokenRole};
 use super::ws::hang_up;
+use super::ws_wire::{Next, Wire, sort};
 use crate::engine::screenshare::{ShareCell, ShareNotice};
 use crate::engine::{
     AgentId, Frame, Inbox, Notice, Outbound, Role, SessionId, ShareEnd, ShareError, ShareState,
@@ -17,7 +18,7 @@ use crate::engine::{
 
 /// One side of a screen share.
 struct ShareConnection {
-    socket: WebSocket,
+    wire: Wire,
     state: AppState,
     share: SessionId,
     customer: bool,
@@ -41,7 +42,7 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
     let agent_name = cell.share().agent_name;
     let conn = inbox.conn;
     let mut connection = ShareConnection {
-        socket,
+        wire: Wire { socket },
         state: state.clone(),
         share,
         customer,
@@ -53,11 +54,6 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
     state.shares.detach(share, conn);
 }
 
-enum Next {
-    Continue,
-    Close(u16, &'static str),
-}
-
 impl ShareConnection {
     async fn run(&mut self, mut inbox: Inbox) {
         let welcome = ServerMsg::Welcome {
@@ -65,53 +61,20 @@ impl ShareConnection {
             role: if self.customer { "customer" } else { "agent" },
             policy: &self.state.settings.policy,
         };
-        if self.send(welcome.encode()).await.is_err() {
+        if let Next::Close(..) = self.wire.send(welcome.encode()).await {
             return;
         }
         loop {
             let next = tokio::select! {
-                incoming = self.socket.recv() => self.on_socket(incoming).await,
+                incoming = self.wire.socket.recv() => match sort(incoming) {
+                    Ok(text) => self.on_client_text(&text).await,
+                    Err(next) => next,
+                },
                 queued = inbox.queue.recv() => self.on_queue(queued).await,
             };
             if let Next::Close(code, reason) = next {
-                let _ = self
-                    .socket
-                    .send(Message::Close(Some(CloseFrame {
-                        code,
-                        reason: reason.into(),
-                    })))
-                    .await;
+                self.wire.close(code, reason).await;
                 return;
-            }
-        }
-    }
-
-    async fn send(&mut self, text: String) -> Result<(), axum::Error> {
-        self.socket.send(Message::Text(text.into())).await
-    }
-
-    async fn send_or_close(&mut self, text: String) -> Next {
-        match self.send(text).await {
-            Ok(()) => Next::Continue,
-            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
-        }
-    }
-
-    async fn refuse(&mut self, message: &str) -> Next {
-        self.send_or_close(ServerMsg::Error { message }.encode())
-            .await
-    }
-
-    async fn on_socket(&mut self, incoming: Option<Result<Message, axum::Error>>) -> Next {
-        match incoming {
-            Some(Ok(Message::Text(text))) => self.on_client_text(&text).await,
-            Some(Ok(Message::Binary(_))) => {
-                Next::Close(close::PROTOCOL, "Duet speaks JSON text frames")
-            }
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => Next::Continue,
-            Some(Ok(Message::Close(_))) | None => Next::Close(1000, "bye"),
-            Some(Err(_)) => {
-                Next::Close(close::PROTOCOL, "the frame could not be read (too large?)")
             }
         }
     }
@@ -119,7 +82,7 @@ impl ShareConnection {
     async fn on_client_text(&mut self, text: &str) -> Next {
         let message = match ClientMsg::parse(text) {
             Ok(message) => message,
-            Err(error) => return self.refuse(&error.to_string()).await,
+            Err(error) => return self.wire.refuse(&error.to_string()).await,
         };
         match message {
             ClientMsg::ShareAccept if self.customer => {
@@ -140,9 +103,10 @@ impl ShareConnection {
                 self.state.shares.end(self.share, reason, Instant::now());
                 Next::Continue
             }
-            ClientMsg::Ping => self.send_or_close(ServerMsg::Pong.encode()).await,
+            ClientMsg::Ping => self.wire.send(ServerMsg::Pong.encode()).await,
             _ => {
-                self.refuse("that message is not part of a screen share, or not yours to send")
+                self.wire
+                    .refuse("that message is not part of a screen share, or not yours to send")
                     .await
             }
         }
@@ -151,7 +115,7 @@ impl ShareConnection {
     async fn report(&mut self, outcome: Result<(), ShareError>) -> Next {
         match outcome {
             Ok(()) => Next::Continue,
-            Err(error) => self.refuse(&error.to_string()).await,
+            Err(error) => self.wire.refuse(&error.to_string()).await,
         }
     }
 
@@ -169,7 +133,7 @@ impl ShareConnection {
 
     async fn on_queue(&mut self, queued: Option<Outbound>) -> Next {
         match queued {
-            Some(Outbound::Frame(frame)) => self.send_or_close(frame.to_string()).await,
+            Some(Outbound::Frame(frame)) => self.wire.send(frame.to_string()).await,
             Some(Outbound::Notice(Notice::Share(notice))) => self.on_share_notice(notice).await,
             Some(Outbound::Notice(_)) => Next::Continue,
             None => Next::Close(close::SESSION_ENDED, "the screen share has ended"),
@@ -185,7 +149,7 @@ impl ShareConnection {
             agent_name: &self.agent_name.clone(),
         }
         .encode();
-        match self.send_or_close(text).await {
+        match self.wire.send(text).await {
             Next::Continue if notice.state == ShareState::Ended => {
                 Next::Close(close::SESSION_ENDED, "the screen share has ended")
             }
