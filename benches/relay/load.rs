@@ -1,0 +1,255 @@
+//! The paced load: per session, the publisher (customer) sends a full snapshot, then 1 KiB `dom`
+//! batches at 20/s and pointer moves at 60/s; the subscriber (agent) reads and records latency.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use tokio::net::TcpStream;
+use tokio::task::JoinSet;
+use tokio::time::{Instant, MissedTickBehavior};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::frames::{self, Kind};
+use crate::stats::{Histogram, Percentiles, cpu_secs, now_us};
+
+/// A client WebSocket.
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// One session's two sockets.
+pub struct Pair {
+    /// The customer's socket, which sends.
+    pub publisher: Ws,
+    /// The agent's socket, which receives.
+    pub subscriber: Ws,
+}
+
+/// Pointer moves are sent at 60/s; every third tick also sends a `dom` batch (20/s).
+const POINTER_PERIOD: Duration = Duration::from_micros(16_667);
+const DOM_EVERY: u64 = 3;
+/// How long subscribers keep reading after the publishers stop.
+const DRAIN: Duration = Duration::from_secs(1);
+/// Sent below this share of the target rate means the load generator could not keep up.
+const SATURATED_SHARE: f64 = 0.97;
+
+#[derive(Default)]
+struct Shared {
+    dom: Histogram,
+    pointer: Histogram,
+    lateness: Histogram,
+    dom_sent: AtomicU64,
+    pointer_sent: AtomicU64,
+    resyncs: AtomicU64,
+    closed_early: AtomicU64,
+    window: (u64, u64),
+}
+
+impl Shared {
+    fn in_window(&self, sent_us: u64) -> bool {
+        sent_us >= self.window.0 && sent_us < self.window.1
+    }
+}
+
+/// What one run of the load measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadStats {
+    pub sessions: usize,
+    pub measure_secs: f64,
+    pub dom_ms: Percentiles,
+    pub pointer_ms: Percentiles,
+    pub dom_sent: u64,
+    pub dom_delivered: u64,
+    pub pointer_sent: u64,
+    pub pointer_delivered: u64,
+    pub delivered_per_sec: f64,
+    pub target_sent_per_sec: f64,
+    pub resyncs: u64,
+    pub closed_early: u64,
+    pub generator_lateness_p99_ms: f64,
+    pub generator_saturated: bool,
+    pub server_cpu_percent: f64,
+    pub bench_cpu_percent: f64,
+}
+
+/// Runs the load over `pairs` for `warmup + measure`, reading the server's CPU use meanwhile.
+pub async fn run(
+    pairs: Vec<Pair>,
+    warmup: Duration,
+    measure: Duration,
+    server_pid: u32,
+) -> LoadStats {
+    let sessions = pairs.len();
+    let begin = Instant::now() + Duration::from_millis(200);
+    let window_start = now_us() + 200_000 + warmup.as_micros() as u64;
+    let window_end = window_start + measure.as_micros() as u64;
+    let stop = begin + warmup + measure;
+    let shared = Arc::new(Shared {
+        window: (window_start, window_end),
+        ..Shared::default()
+    });
+    let mut tasks = JoinSet::new();
+    for (index, pair) in pairs.into_iter().enumerate() {
+        // Spread the sessions' ticks evenly over one period so sends do not come in bursts.
+        let phase = POINTER_PERIOD.mul_f64(index as f64 / sessions.max(1) as f64);
+        tasks.spawn(publish(pair.publisher, shared.clone(), begin + phase, stop));
+        tasks.spawn(subscribe(pair.subscriber, shared.clone(), stop + DRAIN));
+    }
+    let cpu = tokio::spawn(measure_cpu(begin + warmup, measure, server_pid));
+    let mut sockets = Vec::with_capacity(sessions * 2);
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(socket) = done {
+            sockets.push(socket);
+        }
+    }
+    let (server_cpu_percent, bench_cpu_percent) = cpu.await.unwrap_or((0.0, 0.0));
+    drop(sockets);
+    summarize(
+        &shared,
+        sessions,
+        measure,
+        server_cpu_percent,
+        bench_cpu_percent,
+    )
+}
+
+fn summarize(
+    shared: &Shared,
+    sessions: usize,
+    measure: Duration,
+    server_cpu_percent: f64,
+    bench_cpu_percent: f64,
+) -> LoadStats {
+    let secs = measure.as_secs_f64();
+    let target_sent_per_sec = sessions as f64 * (1.0 + 1.0 / DOM_EVERY as f64) * 60.0;
+    let dom_sent = shared.dom_sent.load(Ordering::Relaxed);
+    let pointer_sent = shared.pointer_sent.load(Ordering::Relaxed);
+    let sent_per_sec = (dom_sent + pointer_sent) as f64 / secs;
+    let lateness = shared.lateness.quantile_ms(0.99);
+    LoadStats {
+        sessions,
+        measure_secs: secs,
+        dom_ms: shared.dom.summary(),
+        pointer_ms: shared.pointer.summary(),
+        dom_sent,
+        dom_delivered: shared.dom.count(),
+        pointer_sent,
+        pointer_delivered: shared.pointer.count(),
+        delivered_per_sec: (shared.dom.count() + shared.pointer.count()) as f64 / secs,
+        target_sent_per_sec,
+        resyncs: shared.resyncs.load(Ordering::Relaxed),
+        closed_early: shared.closed_early.load(Ordering::Relaxed),
+        generator_lateness_p99_ms: lateness,
+        generator_saturated: sent_per_sec < SATURATED_SHARE * target_sent_per_sec,
+        server_cpu_percent,
+        bench_cpu_percent,
+    }
+}
+
+async fn measure_cpu(start: Instant, measure: Duration, server_pid: u32) -> (f64, f64) {
+    tokio::time::sleep_until(start).await;
+    let me = std::process::id();
+    let (server0, bench0) = (cpu_secs(server_pid), cpu_secs(me));
+    tokio::time::sleep(measure).await;
+    let percent = |before: Option<f64>, pid: u32| {
+        let after = cpu_secs(pid);
+        before
+            .zip(after)
+            .map_or(0.0, |(b, a)| (a - b) / measure.as_secs_f64() * 100.0)
+    };
+    (percent(server0, server_pid), percent(bench0, me))
+}
+
+async fn publish(ws: Ws, shared: Arc<Shared>, first: Instant, stop: Instant) -> Ws {
+    let (mut sink, mut stream) = ws.split();
+    let mut ok = sink
+        .send(Message::text(frames::full(now_us())))
+        .await
+        .is_ok();
+    let mut tick = tokio::time::interval_at(first, POINTER_PERIOD);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut seq = 0u64;
+    while ok {
+        tokio::select! {
+            at = tick.tick() => {
+                if at >= stop {
+                    break;
+                }
+                ok = send_tick(&mut sink, &shared, at, seq).await;
+                seq += 1;
+            }
+            incoming = stream.next() => {
+                ok = match incoming {
+                    Some(Ok(Message::Text(text))) if frames::is_snapshot_needed(&text) => {
+                        shared.resyncs.fetch_add(1, Ordering::Relaxed);
+                        sink.send(Message::text(frames::full(now_us()))).await.is_ok()
+                    }
+                    Some(Ok(_)) => true,
+                    Some(Err(_)) | None => false,
+                };
+            }
+        }
+    }
+    if !ok {
+        shared.closed_early.fetch_add(1, Ordering::Relaxed);
+    }
+    sink.reunite(stream).expect("the halves of one socket")
+}
+
+type Sink = futures_util::stream::SplitSink<Ws, Message>;
+
+async fn send_tick(sink: &mut Sink, shared: &Shared, at: Instant, seq: u64) -> bool {
+    let sent = now_us();
+    let counted = shared.in_window(sent);
+    if counted {
+        shared.lateness.record(at.elapsed().as_micros() as u64);
+    }
+    if seq % DOM_EVERY == 0 {
+        if sink
+            .send(Message::text(frames::dom(sent, seq)))
+            .await
+            .is_err()
+        {
+            return false;
+        }
+        if counted {
+            shared.dom_sent.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    let ok = sink
+        .send(Message::text(frames::pointer(sent, seq)))
+        .await
+        .is_ok();
+    if ok && counted {
+        shared.pointer_sent.fetch_add(1, Ordering::Relaxed);
+    }
+    ok
+}
+
+async fn subscribe(mut ws: Ws, shared: Arc<Shared>, until: Instant) -> Ws {
+    loop {
+        let Ok(next) = tokio::time::timeout_at(until, ws.next()).await else {
+            return ws;
+        };
+        let text = match next {
+            Some(Ok(Message::Text(text))) => text,
+            Some(Ok(_)) => continue,
+            Some(Err(_)) | None => {
+                shared.closed_early.fetch_add(1, Ordering::Relaxed);
+                return ws;
+            }
+        };
+        let arrived = now_us();
+        match frames::parse(&text) {
+            Kind::Dom(sent) if shared.in_window(sent) => {
+                shared.dom.record(arrived.saturating_sub(sent));
+            }
+            Kind::Pointer(sent) if shared.in_window(sent) => {
+                shared.pointer.record(arrived.saturating_sub(sent));
+            }
+            _ => {}
+        }
+    }
+}
