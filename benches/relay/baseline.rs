@@ -1,6 +1,7 @@
 //! The baseline: a bare tokio-tungstenite relay, one `broadcast` channel per room, TCP_NODELAY,
 //! forwarding the publisher's text frames unchanged to the room's subscribers. It runs as its
 //! own process (this binary with [`SERVE_ARG`]) so its CPU and memory are read like Duet's.
+//! Its sockets use a 4 KiB read buffer ([`load::socket_config`]), not tungstenite's 128 KiB.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -15,7 +16,7 @@ use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 
-use crate::load::{Pair, Ws};
+use crate::load::{self, Pair, Ws};
 
 /// The argument that makes this binary serve the bare relay: `--serve-baseline <max secs>`.
 pub const SERVE_ARG: &str = "--serve-baseline";
@@ -56,7 +57,13 @@ async fn handle(stream: TcpStream, rooms: Rooms) {
         path = request.uri().path().to_owned();
         Ok(response)
     };
-    let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, callback).await else {
+    let Ok(ws) = tokio_tungstenite::accept_hdr_async_with_config(
+        stream,
+        callback,
+        Some(load::socket_config()),
+    )
+    .await
+    else {
         return;
     };
     let Some((role, room)) = path.trim_start_matches('/').split_once('/') else {
@@ -116,8 +123,9 @@ pub async fn open_pair(addr: SocketAddr, room: usize) -> anyhow::Result<Pair> {
 
 async fn connect(addr: SocketAddr, path: &str) -> anyhow::Result<Ws> {
     let url = format!("ws://{addr}/{path}");
-    let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
-        .await
-        .with_context(|| format!("connecting to the bare relay at {addr}"))?;
+    let (ws, _) =
+        tokio_tungstenite::connect_async_with_config(url, Some(load::socket_config()), true)
+            .await
+            .with_context(|| format!("connecting to the bare relay at {addr}"))?;
     Ok(ws)
 }

@@ -89,7 +89,12 @@ impl Api {
 
     async fn socket(&self, token: &str) -> anyhow::Result<Ws> {
         let url = format!("ws://{}/api/ws", self.addr);
-        let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await?;
+        let (mut ws, _) = tokio_tungstenite::connect_async_with_config(
+            url,
+            Some(crate::load::socket_config()),
+            true,
+        )
+        .await?;
         let hello = json!({ "type": "hello", "token": token }).to_string();
         ws.send(Message::text(hello)).await?;
         Ok(ws)

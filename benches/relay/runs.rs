@@ -163,7 +163,7 @@ async fn sample_rss(pid: u32, soak: Duration, every_secs: u64) -> Vec<(f64, u64)
     let began = tokio::time::Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs(every_secs));
     let mut samples = Vec::new();
-    while began.elapsed() <= soak + Duration::from_millis(500) {
+    while began.elapsed() < soak {
         tick.tick().await;
         if let Some(rss) = rss_kib(pid) {
             samples.push((began.elapsed().as_secs_f64(), rss));
