@@ -51,6 +51,8 @@ async fn accept(listener: TcpListener, rooms: Rooms) {
     }
 }
 
+// tungstenite's handshake callback fixes the error type (an HTTP response).
+#[allow(clippy::result_large_err)]
 async fn handle(stream: TcpStream, rooms: Rooms) {
     let mut path = String::new();
     let callback = |request: &Request, response: Response| {

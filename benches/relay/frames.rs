@@ -64,7 +64,7 @@ pub fn parse(text: &str) -> Kind {
 
 fn number_after(text: &str, key: &str) -> Option<u64> {
     let start = text.find(key)? + key.len();
-    let digits: &str = text[start..].split(|c: char| c == ',' || c == '}').next()?;
+    let digits: &str = text[start..].split([',', '}']).next()?;
     // Duet re-encodes x as an f64 (`12.0` or `12`); both parse.
     digits.parse::<f64>().ok().map(|v| v as u64)
 }

@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::frames::{self, Kind};
-use crate::stats::{Histogram, Percentiles, cpu_secs, now_us};
+use crate::stats::{Histogram, Percentiles, cpu_secs, machine_ticks, now_us};
 
 /// A client WebSocket.
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -83,6 +83,8 @@ pub struct LoadStats {
     pub generator_saturated: bool,
     pub server_cpu_percent: f64,
     pub bench_cpu_percent: f64,
+    /// All processes on the machine, 100 % per core: shows what other work shared the cores.
+    pub machine_cpu_percent: f64,
 }
 
 /// Runs the load over `pairs` for `warmup + measure`, reading the server's CPU use meanwhile.
@@ -115,24 +117,12 @@ pub async fn run(
             sockets.push(socket);
         }
     }
-    let (server_cpu_percent, bench_cpu_percent) = cpu.await.unwrap_or((0.0, 0.0));
+    let cpu = cpu.await.unwrap_or_default();
     drop(sockets);
-    summarize(
-        &shared,
-        sessions,
-        measure,
-        server_cpu_percent,
-        bench_cpu_percent,
-    )
+    summarize(&shared, sessions, measure, cpu)
 }
 
-fn summarize(
-    shared: &Shared,
-    sessions: usize,
-    measure: Duration,
-    server_cpu_percent: f64,
-    bench_cpu_percent: f64,
-) -> LoadStats {
+fn summarize(shared: &Shared, sessions: usize, measure: Duration, cpu: Cpu) -> LoadStats {
     let secs = measure.as_secs_f64();
     let target_sent_per_sec = sessions as f64 * (1.0 + 1.0 / DOM_EVERY as f64) * 60.0;
     let dom_sent = shared.dom_sent.load(Ordering::Relaxed);
@@ -154,15 +144,24 @@ fn summarize(
         closed_early: shared.closed_early.load(Ordering::Relaxed),
         generator_lateness_p99_ms: lateness,
         generator_saturated: sent_per_sec < SATURATED_SHARE * target_sent_per_sec,
-        server_cpu_percent,
-        bench_cpu_percent,
+        server_cpu_percent: cpu.server,
+        bench_cpu_percent: cpu.bench,
+        machine_cpu_percent: cpu.machine,
     }
 }
 
-async fn measure_cpu(start: Instant, measure: Duration, server_pid: u32) -> (f64, f64) {
+/// CPU use over the measured window, 100 % per core.
+#[derive(Debug, Default)]
+struct Cpu {
+    server: f64,
+    bench: f64,
+    machine: f64,
+}
+
+async fn measure_cpu(start: Instant, measure: Duration, server_pid: u32) -> Cpu {
     tokio::time::sleep_until(start).await;
     let me = std::process::id();
-    let (server0, bench0) = (cpu_secs(server_pid), cpu_secs(me));
+    let (server0, bench0, machine0) = (cpu_secs(server_pid), cpu_secs(me), machine_ticks());
     tokio::time::sleep(measure).await;
     let percent = |before: Option<f64>, pid: u32| {
         let after = cpu_secs(pid);
@@ -170,7 +169,17 @@ async fn measure_cpu(start: Instant, measure: Duration, server_pid: u32) -> (f64
             .zip(after)
             .map_or(0.0, |(b, a)| (a - b) / measure.as_secs_f64() * 100.0)
     };
-    (percent(server0, server_pid), percent(bench0, me))
+    let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
+    let machine = machine0
+        .zip(machine_ticks())
+        .map_or(0.0, |((b0, t0), (b1, t1))| {
+            (b1 - b0) as f64 / (t1 - t0).max(1) as f64 * 100.0 * cores
+        });
+    Cpu {
+        server: percent(server0, server_pid),
+        bench: percent(bench0, me),
+        machine,
+    }
 }
 
 async fn publish(ws: Ws, shared: Arc<Shared>, first: Instant, stop: Instant) -> Ws {

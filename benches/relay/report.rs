@@ -116,13 +116,13 @@ fn markdown(results: &Results) -> String {
 fn relay_table(md: &mut String, relay: &[(StepRun, StepRun)]) {
     md.push_str("\n## Relay steps\n\nLatency is publisher send → subscriber receive, in ms, on one clock. \
         Pointer delivered < sent is Duet's latest-wins slot coalescing moves, by design.\n\n\
-        | Sessions | Server | Setup s | Delivered msg/s | dom p50 / p95 / p99 / p99.9 | pointer p50 / p95 / p99 | dom delivered / sent | pointer delivered / sent | Resyncs | Closed | Server CPU % | Bench CPU % | Generator late p99 ms | Server RSS MiB |\n\
-        |---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        | Sessions | Server | Setup s | Delivered msg/s | dom p50 / p95 / p99 / p99.9 | pointer p50 / p95 / p99 | dom delivered / sent | pointer delivered / sent | Resyncs | Closed | Server CPU % | Bench CPU % | Machine CPU % | Generator late p99 ms | Server RSS MiB |\n\
+        |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for run in relay.iter().flat_map(|(duet, bare)| [duet, bare]) {
         let l = &run.load;
         let _ = writeln!(
             md,
-            "| {} | {:?} | {:.1} | {:.0} | {:.2} / {:.2} / {:.2} / {:.2} | {:.2} / {:.2} / {:.2} | {} / {} | {} / {} | {} | {} | {:.0} | {:.0} | {:.2}{} | {:.1} |",
+            "| {} | {:?} | {:.1} | {:.0} | {:.2} / {:.2} / {:.2} / {:.2} | {:.2} / {:.2} / {:.2} | {} / {} | {} / {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.2}{} | {:.1} |",
             l.sessions,
             run.target,
             run.setup_secs,
@@ -142,6 +142,7 @@ fn relay_table(md: &mut String, relay: &[(StepRun, StepRun)]) {
             l.closed_early,
             l.server_cpu_percent,
             l.bench_cpu_percent,
+            l.machine_cpu_percent,
             l.generator_lateness_p99_ms,
             if l.generator_saturated {
                 " (saturated)"
