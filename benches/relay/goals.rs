@@ -17,6 +17,14 @@ const IDLE_KIB_GOAL: f64 = 64.0;
 /// RSS growth after the first fifth of the soak that still counts as flat.
 const FLAT_GROWTH: f64 = 0.05;
 const WIRE_RATIO_GOAL: f64 = 10.0;
+/// CPU used by processes other than the server and the bench worth a note (100 % = one core).
+const OTHERS_NOTED_PERCENT: f64 = 20.0;
+
+/// CPU other processes used during a step, 100 % per core.
+pub fn others_percent(run: &StepRun) -> f64 {
+    let l = &run.load;
+    (l.machine_cpu_percent - l.server_cpu_percent - l.bench_cpu_percent).max(0.0)
+}
 
 /// Whether a goal was met.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -84,10 +92,18 @@ pub fn judge(
 
 fn p99_ratio(lane: &str, duet: &StepRun, bare: &StepRun, duet_p99: f64, bare_p99: f64) -> Goal {
     let ratio = duet_p99 / bare_p99.max(0.001);
-    let saturated = if duet.load.generator_saturated || bare.load.generator_saturated {
-        " (load generator saturated)"
+    let mut notes = Vec::new();
+    if duet.load.generator_saturated || bare.load.generator_saturated {
+        notes.push("load generator could not keep the rate".to_owned());
+    }
+    let others = others_percent(duet).max(others_percent(bare));
+    if others >= OTHERS_NOTED_PERCENT {
+        notes.push(format!("other processes used up to {others:.0} % CPU"));
+    }
+    let saturated = if notes.is_empty() {
+        String::new()
     } else {
-        ""
+        format!(" ({})", notes.join("; "))
     };
     Goal {
         what: format!("{lane} relay p99 at {} sessions", duet.load.sessions),

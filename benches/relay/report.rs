@@ -115,8 +115,10 @@ fn markdown(results: &Results) -> String {
 
 fn relay_table(md: &mut String, relay: &[(StepRun, StepRun)]) {
     md.push_str("\n## Relay steps\n\nLatency is publisher send → subscriber receive, in ms, on one clock. \
-        Pointer delivered < sent is Duet's latest-wins slot coalescing moves, by design.\n\n\
-        | Sessions | Server | Setup s | Delivered msg/s | dom p50 / p95 / p99 / p99.9 | pointer p50 / p95 / p99 | dom delivered / sent | pointer delivered / sent | Resyncs | Closed | Server CPU % | Bench CPU % | Machine CPU % | Generator late p99 ms | Server RSS MiB |\n\
+        Pointer delivered < sent is Duet's latest-wins slot coalescing moves, by design. \
+        CPU is 100 % per core; \"other processes\" is the machine's busy time minus server and bench (other work on a shared box), \
+        and \"generator late\" is how late the publishers' 60 Hz ticks fired (1 ms timer granularity; high values mean CPU starvation).\n\n\
+        | Sessions | Server | Setup s | Delivered msg/s | dom p50 / p95 / p99 / p99.9 | pointer p50 / p95 / p99 | dom delivered / sent | pointer delivered / sent | Resyncs | Closed | Server CPU % | Bench CPU % | Other processes CPU % | Generator late p99 ms | Server RSS MiB |\n\
         |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for run in relay.iter().flat_map(|(duet, bare)| [duet, bare]) {
         let l = &run.load;
@@ -142,7 +144,7 @@ fn relay_table(md: &mut String, relay: &[(StepRun, StepRun)]) {
             l.closed_early,
             l.server_cpu_percent,
             l.bench_cpu_percent,
-            l.machine_cpu_percent,
+            crate::goals::others_percent(run),
             l.generator_lateness_p99_ms,
             if l.generator_saturated {
                 " (saturated)"
