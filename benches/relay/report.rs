@@ -221,4 +221,9 @@ fn wire_table(md: &mut String, wire: &WireStats) {
     ] {
         let _ = writeln!(md, "| {name} | {bytes} | {:.1}x |", ratio(bytes));
     }
+    md.push_str(
+        "\nDuet today does not compress: axum 0.8's WebSocket is tungstenite 0.29, which has no \
+         permessage-deflate, so the extension every browser offers is declined and `dom` frames go \
+         as plain JSON text both ways. The context-takeover row is what negotiating it would give.\n",
+    );
 }
