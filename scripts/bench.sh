@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds Duet in release and runs the relay, memory and wire-size benchmark against it.
+# Usage: scripts/bench.sh [--quick] [more flags for benches/relay, e.g. --sessions 500,1000 --soak-secs 120]
+# Writes bench/results/relay.{md,json} (relay-quick.{md,json} with --quick). Numbers only; no asserts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Each session holds two client sockets here and two server sockets in the server process.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "open-file limit: $(ulimit -n)" >&2
+
+cargo build --release --bin duet
+export DUET_BIN="${DUET_BIN:-$PWD/target/release/duet}"
+export BENCH_COMMIT="${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+cargo bench --bench relay -- "$@"
