@@ -31,6 +31,7 @@ use axum::Router;
 use axum::extract::MatchedPath;
 use axum::http::Request;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
@@ -138,7 +139,11 @@ impl Server {
             }
         });
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, app)
+        // Small frames (pointers, keystrokes) must not wait for Nagle's algorithm.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();

@@ -171,7 +171,10 @@ impl Connection {
                     Ok(text) => self.on_client_text(&text).await,
                     Err(next) => next,
                 },
-                queued = inbox.queue.recv() => self.on_queue(queued).await,
+                queued = inbox.queue.recv() => {
+                    let more_waiting = !inbox.queue.is_empty();
+                    self.on_queue(queued, more_waiting).await
+                }
                 Ok(()) = inbox.pointer.changed() => {
                     let latest = inbox.pointer.borrow_and_update().clone();
                     self.on_pointer(latest).await
@@ -328,8 +331,10 @@ impl Connection {
         Next::Continue
     }
 
-    async fn on_queue(&mut self, queued: Option<Outbound>) -> Next {
+    /// Relays one queued item; while more wait, frames are buffered and flushed with the last one.
+    async fn on_queue(&mut self, queued: Option<Outbound>, more_waiting: bool) -> Next {
         match queued {
+            Some(Outbound::Frame(frame)) if more_waiting => self.wire.feed(frame.to_string()).await,
             Some(Outbound::Frame(frame)) => self.wire.send(frame.to_string()).await,
             Some(Outbound::Notice(notice)) => self.on_notice(notice).await,
             None if self.cell.session().is_live() => {

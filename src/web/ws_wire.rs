@@ -2,6 +2,7 @@
 //! and sorting what arrives into a text frame or a reason to stop.
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::SinkExt;
 
 use super::protocol::{ServerMsg, close};
 
@@ -23,6 +24,14 @@ impl Wire {
     /// Sends one frame; a failed send closes the connection.
     pub(super) async fn send(&mut self, text: String) -> Next {
         match self.socket.send(Message::Text(text.into())).await {
+            Ok(()) => Next::Continue,
+            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
+        }
+    }
+
+    /// Buffers one frame without flushing, when more are about to follow.
+    pub(super) async fn feed(&mut self, text: String) -> Next {
+        match self.socket.feed(Message::Text(text.into())).await {
             Ok(()) => Next::Continue,
             Err(_) => Next::Close(close::PROTOCOL, "send failed"),
         }
