@@ -62,8 +62,10 @@ export class ScreenPanel {
     this.#panel.style.display = "flex";
   }
 
-  /** Plays the agent's stream in the panel. */
+  /** Plays the agent's stream in the panel (shown, also after a reload that missed who shares). */
   play(stream: MediaStream): void {
+    if (this.#name.textContent === "") this.#name.textContent = "The agent is showing their screen";
+    this.#panel.style.display = "flex";
     this.#video.srcObject = stream;
     void this.#video.play().catch(() => undefined);
   }

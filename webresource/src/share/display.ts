@@ -31,22 +31,26 @@ export function prefersCurrentTab(): boolean {
 export type Picked = { stream: MediaStream; track: MediaStreamTrack } | { problem: string };
 
 /** Opens the browser's picker (call from a click) and checks the surface against `allowed`. */
-export async function pickSurface(allowed: DisplaySurface[] = ALL_SURFACES): Promise<Picked> {
+export async function pickSurface(allowed: DisplaySurface[] = ALL_SURFACES, currentTab = prefersCurrentTab()): Promise<Picked> {
   let stream: MediaStream;
   try {
     const options: DisplayOptions = { video: true, audio: false };
-    if (prefersCurrentTab()) options.preferCurrentTab = true;
+    if (currentTab) options.preferCurrentTab = true;
     stream = await navigator.mediaDevices.getDisplayMedia(options);
   } catch (error) {
     const cancelled = error instanceof DOMException && error.name === "NotAllowedError";
-    return { problem: cancelled ? "Nothing is shown: the picker was closed or sharing is blocked here." : `The browser could not share the screen (${String(error)}).` };
+    return {
+      problem: cancelled
+        ? "Nothing is shared yet: the picker was closed, or this page may not share the screen. Choose again when you are ready."
+        : `Your browser could not share the screen (${String(error)}).`,
+    };
   }
   const track = stream.getVideoTracks()[0];
   const surface = track?.getSettings().displaySurface as DisplaySurface | undefined;
   if (track === undefined || surface === undefined || !allowed.includes(surface)) {
     stopTracks(stream);
     const names = allowed.map((s) => SURFACE_NAMES[s]).join(" or ");
-    return { problem: `Your organisation does not allow sharing ${surface === undefined ? "that" : SURFACE_NAMES[surface]}. Choose again and pick ${names}.` };
+    return { problem: `This organisation does not allow sharing ${surface === undefined ? "that" : SURFACE_NAMES[surface]}. Choose again and pick ${names}.` };
   }
   return { stream, track };
 }
