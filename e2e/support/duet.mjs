@@ -102,9 +102,17 @@ export async function waitUntil(what, probe, timeoutMs = WAIT_MS) {
   }
 }
 
+/** Makes `getDisplayMedia` in every frame of `context` prefer the current tab (no picker headless). */
+async function preferCurrentTab(context) {
+  await context.addInitScript(() => {
+    window.__duetPreferCurrentTab = true;
+  });
+}
+
 /** The customer: the demo shop with a started co-browse session. Returns { page, code }. */
-export async function startCustomer(browser, base, conversation) {
+export async function startCustomer(browser, base, conversation, { screenCapture = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if (screenCapture) await preferCurrentTab(context);
   const page = await context.newPage();
   await page.goto(`${base}/demo/shop?conversation=${encodeURIComponent(conversation)}`);
   await page.getByTestId("cobrowse-start").click();
@@ -117,14 +125,15 @@ export async function startCustomer(browser, base, conversation) {
 }
 
 /** The agent: the demo Omnichannel desktop with the Co-browse (or Screen share) app tab open. */
-export async function openAgent(browser, base, conversation, { tab = "cobrowse" } = {}) {
+export async function openAgent(browser, base, conversation, { tab = "cobrowse", name = `Agent ${conversation}`, screenCapture = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  if (screenCapture) await preferCurrentTab(context);
   // Each test is its own agent (one live co-browse per agent): sign in by a unique name, as the
   // console would, and hand the console that sign-in in its sessionStorage.
   const response = await fetch(`${base}/api/agent/signin`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ name: `Agent ${conversation}` }),
+    body: JSON.stringify({ name }),
   });
   if (!response.ok) throw new Error(`development sign-in failed: ${response.status} ${await response.text()}`);
   const agent = await response.json();

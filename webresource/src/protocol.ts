@@ -1,7 +1,7 @@
 // The WebSocket wire protocol, mirrored from the Rust twin in src/web/protocol.rs.
 // Change both together: field names are serde's snake_case, one JSON envelope per text frame.
 
-import { SHARE_SERVER_TYPES, type ShareClientMsg, type ShareServerMsg } from "./share/protocol";
+import { SHARE_SERVER_TYPES, type DisplaySurface, type ShareClientMsg, type ShareServerMsg } from "./share/protocol";
 
 /** Where a session is in its life (src/engine/session.rs `State`). */
 export type SessionState = "idle" | "active" | "ended";
@@ -27,6 +27,10 @@ export interface Policy {
   restricted_selectors: string[];
   private_by_default: boolean;
   allow_selectors: string[];
+  /** Sites agents may open from the share menu; empty allows any. */
+  share_sites?: string[];
+  /** What a customer may share: `monitor`, `window`, `browser`. */
+  allowed_surfaces?: DisplaySurface[];
 }
 
 /** The kinds of agent action (`ActionKind`). */
@@ -60,7 +64,13 @@ export type ClientMsg =
   | { type: "control_request" }
   | { type: "control_answer"; approved: boolean }
   | { type: "control_revoke" }
-  | { type: "action"; action: AgentAction };
+  | { type: "action"; action: AgentAction }
+  /** Inside co-browse, either side: start showing my screen (an agent takes over from another). */
+  | { type: "share_start" }
+  /** Inside co-browse: stop showing my screen; the co-browse goes on. */
+  | { type: "share_stop" }
+  /** Inside co-browse, agent only: ask the customer to show their screen. */
+  | { type: "share_request" };
 
 /** How the last control request or grant ended (`ControlOutcome` in src/engine/session.rs). */
 export type ControlOutcome = "approved" | "denied" | "lapsed" | "revoked";
@@ -81,6 +91,12 @@ export type ServerMsg =
     }
   | { type: "control_requested"; agent_name: string; expires_in_ms: number }
   | { type: "action"; action: AgentAction }
+  /** Inside co-browse: who shows their screen now (null when nobody does). */
+  | { type: "screen_shown"; sharer: Role | null; name: string | null }
+  /** To an agent whose screen share another agent (or the customer) took over. */
+  | { type: "share_taken_over"; message: string }
+  /** To the customer inside co-browse: an agent asks to see the customer's screen. */
+  | { type: "share_requested"; agent_name: string }
   | { type: "dom"; full: boolean; events: unknown[] }
   | { type: "pointer"; from: Role; x: number; y: number }
   | { type: "snapshot_needed" }
@@ -102,6 +118,9 @@ const SERVER_TYPES: ReadonlySet<string> = new Set([
   "snapshot_needed",
   "control_requested",
   "action",
+  "screen_shown",
+  "share_taken_over",
+  "share_requested",
   "pong",
   "error",
 ]);

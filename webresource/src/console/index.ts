@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     config,
     ui,
     agent,
-    (joined) => new LiveSession(config.origin, joined, ui, bridge, () => panel.open()).start(),
+    (joined) => new LiveSession(config.origin, joined, ui, bridge, () => panel.open(), agent.token).start(),
     (refusal) => {
       if (refusal.status === 401) {
         forgetAgent();

@@ -5,6 +5,7 @@ import type { ServerMsg } from "../protocol";
 import { CLOSE_UNAUTHORIZED } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
 import type { ParentBridge } from "./bridge";
+import { CobrowseShare } from "./cobrowseshare";
 import { AgentControl } from "./control";
 import { Mirror } from "./mirror";
 import type { ConsoleUi } from "./ui";
@@ -26,9 +27,10 @@ export class LiveSession {
   #socket: DuetSocket;
   #mirror: Mirror;
   #control: AgentControl;
+  #share: CobrowseShare;
   #ended = false;
 
-  constructor(origin: string, joined: Joined, ui: ConsoleUi, bridge: ParentBridge, onEnded: () => void) {
+  constructor(origin: string, joined: Joined, ui: ConsoleUi, bridge: ParentBridge, onEnded: () => void, agentToken = "") {
     this.#origin = origin;
     this.#joined = joined;
     this.#ui = ui;
@@ -43,6 +45,8 @@ export class LiveSession {
       },
     );
     this.#control = new AgentControl(ui, (msg) => this.#socket.send(msg));
+    this.#share = new CobrowseShare(ui.stage, (msg) => this.#socket.send(msg));
+    if (agentToken !== "") this.#share.loadBookmarks(origin, agentToken);
     this.#socket = new DuetSocket(socketUrl(origin), joined.token, {
       message: (msg) => this.#onMessage(msg),
       open: () => undefined,
@@ -75,11 +79,13 @@ export class LiveSession {
   };
 
   #onMessage(msg: ServerMsg): void {
+    this.#share.onMessage(msg);
     switch (msg.type) {
       case "state":
         if (msg.state === "ended") {
           this.#finish(msg.message);
         } else {
+          this.#share.active(msg.state === "active");
           this.#ui.status(msg.state, msg.state === "active" ? `Connected to session ${this.#joined.sessionId}. ${msg.message}` : msg.message);
           if (msg.state === "active" && msg.agents > 0) this.#bridge.connected();
           this.#mirror.setWrite(this.#control.onState(msg.state === "active", msg.control, msg.control_pending, msg.control_outcome) === "write");
@@ -105,6 +111,7 @@ export class LiveSession {
     window.removeEventListener("pagehide", this.#onPageHide);
     this.#socket.stop();
     this.#control.end();
+    this.#share.end();
     this.#mirror.freeze();
     this.#ui.status("ended", message);
     this.#bridge.ended();

@@ -8,6 +8,7 @@ import { DuetSocket, socketUrl } from "../socket";
 import { CustomerControl } from "./control";
 import { Masking } from "./masking";
 import { Recorder } from "./recorder";
+import { CustomerScreens } from "./screens";
 import type { Widget } from "./widget";
 
 /** sessionStorage key holding the running session, so a reload resumes it. */
@@ -34,6 +35,7 @@ export class CustomerSession {
   #socket: DuetSocket;
   #recorder: Recorder | null = null;
   #control: CustomerControl;
+  #screens: CustomerScreens;
   #ended = false;
   #pointer = new LatestPerFrame<{ x: number; y: number }>((p) => this.#socket.send({ type: "pointer", ...p }));
   #onMove = (event: MouseEvent): void => this.#pointer.push({ x: event.clientX, y: event.clientY });
@@ -49,6 +51,7 @@ export class CustomerSession {
       closed: (code) => this.#onClosed(code),
     });
     this.#control = new CustomerControl(widget, (msg) => this.#socket.send(msg));
+    this.#screens = new CustomerScreens(widget, (msg) => this.#socket.send(msg));
   }
 
   /** Asks Duet for a new session and connects it. */
@@ -88,6 +91,7 @@ export class CustomerSession {
   }
 
   #onMessage(msg: ServerMsg): void {
+    this.#screens.onMessage(msg);
     switch (msg.type) {
       case "welcome":
         this.#onWelcome(msg.policy);
@@ -150,6 +154,7 @@ export class CustomerSession {
     this.#recorder?.stop();
     this.#recorder = null;
     this.#control.end();
+    this.#screens.end();
     this.#socket.stop();
     clearStored();
     this.#widget.showStatus("ended", message);

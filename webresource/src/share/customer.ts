@@ -4,6 +4,7 @@
 import { callApi } from "../api";
 import type { ServerMsg } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
+import { ALL_SURFACES, pickSurface, prefersCurrentTab, stopTracks } from "./display";
 import { SharePeer, isSignalData } from "./peer";
 import type { DisplaySurface, IceServer, SharePolicy, ShareState } from "./protocol";
 
@@ -15,15 +16,6 @@ export interface FoundShare {
   iceServers: IceServer[];
 }
 
-/** Every surface, when the welcome carries no list. */
-const ALL_SURFACES: DisplaySurface[] = ["monitor", "window", "browser"];
-
-const SURFACE_NAMES: Record<DisplaySurface, string> = {
-  monitor: "a whole screen",
-  window: "a window",
-  browser: "a browser tab",
-};
-
 /** What the page shows; implemented by share/index.ts. */
 export interface ShareView {
   state(state: ShareState | "idle" | "choosing", text: string): void;
@@ -31,9 +23,6 @@ export interface ShareView {
   sharing(): void;
   ended(): void;
 }
-
-/** Options `getDisplayMedia` accepts beyond the DOM typings (Chromium's `preferCurrentTab`). */
-type DisplayOptions = DisplayMediaStreamOptions & { preferCurrentTab?: boolean };
 
 /** One accepted (or about to be) screen share. */
 export class CustomerShare {
@@ -89,29 +78,16 @@ export class CustomerShare {
 
   async #choose(): Promise<void> {
     this.#view.state("choosing", "Choose what to share in your browser's window.");
-    let stream: MediaStream;
-    try {
-      const options: DisplayOptions = { video: true, audio: false };
-      if (this.#preferCurrentTab) options.preferCurrentTab = true;
-      stream = await navigator.mediaDevices.getDisplayMedia(options);
-    } catch (error) {
-      const cancelled = error instanceof DOMException && error.name === "NotAllowedError";
-      this.#view.problem(cancelled ? "Nothing is shared yet: you closed the picker. Choose again when you are ready." : `Your browser could not share the screen (${String(error)}).`, true);
+    const picked = await pickSurface(this.#allowed, this.#preferCurrentTab || prefersCurrentTab());
+    if ("problem" in picked) {
+      this.#view.problem(picked.problem, true);
       return;
     }
     if (this.#ended) {
-      stopAll(stream);
+      stopTracks(picked.stream);
       return;
     }
-    const track = stream.getVideoTracks()[0];
-    const surface = track?.getSettings().displaySurface as DisplaySurface | undefined;
-    if (track === undefined || surface === undefined || !this.#allowed.includes(surface)) {
-      stopAll(stream);
-      const allowed = this.#allowed.map((s) => SURFACE_NAMES[s]).join(" or ");
-      this.#view.problem(`Your agent's organisation does not allow sharing ${surface === undefined ? "that" : SURFACE_NAMES[surface]}. Choose again and pick ${allowed}.`, true);
-      return;
-    }
-    await this.#send(stream, track);
+    await this.#send(picked.stream, picked.track);
   }
 
   async #send(stream: MediaStream, track: MediaStreamTrack): Promise<void> {
@@ -155,12 +131,8 @@ export class CustomerShare {
     window.removeEventListener("pagehide", this.#onPageHide);
     this.#socket.stop();
     this.#peer?.close();
-    if (this.#stream !== null) stopAll(this.#stream);
+    if (this.#stream !== null) stopTracks(this.#stream);
     this.#view.state("ended", message);
     this.#view.ended();
   }
-}
-
-function stopAll(stream: MediaStream): void {
-  for (const track of stream.getTracks()) track.stop();
 }

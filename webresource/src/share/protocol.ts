@@ -15,11 +15,20 @@ export type SignalData =
   | { description: RTCSessionDescriptionInit }
   | { candidate: RTCIceCandidateInit | null };
 
+/** Inside co-browse, `signal` reaches everyone else in the session, so each payload says who
+ * sent it and for whom (`to` null: everyone). `sharing` announces a sharer, `watch` asks it for an
+ * offer; descriptions and candidates go to one peer. Duet relays all of it untouched. */
+export type MeshSignal = { from: string; to: string | null; role: "agent" | "customer" } & (
+  | { kind: "sharing" }
+  | { kind: "watch" }
+  | SignalData
+);
+
 /** Share frames a browser sends. */
 export type ShareClientMsg =
   | { type: "share_accept" }
   | { type: "share_connected" }
-  | { type: "signal"; data: SignalData };
+  | { type: "signal"; data: SignalData | MeshSignal };
 
 /** Share frames Duet sends. */
 export type ShareServerMsg =
