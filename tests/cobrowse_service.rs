@@ -227,3 +227,19 @@ async fn bad_json_and_bad_ids_get_clear_errors() {
     assert_eq!(status, 400);
     assert!(body["error"].as_str().unwrap().contains("nine digits"));
 }
+
+#[tokio::test]
+async fn the_welcome_carries_the_ice_servers_for_sharing_inside_the_session() {
+    let config = Config {
+        ice_servers: vec!["stun:stun.example.com:3478".to_owned()],
+        ..Config::default()
+    };
+    let app = spawn_with(config).await;
+    let (_, customer_token) = app.start_session(None).await;
+    let mut customer = app.socket(&customer_token).await;
+    let welcome = customer.next_of("welcome").await;
+    assert_eq!(
+        welcome["ice_servers"],
+        json!([{"urls": "stun:stun.example.com:3478"}])
+    );
+}

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 
 use super::auth::SignedIn;
 use super::error::{ApiJson, ApiQuery, Error, Result};
+use super::protocol::IceServer;
 use super::state::AppState;
 use super::tokens::TokenRole;
 use crate::engine::{RetryAfter, SessionId, ShareEnd, ShareError};
@@ -24,16 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/screenshare/{id}/end", post(end_share))
 }
 
-/// One entry of `RTCConfiguration.iceServers`.
-#[derive(Debug, Serialize)]
-pub struct IceServer {
-    /// A STUN or TURN URL.
-    pub urls: String,
-}
-
 fn ice_servers(state: &AppState) -> Vec<IceServer> {
-    let urls = state.settings.ice_servers.iter().cloned();
-    urls.map(|urls| IceServer { urls }).collect()
+    state.settings.ice_servers.clone()
 }
 
 /// Body of the agent's start call.

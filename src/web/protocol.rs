@@ -234,6 +234,8 @@ pub enum ServerMsg<'a> {
         role: &'a str,
         /// Masking and control rules the customer's script applies.
         policy: &'a crate::config::PolicySettings,
+        /// STUN/TURN servers for screen sharing inside the session.
+        ice_servers: &'a [IceServer],
     },
     /// The session changed; sent to everyone at once.
     State {
@@ -367,6 +369,13 @@ mod tests {
             Err(BadFrame::Malformed(_))
         ));
     }
+}
+
+/// One entry of `RTCConfiguration.iceServers`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IceServer {
+    /// A STUN or TURN URL.
+    pub urls: String,
 }
 
 /// WebSocket close codes Duet uses, with their reasons.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::config::{Config, PolicySettings};
 use crate::engine::{RateLimiter, Registry, ShareRegistry};
 
+use super::protocol::IceServer;
 use super::signin::{AgentSignIn, DevSignIn};
 use super::tokens::Tokens;
 
@@ -67,7 +68,7 @@ pub struct Settings {
     /// How long the customer has to accept a screen share, in seconds.
     pub screenshare_accept_secs: u64,
     /// STUN/TURN URLs handed to both sides of a screen share.
-    pub ice_servers: Vec<String>,
+    pub ice_servers: Vec<IceServer>,
 }
 
 impl Settings {
@@ -104,7 +105,11 @@ impl AppState {
                 policy: config.policy.clone(),
                 max_message_bytes: config.max_message_bytes,
                 screenshare_accept_secs: config.timeouts.screenshare_accept.as_secs(),
-                ice_servers: config.ice_servers.clone(),
+                ice_servers: config
+                    .ice_servers
+                    .iter()
+                    .map(|urls| IceServer { urls: urls.clone() })
+                    .collect(),
                 control_request_ms: u64::try_from(config.timeouts.control_request.as_millis())
                     .unwrap_or(u64::MAX),
             }),

@@ -161,6 +161,7 @@ impl Connection {
             session_id: self.session,
             role: self.role_name(),
             policy: &self.state.settings.policy,
+            ice_servers: &self.state.settings.ice_servers,
         };
         if let Next::Close(..) = self.wire.send(welcome.encode()).await {
             return;

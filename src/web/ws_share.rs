@@ -60,6 +60,7 @@ impl ShareConnection {
             session_id: self.share,
             role: if self.customer { "customer" } else { "agent" },
             policy: &self.state.settings.policy,
+            ice_servers: &self.state.settings.ice_servers,
         };
         if let Next::Close(..) = self.wire.send(welcome.encode()).await {
             return;

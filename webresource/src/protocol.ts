@@ -1,7 +1,7 @@
 // The WebSocket wire protocol, mirrored from the Rust twin in src/web/protocol.rs.
 // Change both together: field names are serde's snake_case, one JSON envelope per text frame.
 
-import { SHARE_SERVER_TYPES, type DisplaySurface, type ShareClientMsg, type ShareServerMsg } from "./share/protocol";
+import { SHARE_SERVER_TYPES, type DisplaySurface, type IceServer, type ShareClientMsg, type ShareServerMsg } from "./share/protocol";
 
 /** Where a session is in its life (src/engine/session.rs `State`). */
 export type SessionState = "idle" | "active" | "ended";
@@ -78,7 +78,7 @@ export type ControlOutcome = "approved" | "denied" | "lapsed" | "revoked";
 /** What Duet sends to a browser (`ServerMsg`). */
 export type ServerMsg =
   | ShareServerMsg
-  | { type: "welcome"; session_id: string; role: Role; policy: Policy }
+  | { type: "welcome"; session_id: string; role: Role; policy: Policy; ice_servers?: IceServer[] }
   | {
       type: "state";
       state: SessionState;

@@ -4,7 +4,7 @@
 // one SharePeer per viewer. Customers watch agents' screens; agents watch the customer's.
 
 import { SharePeer, isSignalData } from "./peer";
-import type { MeshSignal, SignalData } from "./protocol";
+import type { IceServer, MeshSignal, SignalData } from "./protocol";
 
 /** Who a page speaks for. */
 export type MeshRole = "agent" | "customer";
@@ -26,10 +26,17 @@ export class ScreenMesh {
   #viewers = new Map<string, SharePeer>();
   #watching: { from: string; peer: SharePeer } | null = null;
 
+  #iceServers: IceServer[] = [];
+
   constructor(role: MeshRole, send: (data: MeshSignal) => void, events: MeshEvents) {
     this.#role = role;
     this.#send = send;
     this.#events = events;
+  }
+
+  /** The STUN/TURN servers from the session's `welcome`. */
+  setIceServers(servers: IceServer[]): void {
+    this.#iceServers = servers;
   }
 
   /** Whether this page shares its screen now. */
@@ -88,7 +95,7 @@ export class ScreenMesh {
     const stream = this.#stream;
     if (stream === null) return;
     this.#viewers.get(viewer)?.close();
-    const peer = new SharePeer([], (signal) => this.#post(signal, viewer));
+    const peer = new SharePeer(this.#iceServers, (signal) => this.#post(signal, viewer));
     this.#viewers.set(viewer, peer);
     await peer.offer(stream).catch(() => undefined);
   }
@@ -97,7 +104,7 @@ export class ScreenMesh {
     const offer = "description" in signal && signal.description.type === "offer";
     if (offer && this.#watching !== null) this.stopWatching();
     if (offer) {
-      const peer = new SharePeer([], (data) => this.#post(data, from));
+      const peer = new SharePeer(this.#iceServers, (data) => this.#post(data, from));
       peer.connection.addEventListener("track", (event) => {
         this.#events.stream(event.streams[0] ?? new MediaStream([event.track]), from);
       });
