@@ -353,7 +353,8 @@ impl Connection {
                 ..
             }
         );
-        let Some(text) = notices::encode(notice, &self.state.settings) else {
+        let Some(text) = notices::encode(notice, &self.state.settings, self.role == Role::Customer)
+        else {
             return Next::Continue;
         };
         match self.wire.send(text).await {

@@ -5,7 +5,8 @@ use super::state::Settings;
 use crate::engine::{EndReason, Notice, State as SessionState};
 
 /// The frame text for a notice, or `None` when the notice is not for co-browse sockets.
-pub(super) fn encode(notice: Notice, settings: &Settings) -> Option<String> {
+/// `customer` says who reads it, so the sentences can speak to them.
+pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Option<String> {
     let message = match notice {
         Notice::SnapshotNeeded => ServerMsg::SnapshotNeeded.encode(),
         Notice::Share(_) => return None,
@@ -44,7 +45,7 @@ pub(super) fn encode(notice: Notice, settings: &Settings) -> Option<String> {
             control_outcome,
             agents_connected,
         } => {
-            let message = describe(state, reason, agents_connected);
+            let message = describe(state, reason, agents_connected, customer);
             let agents = agents_connected;
             ServerMsg::State {
                 state,
@@ -61,16 +62,28 @@ pub(super) fn encode(notice: Notice, settings: &Settings) -> Option<String> {
     Some(message)
 }
 
-fn describe(state: SessionState, reason: Option<EndReason>, agents: usize) -> &'static str {
-    match (state, reason) {
-        (SessionState::Ended, Some(reason)) => reason.describe(),
-        (SessionState::Ended, None) => "The session has ended.",
-        (SessionState::Idle, _) => {
+/// A sentence about the state, worded for the person reading it.
+fn describe(
+    state: SessionState,
+    reason: Option<EndReason>,
+    agents: usize,
+    customer: bool,
+) -> &'static str {
+    match (state, reason, customer) {
+        (SessionState::Ended, Some(reason), _) => reason.describe(),
+        (SessionState::Ended, None, _) => "The session has ended.",
+        (SessionState::Idle, _, true) => {
             "Waiting for the agent to join. Read the session id to your agent."
         }
-        (SessionState::Active, _) if agents == 0 => {
+        (SessionState::Idle, _, false) => {
+            "Waiting for you to join with the id the customer reads out."
+        }
+        (SessionState::Active, _, true) if agents == 0 => {
             "The agent's console is not connected right now; waiting for it to connect."
         }
-        (SessionState::Active, _) => "The agent is viewing this page with you.",
+        (SessionState::Active, _, true) => "The agent is viewing this page with you.",
+        (SessionState::Active, _, false) => {
+            "You see the customer's page live; they see your pointer."
+        }
     }
 }
