@@ -243,3 +243,37 @@ async fn the_welcome_carries_the_ice_servers_for_sharing_inside_the_session() {
         json!([{"urls": "stun:stun.example.com:3478"}])
     );
 }
+
+#[tokio::test]
+async fn the_agent_is_told_when_the_customers_page_goes_away_and_comes_back() {
+    let app = spawn().await;
+    let (id, customer_token) = app.start_session(None).await;
+    let customer = app.socket(&customer_token).await;
+    let agent_token = app.sign_in("Ann").await;
+    let (_, joined) = app.join(&agent_token, &id).await;
+    let mut agent = app.socket(joined["token"].as_str().unwrap()).await;
+    agent.state("active").await;
+
+    drop(customer);
+    loop {
+        let state = agent.state("active").await;
+        if state["message"]
+            .as_str()
+            .unwrap()
+            .contains("customer's page is not connected")
+        {
+            break;
+        }
+    }
+    let _back = app.socket(&customer_token).await;
+    loop {
+        let state = agent.state("active").await;
+        if state["message"]
+            .as_str()
+            .unwrap()
+            .contains("You see the customer's page live")
+        {
+            break;
+        }
+    }
+}

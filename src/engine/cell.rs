@@ -176,6 +176,7 @@ pub(super) fn state_notice(entry: &Entry) -> Notice {
         control_pending: entry.session.control_request.is_some(),
         control_outcome: entry.session.control_outcome,
         agents_connected: entry.room.agents_connected(),
+        customer_connected: entry.room.customer_connected(),
     }
 }
 

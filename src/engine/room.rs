@@ -42,6 +42,8 @@ pub enum Notice {
         control_outcome: Option<super::session::ControlOutcome>,
         /// Agents connected now.
         agents_connected: usize,
+        /// Whether the customer's page is connected now (it is not while it reloads).
+        customer_connected: bool,
     },
     /// To the customer: an agent asks for write mode; approve or deny.
     ControlRequested {
@@ -147,6 +149,11 @@ impl Room {
             .iter()
             .filter(|peer| matches!(peer.role, Role::Agent(_)))
             .count()
+    }
+
+    /// Whether the customer's page is connected.
+    pub fn customer_connected(&self) -> bool {
+        self.peers.iter().any(|peer| peer.role == Role::Customer)
     }
 
     /// Whether an agent connection for `agent` is attached.

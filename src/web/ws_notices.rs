@@ -44,8 +44,13 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
             control_pending,
             control_outcome,
             agents_connected,
+            customer_connected,
         } => {
-            let message = describe(state, reason, agents_connected, customer);
+            let connected = Connected {
+                agents: agents_connected,
+                customer: customer_connected,
+            };
+            let message = describe(state, reason, connected, customer);
             let agents = agents_connected;
             ServerMsg::State {
                 state,
@@ -62,11 +67,17 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
     Some(message)
 }
 
-/// A sentence about the state, worded for the person reading it.
+/// Who is connected to the session now.
+struct Connected {
+    agents: usize,
+    customer: bool,
+}
+
+/// A sentence about the state, worded for the person reading it (`customer` or an agent).
 fn describe(
     state: SessionState,
     reason: Option<EndReason>,
-    agents: usize,
+    connected: Connected,
     customer: bool,
 ) -> &'static str {
     match (state, reason, customer) {
@@ -78,10 +89,13 @@ fn describe(
         (SessionState::Idle, _, false) => {
             "Waiting for you to join with the id the customer reads out."
         }
-        (SessionState::Active, _, true) if agents == 0 => {
+        (SessionState::Active, _, true) if connected.agents == 0 => {
             "The agent's console is not connected right now; waiting for it to connect."
         }
         (SessionState::Active, _, true) => "The agent is viewing this page with you.",
+        (SessionState::Active, _, false) if !connected.customer => {
+            "The customer's page is not connected (reloading or closed); waiting for it to come back."
+        }
         (SessionState::Active, _, false) => {
             "You see the customer's page live; they see your pointer."
         }
