@@ -12,7 +12,8 @@ export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, ""
 
 /** The duet binary: DUET_BIN, else release when built, else debug. */
 export function duetBinary() {
-  if (process.env.DUET_BIN) return { path: process.env.DUET_BIN, kind: "DUET_BIN" };
+  const given = process.env.DUET_BIN;
+  if (given) return { path: given, kind: `DUET_BIN, ${/\/release\//.test(given) ? "release" : /\/debug\//.test(given) ? "debug" : "unknown"}` };
   const release = join(ROOT, "target", "release", "duet");
   if (existsSync(release)) return { path: release, kind: "release" };
   return { path: join(ROOT, "target", "debug", "duet"), kind: "debug" };
@@ -20,19 +21,25 @@ export function duetBinary() {
 
 /** Starts `duet serve` on loopback with quiet logs (debug logs per frame would skew timings),
  * allowing co-browse from the fixture server's origin. */
-export async function startServer(fixtureOrigin) {
+export async function startServer(fixtureOrigin, env = {}) {
   const bin = duetBinary();
-  process.env.DUET_BIN = bin.path;
-  process.env.RUST_LOG ??= "info";
-  process.env.DUET_ALLOWED_ORIGINS = fixtureOrigin;
-  const duet = await startDuet();
-  return { ...duet, bin };
+  const set = { DUET_BIN: bin.path, RUST_LOG: process.env.RUST_LOG ?? "info", DUET_ALLOWED_ORIGINS: fixtureOrigin, ...env };
+  const saved = Object.fromEntries(Object.keys(set).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, set);
+  try {
+    return { ...(await startDuet()), bin };
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
 }
 
 /** A static server on loopback: the customer's site, another origin than Duet's, as in production.
  * (A page fulfilled by a Playwright route is not in the local address space, so Chromium's local
  * network access checks would block its WebSocket to 127.0.0.1.) `pages` maps a path to
- * `(url) => html`. */
+ * `(url) => html`, or to `{ type, body }` for other content. */
 export async function startFixtureServer(pages) {
   const server = createServer((request, response) => {
     const url = new URL(request.url, "http://127.0.0.1");
@@ -41,7 +48,8 @@ export async function startFixtureServer(pages) {
       response.writeHead(404).end("no such fixture");
       return;
     }
-    response.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).end(page(url));
+    const made = typeof page === "function" ? { type: "text/html; charset=utf-8", body: page(url) } : page;
+    response.writeHead(200, { "Content-Type": made.type, "Cache-Control": "no-store" }).end(made.body);
   });
   await new Promise((done) => server.listen(0, "127.0.0.1", done));
   const origin = `http://127.0.0.1:${server.address().port}`;
