@@ -48,7 +48,12 @@ function duetRows({ n, limit, duet }) {
       `${ms(duet.start.longestMs)} / ${ms(duet.join.longestMs)}; ${duet.all.count} long tasks, ${ms(duet.all.totalMs)} in all`,
       met(duet.all.longestMs <= 50),
     ],
-    [`${where}: CDP script time / task time, start through join`, "-", `${ms(duet.scriptMs)} / ${ms(duet.taskMs)}`, "-"],
+    [
+      `${where}: CDP script time / task time, start through join; of it JSON.stringify / WebSocket send of large frames`,
+      "-",
+      `${ms(duet.scriptMs)} / ${ms(duet.taskMs)}; ${ms(duet.stringifyMs)} / ${ms(duet.sendMs)}`,
+      "-",
+    ],
   ];
   const sent = `${duet.fullSnapshotFrames} full snapshot(s) of ${mib(duet.fullSnapshotBytes)} sent, customer socket opened ${duet.customerSockets} time(s)`;
   rows.push([

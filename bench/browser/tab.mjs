@@ -11,6 +11,8 @@ import { ROOT, joinAgent, newConversation, sdkTag, sleep, waitForMirror, waitUnt
 const SETTLE_MS = 1_000;
 /** Longest wait for a snapshot to be taken or to arrive in the mirror. */
 const MIRROR_TIMEOUT_MS = 30_000;
+/** How long a stuck page gets to answer a trivial evaluation. */
+const PROBE_TIMEOUT_MS = 10_000;
 /** Tasks longer than this are long tasks (the Long Tasks API threshold). */
 const LONG_TASK_MS = 50;
 /** Elements per table row in the fixture: tr, 4 td, span, input, a. */
@@ -74,8 +76,28 @@ async function longTasks(page, from, to) {
   };
 }
 
+/** Times JSON.stringify and WebSocket send of large frames (over 100 KB), to split the snapshot task. */
+function timeLargeFrames() {
+  const big = 100_000;
+  const spent = (window.__largeFrames = []);
+  const stringify = JSON.stringify;
+  JSON.stringify = function (...args) {
+    const start = performance.now();
+    const text = stringify.apply(this, args);
+    if (typeof text === "string" && text.length > big) spent.push({ what: "stringify", ms: performance.now() - start, chars: text.length });
+    return text;
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const start = performance.now();
+    send.call(this, data);
+    if (typeof data === "string" && data.length > big) spent.push({ what: "send", ms: performance.now() - start, chars: data.length });
+  };
+}
+
 async function openCustomer(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(timeLargeFrames);
   const page = await context.newPage();
   const fullFrames = [];
   const sockets = { opened: 0 };
@@ -95,6 +117,8 @@ async function openCustomer(browser, url) {
 }
 
 /** (i) Duet: startCobrowse (recording starts), then an agent joins (a second full snapshot). */
+const step = (t) => process.env.BENCH_TRACE && console.error(`[tab] ${new Date().toISOString()} ${t}`);
+
 async function measureDuet(browser, base, fixtures, n) {
   const conversation = newConversation();
   const url = `${fixtures}/big.html?mode=duet&n=${n}&duet=${encodeURIComponent(base)}&conversation=${conversation}`;
@@ -103,38 +127,70 @@ async function measureDuet(browser, base, fixtures, n) {
   let agent = null;
   try {
     await waitUntil("window.Duet", () => page.evaluate(() => window.Duet !== undefined));
+    step("start");
     const before = await cdpMetrics(cdp);
     const t0 = await pageNow(page);
     const { sessionId } = await page.evaluate((id) => window.Duet.startCobrowse({ conversationId: id }), conversation);
     await waitUntil("the first full snapshot sent", () => fullFrames.length >= 1, MIRROR_TIMEOUT_MS);
     await sleep(SETTLE_MS);
     const tJoin = await pageNow(page);
+    const start = await longTasks(page, t0, tJoin);
+    const framesBeforeJoin = fullFrames.length;
+    step("join");
     agent = await joinAgent(browser, base, conversation, sessionId);
+    const joinedAt = Date.now();
     // A snapshot larger than the server's message limit never arrives: record that, do not fail.
     const shownAt = await waitForMirror(agent, "#last", MIRROR_TIMEOUT_MS).then(
       () => Date.now(),
       () => null,
     );
+    step(`mirror ${shownAt}`);
+    const sent = {
+      elements: customer.elements,
+      start,
+      fullSnapshotFrames: fullFrames.length,
+      fullSnapshotBytes: fullFrames.at(-1)?.bytes ?? 0,
+      customerSockets: customer.sockets.opened,
+      mirrorShown: shownAt !== null,
+    };
+    if (shownAt === null) return { ...sent, ...(await stuck(page, fullFrames, framesBeforeJoin, joinedAt)) };
     await sleep(SETTLE_MS);
     const tEnd = await pageNow(page);
+    step("metrics");
     const after = await cdpMetrics(cdp);
+    const large = await page.evaluate(() => window.__largeFrames);
+    const spentOn = (what) => Math.round(large.filter((x) => x.what === what).reduce((sum, x) => sum + x.ms, 0));
     return {
-      elements: customer.elements,
-      start: await longTasks(page, t0, tJoin),
+      ...sent,
+      stringifyMs: spentOn("stringify"),
+      sendMs: spentOn("send"),
       join: await longTasks(page, tJoin, tEnd),
       all: await longTasks(page, t0, tEnd),
       scriptMs: Math.round((after.ScriptDuration - before.ScriptDuration) * 1000),
       taskMs: Math.round((after.TaskDuration - before.TaskDuration) * 1000),
-      fullSnapshotFrames: fullFrames.length,
-      fullSnapshotBytes: fullFrames.at(-1)?.bytes ?? 0,
-      sentToMirrorMs: shownAt !== null && fullFrames.length >= 2 ? shownAt - fullFrames.at(-1).at : null,
-      mirrorShown: shownAt !== null,
-      customerSockets: customer.sockets.opened,
+      sentToMirrorMs: fullFrames.length >= 2 ? shownAt - fullFrames.at(-1).at : null,
     };
   } finally {
     await agent?.page.context().close();
     await customer.context.close();
   }
+}
+
+/** Resolves `promise`, or null after `ms`. */
+function bounded(promise, ms) {
+  return Promise.race([promise, sleep(ms).then(() => null)]);
+}
+
+/** What a customer page whose snapshot never reaches the agent is doing: snapshots re-sent while
+ * the agent waited, and how long the page takes to answer a trivial evaluation. */
+async function stuck(page, fullFrames, framesBeforeJoin, joinedAt) {
+  const asked = Date.now();
+  const answered = await bounded(page.evaluate(() => true), PROBE_TIMEOUT_MS);
+  return {
+    resentWhileAgentWaited: fullFrames.length - framesBeforeJoin,
+    agentWaitedMs: asked - joinedAt,
+    evaluateAnswerMs: answered === null ? null : Date.now() - asked,
+  };
 }
 
 /** (ii) plain rrweb record() with default options, events kept in an array. */
