@@ -1,7 +1,8 @@
-// Browser benchmarks of Duet, one command: `node bench/browser/run.mjs [--quick]`.
-// Prints numbers and writes bench/results/browser.{md,json} (browser-quick.* with --quick);
-// asserts nothing about speed. Full: 200 samples per latency, 10k and 80k-element pages, 30 s of
-// churn. Quick: 30 samples, the 10k page only, 10 s of churn. DUET_BIN picks the binary.
+// Browser benchmarks of Duet, one command: `node bench/browser/run.mjs [--quick] [--tab-only] [--name NAME]`.
+// Prints numbers and writes bench/results/browser.{md,json} (browser-quick.* with --quick, NAME.*
+// with --name); asserts nothing about speed. Full: 200 samples per latency, 10k and 80k-element
+// pages, 30 s of churn. Quick: 30 samples, the 10k page only, 10 s of churn. --tab-only runs only
+// the customer-tab part (to compare two binaries). DUET_BIN picks the binary.
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,6 +13,8 @@ import { bigPage, rrwebBundle, runTabDuet, runTabRrweb } from "./tab.mjs";
 import { churnPage, runWire } from "./wire.mjs";
 
 const quick = process.argv.includes("--quick");
+const tabOnly = process.argv.includes("--tab-only");
+const nameAt = process.argv.indexOf("--name");
 const plan = quick
   ? { samples: 30, sizes: [10_000], raisedLimitSizes: [], churnSeconds: 10 }
   : { samples: 200, sizes: [10_000, 80_000], raisedLimitSizes: [80_000], churnSeconds: 30 };
@@ -37,23 +40,27 @@ async function main() {
     "/rrweb-record.js": await rrwebBundle(),
   });
   const browser = await launchBrowser();
-  const results = { quick, plan, tab: [] };
+  const results = { quick, plan, args: process.argv.slice(2), tab: [] };
   try {
     await withServer(fixtures, {}, async (duet) => {
       results.run = await describeRun(duet.bin, browser);
       log(`binary: ${duet.bin.kind} ${duet.bin.path}`);
-      log(`glass to glass, ${plan.samples} samples each`);
-      results.glass = await runGlass(browser, duet.base, fixtures.origin, plan.samples);
+      if (!tabOnly) {
+        log(`glass to glass, ${plan.samples} samples each`);
+        results.glass = await runGlass(browser, duet.base, fixtures.origin, plan.samples);
+      }
       for (const n of plan.sizes) {
         log(`customer tab, ${n} elements, Duet (server limit as configured)`);
         const duetTab = await runTabDuet(browser, duet.base, fixtures.origin, n);
         log(`customer tab, ${n} elements, plain rrweb record()`);
         results.tab.push({ n, limit: "default", duet: duetTab, rrweb: await runTabRrweb(browser, fixtures.origin, n) });
       }
-      log(`wire size, ${plan.churnSeconds} s of churn`);
-      results.wire = await runWire(browser, duet.base, fixtures.origin, plan.churnSeconds);
+      if (!tabOnly) {
+        log(`wire size, ${plan.churnSeconds} s of churn`);
+        results.wire = await runWire(browser, duet.base, fixtures.origin, plan.churnSeconds);
+      }
     });
-    for (const n of plan.raisedLimitSizes) {
+    for (const n of tabOnly ? [] : plan.raisedLimitSizes) {
       log(`customer tab, ${n} elements, Duet with DUET_MAX_MESSAGE_BYTES=${RAISED_LIMIT_BYTES}`);
       const env = { DUET_MAX_MESSAGE_BYTES: String(RAISED_LIMIT_BYTES) };
       const duetTab = await withServer(fixtures, env, (duet) => runTabDuet(browser, duet.base, fixtures.origin, n));
@@ -63,7 +70,7 @@ async function main() {
     await browser.close();
     await fixtures.stop();
   }
-  const name = quick ? "browser-quick" : "browser";
+  const name = nameAt > 0 ? process.argv[nameAt + 1] : quick ? "browser-quick" : "browser";
   const dir = join(ROOT, "bench", "results");
   await mkdir(dir, { recursive: true });
   const markdown = toMarkdown(results);
