@@ -2,7 +2,7 @@
 
 import { execFileSync } from "node:child_process";
 import { statSync } from "node:fs";
-import { cpus, release, totalmem } from "node:os";
+import { cpus, loadavg, release, totalmem } from "node:os";
 import { ROOT } from "./support.mjs";
 
 /** Machine, date, binary and browser of this run. */
@@ -12,6 +12,7 @@ export async function describeRun(bin, browser) {
     date: new Date().toISOString(),
     machine: `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`,
     node: process.version,
+    loadAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
     chromium: browser.version(),
     binary: { kind: bin.kind, path: bin.path, built: statSync(bin.path).mtime.toISOString() },
     commit: `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain", "--", "src", "webresource/src") === "" ? "" : " (modified)"}`,
@@ -114,6 +115,7 @@ export function toMarkdown(results) {
     `- Date: ${run.date}`,
     `- Machine: ${run.machine}`,
     `- Duet binary: ${run.binary.kind} build (${run.binary.path}, built ${run.binary.built}), commit ${run.commit}`,
+    `- Load average (1, 5, 15 min) at start / end: ${run.loadAtStart.join(", ")} / ${run.loadAtEnd.join(", ")} on ${run.machine.split(", ")[1]}; the machine is shared, so tab timings are noisy`,
     `- Browser: Chromium ${run.chromium}, headless, two contexts (customer, agent) on loopback; Node ${run.node}`,
     "",
     line(["What was measured", "Goal", "Result", "Met"]),

@@ -5,6 +5,7 @@
 // the customer-tab part (to compare two binaries). DUET_BIN picks the binary.
 
 import { mkdir, writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { runGlass, glassPage } from "./glass.mjs";
 import { describeRun, toMarkdown } from "./report.mjs";
@@ -70,6 +71,7 @@ async function main() {
     await browser.close();
     await fixtures.stop();
   }
+  results.run.loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
   const name = nameAt > 0 ? process.argv[nameAt + 1] : quick ? "browser-quick" : "browser";
   const dir = join(ROOT, "bench", "results");
   await mkdir(dir, { recursive: true });
