@@ -117,8 +117,6 @@ async function openCustomer(browser, url) {
 }
 
 /** (i) Duet: startCobrowse (recording starts), then an agent joins (a second full snapshot). */
-const step = (t) => process.env.BENCH_TRACE && console.error(`[tab] ${new Date().toISOString()} ${t}`);
-
 async function measureDuet(browser, base, fixtures, n) {
   const conversation = newConversation();
   const url = `${fixtures}/big.html?mode=duet&n=${n}&duet=${encodeURIComponent(base)}&conversation=${conversation}`;
@@ -127,7 +125,6 @@ async function measureDuet(browser, base, fixtures, n) {
   let agent = null;
   try {
     await waitUntil("window.Duet", () => page.evaluate(() => window.Duet !== undefined));
-    step("start");
     const before = await cdpMetrics(cdp);
     const t0 = await pageNow(page);
     const { sessionId } = await page.evaluate((id) => window.Duet.startCobrowse({ conversationId: id }), conversation);
@@ -136,7 +133,6 @@ async function measureDuet(browser, base, fixtures, n) {
     const tJoin = await pageNow(page);
     const start = await longTasks(page, t0, tJoin);
     const framesBeforeJoin = fullFrames.length;
-    step("join");
     agent = await joinAgent(browser, base, conversation, sessionId);
     const joinedAt = Date.now();
     // A snapshot larger than the server's message limit never arrives: record that, do not fail.
@@ -144,7 +140,6 @@ async function measureDuet(browser, base, fixtures, n) {
       () => Date.now(),
       () => null,
     );
-    step(`mirror ${shownAt}`);
     const sent = {
       elements: customer.elements,
       start,
@@ -156,7 +151,6 @@ async function measureDuet(browser, base, fixtures, n) {
     if (shownAt === null) return { ...sent, ...(await stuck(page, fullFrames, framesBeforeJoin, joinedAt)) };
     await sleep(SETTLE_MS);
     const tEnd = await pageNow(page);
-    step("metrics");
     const after = await cdpMetrics(cdp);
     const large = await page.evaluate(() => window.__largeFrames);
     const spentOn = (what) => Math.round(large.filter((x) => x.what === what).reduce((sum, x) => sum + x.ms, 0));
