@@ -17,7 +17,7 @@ export const MAX_RECONNECT_DELAY_MS = 8_000;
 export const PING_INTERVAL_MS = 20_000;
 /** Frames kept while the socket is closed or congested; older ones are dropped past this. */
 export const MAX_QUEUED_FRAMES = 256;
-/** Bytes kept in the queue; past this the queue is dropped and the owner resyncs. */
+/** Bytes kept in the queue (besides one full snapshot); past this the queue is dropped and the owner resyncs. */
 export const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 /** Bytes the browser may hold unsent before frames wait in our queue instead. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -36,14 +36,27 @@ export interface SocketEvents {
   closed(code: number, reason: string): void;
 }
 
+/** One frame waiting to go out. */
+interface Queued {
+  text: string;
+  kind: "full" | "dom" | "pointer" | "other";
+}
+
+function kindOf(msg: ClientMsg): Queued["kind"] {
+  if (msg.type === "dom") return msg.full ? "full" : "dom";
+  return msg.type === "pointer" ? "pointer" : "other";
+}
+
 /** A reconnecting socket that speaks Duet's protocol. */
 export class DuetSocket {
   #url: string;
   #token: string;
   #events: SocketEvents;
   #ws: WebSocket | null = null;
-  #queue: string[] = [];
+  #queue: Queued[] = [];
   #queuedBytes = 0;
+  /** Size of the full snapshot in the queue: it is allowed on top of MAX_QUEUED_BYTES. */
+  #snapshotBytes = 0;
   #failures = 0;
   #opened = false;
   #stopped = false;
@@ -78,12 +91,15 @@ export class DuetSocket {
 
   /** Sends or queues one frame; returns false when it had to drop frames to stay bounded. */
   send(msg: ClientMsg): boolean {
-    const text = JSON.stringify(msg);
+    const frame = { text: JSON.stringify(msg), kind: kindOf(msg) };
+    // A full snapshot supersedes the page changes queued before it; the pointer is latest-wins.
+    if (frame.kind === "full") this.#dropQueued((queued) => queued.kind === "full" || queued.kind === "dom");
+    if (frame.kind === "pointer") this.#dropQueued((queued) => queued.kind === "pointer");
     if (this.#queue.length === 0 && this.#canSendNow()) {
-      this.#ws?.send(text);
+      this.#ws?.send(frame.text);
       return true;
     }
-    return this.#enqueue(text);
+    return this.#enqueue(frame);
   }
 
   #canSendNow(): boolean {
@@ -91,14 +107,18 @@ export class DuetSocket {
     return ws !== null && ws.readyState === WebSocket.OPEN && ws.bufferedAmount <= MAX_BUFFERED_BYTES;
   }
 
-  #enqueue(text: string): boolean {
-    if (this.#queue.length >= MAX_QUEUED_FRAMES || this.#queuedBytes + text.length > MAX_QUEUED_BYTES) {
+  // A full snapshot is never refused for its size: `lost` asks for a new snapshot, which would
+  // be refused in turn, synchronously and forever (a page whose snapshot exceeds the budget froze).
+  #enqueue(frame: Queued): boolean {
+    const overflow = this.#queue.length >= MAX_QUEUED_FRAMES || this.#queuedBytes + frame.text.length > MAX_QUEUED_BYTES + this.#snapshotBytes;
+    if (overflow && frame.kind !== "full") {
       this.#dropQueue();
       this.#events.lost();
       return false;
     }
-    this.#queue.push(text);
-    this.#queuedBytes += text.length;
+    this.#queue.push(frame);
+    this.#queuedBytes += frame.text.length;
+    if (frame.kind === "full") this.#snapshotBytes = frame.text.length;
     this.#scheduleDrain();
     return true;
   }
@@ -106,13 +126,22 @@ export class DuetSocket {
   #dropQueue(): void {
     this.#queue = [];
     this.#queuedBytes = 0;
+    this.#snapshotBytes = 0;
+  }
+
+  #dropQueued(stale: (queued: Queued) => boolean): void {
+    if (!this.#queue.some(stale)) return;
+    this.#queue = this.#queue.filter((queued) => !stale(queued));
+    this.#queuedBytes = this.#queue.reduce((sum, queued) => sum + queued.text.length, 0);
+    this.#snapshotBytes = this.#queue.find((queued) => queued.kind === "full")?.text.length ?? 0;
   }
 
   #drain(): void {
     while (this.#queue.length > 0 && this.#canSendNow()) {
-      const text = this.#queue.shift() as string;
-      this.#queuedBytes -= text.length;
-      this.#ws?.send(text);
+      const frame = this.#queue.shift() as Queued;
+      this.#queuedBytes -= frame.text.length;
+      if (frame.kind === "full") this.#snapshotBytes = 0;
+      this.#ws?.send(frame.text);
     }
     if (this.#queue.length > 0) this.#scheduleDrain();
   }

@@ -1,0 +1,134 @@
+// Part 3, glass to glass: a DOM change and a pointer move on the customer's page, timed until
+// the agent's console shows them, through the real server. Both pages run in one browser on one
+// machine, so `performance.timeOrigin + performance.now()` is one clock on both sides.
+
+import {
+  joinAgent,
+  newConversation,
+  sdkTag,
+  sleep,
+  startCobrowse,
+  summarize,
+  waitForMirror,
+} from "./support.mjs";
+
+/** Unmeasured samples first, so connection set-up and JIT warm-up do not count. */
+const WARMUP = 10;
+/** A sample that has not arrived after this long is counted as lost. */
+const SAMPLE_TIMEOUT_MS = 3_000;
+/** Pause between samples, drawn from this range, so they measure latency and not queueing. */
+const GAP_MS = [50, 100];
+
+/** The customer's page; `?duet=<origin>&conversation=<id>`. */
+export function glassPage(url) {
+  const base = url.searchParams.get("duet");
+  const conversation = url.searchParams.get("conversation");
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>glass</title>
+<style>body{font:15px system-ui;margin:24px} p{margin:8px 0}</style></head><body>
+<h1>Glass-to-glass fixture</h1><p id="probe">start</p>
+${Array.from({ length: 50 }, (_, i) => `<p class="filler">Paragraph ${i} of ordinary page text.</p>`).join("")}
+<script>
+  window.__moves = [];
+  addEventListener("mousemove", () => __moves.push(performance.timeOrigin + performance.now()), { capture: true, passive: true });
+</script>
+${sdkTag(base, conversation)}</body></html>`;
+}
+
+/** Installs observers in the console: the probe's text in the mirror, the customer pointer's style. */
+function instrumentConsole() {
+  const now = () => performance.timeOrigin + performance.now();
+  const mirror = document.querySelector('[data-testid="agent-mirror"]');
+  const doc = mirror.contentDocument;
+  const seen = new Map();
+  new MutationObserver(() => {
+    const text = doc.getElementById("probe")?.textContent ?? "";
+    if (seen.has(text)) return;
+    const entry = { applied: now(), frame: null };
+    seen.set(text, entry);
+    requestAnimationFrame(() => (entry.frame = now()));
+  }).observe(doc.documentElement, { subtree: true, childList: true, characterData: true });
+  const pointer = document.querySelector(".customer-pointer");
+  const moves = [];
+  new MutationObserver(() => {
+    const entry = { applied: now(), frame: null, transform: pointer.style.transform };
+    moves.push(entry);
+    requestAnimationFrame(() => (entry.frame = now()));
+  }).observe(pointer, { attributes: true, attributeFilter: ["style"] });
+  const until = (get, ms) =>
+    new Promise((done) => {
+      const deadline = now() + ms;
+      const poll = () => {
+        const value = get();
+        if (value?.frame != null || now() > deadline) done(value ?? null);
+        else setTimeout(poll, 1);
+      };
+      poll();
+    });
+  window.__bench = {
+    mirror,
+    text: (token, ms) => until(() => seen.get(token), ms),
+    moveCount: () => moves.length,
+    move: (after, ms) => until(() => moves[after], ms),
+  };
+}
+
+async function domSample(customer, agent, i) {
+  const token = `tok-${i}-${Math.random().toString(36).slice(2, 10)}`;
+  const changed = await customer.evaluate((value) => {
+    const at = performance.timeOrigin + performance.now();
+    document.getElementById("probe").firstChild.data = value;
+    return at;
+  }, token);
+  const shown = await agent.frame.evaluate(([value, ms]) => window.__bench.text(value, ms), [token, SAMPLE_TIMEOUT_MS]);
+  return shown === null ? null : { applied: shown.applied - changed, frame: shown.frame - changed };
+}
+
+async function pointerSample(customer, agent, i) {
+  const before = await agent.frame.evaluate(() => window.__bench.moveCount());
+  await customer.mouse.move(100 + (i % 40) * 20, 100 + (i % 2) * 300 + (i % 9) * 10);
+  const moved = await customer.evaluate(() => window.__moves.at(-1));
+  const shown = await agent.frame.evaluate(([after, ms]) => window.__bench.move(after, ms), [before, SAMPLE_TIMEOUT_MS]);
+  return shown === null ? null : { applied: shown.applied - moved, frame: shown.frame - moved };
+}
+
+async function collect(samples, sample) {
+  const applied = [];
+  const frame = [];
+  let lost = 0;
+  for (let i = 0; i < WARMUP + samples; i += 1) {
+    const result = await sample(i);
+    if (i >= WARMUP) {
+      if (result === null) lost += 1;
+      else {
+        applied.push(result.applied);
+        frame.push(result.frame);
+      }
+    }
+    await sleep(GAP_MS[0] + Math.random() * (GAP_MS[1] - GAP_MS[0]));
+  }
+  return { applied: summarize(applied), frame: summarize(frame), lost };
+}
+
+/** Runs both glass-to-glass measurements with `samples` samples each. */
+/** `fixtures` is the static server's origin, serving `glassPage` at /glass.html. */
+export async function runGlass(browser, base, fixtures, samples) {
+  const conversation = newConversation();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const customer = await context.newPage();
+  await customer.goto(`${fixtures}/glass.html?duet=${encodeURIComponent(base)}&conversation=${conversation}`);
+  const code = await startCobrowse(customer, conversation);
+  const agent = await joinAgent(browser, base, conversation, code);
+  try {
+    await waitForMirror(agent, "#probe", 15_000);
+    await agent.frame.evaluate(instrumentConsole);
+    const dom = await collect(samples, (i) => domSample(customer, agent, i));
+    const pointer = await collect(samples, (i) => pointerSample(customer, agent, i));
+    const sameMirror = await agent.frame.evaluate(
+      () => window.__bench.mirror === document.querySelector('[data-testid="agent-mirror"]'),
+    );
+    return { dom, pointer, sameMirror };
+  } finally {
+    await agent.page.context().close();
+    await context.close();
+  }
+}

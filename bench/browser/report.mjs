@@ -1,0 +1,126 @@
+// The browser benchmarks' report: where it ran, and one markdown table of measured vs goal.
+
+import { execFileSync } from "node:child_process";
+import { statSync } from "node:fs";
+import { cpus, loadavg, release, totalmem } from "node:os";
+import { ROOT } from "./support.mjs";
+
+/** Machine, date, binary and browser of this run. */
+export async function describeRun(bin, browser) {
+  const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+  return {
+    date: new Date().toISOString(),
+    machine: `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`,
+    node: process.version,
+    loadAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    chromium: browser.version(),
+    binary: { kind: bin.kind, path: bin.path, built: statSync(bin.path).mtime.toISOString() },
+    commit: `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain", "--", "src", "webresource/src") === "" ? "" : " (modified)"}`,
+  };
+}
+
+const ms = (x) => (x === null || x === undefined ? "-" : `${x} ms`);
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+const met = (ok) => (ok ? "yes" : "**no**");
+const dist = (s, lost) => `p50 ${s.p50} / p95 ${s.p95} / p99 ${s.p99} / max ${s.max} ms (n=${s.n}, lost ${lost})`;
+
+function glassRows(glass) {
+  const { dom, pointer } = glass;
+  return [
+    ["DOM text change on the customer page → applied in the agent's mirror", "p50 ≤ 30 ms, p95 ≤ 80 ms", dist(dom.applied, dom.lost), met(dom.lost === 0 && dom.applied.p50 <= 30 && dom.applied.p95 <= 80)],
+    ["… → first console animation frame after it was applied", "-", dist(dom.frame, dom.lost), "-"],
+    ["Customer pointer move → console draws the customer's pointer there", "p50 ≤ 20 ms", dist(pointer.applied, pointer.lost), met(pointer.lost === 0 && pointer.applied.p50 <= 20)],
+    ["… → first console animation frame after it was drawn", "-", dist(pointer.frame, pointer.lost), "-"],
+  ];
+}
+
+function size(n) {
+  return n >= 1000 ? `${n / 1000}k` : String(n);
+}
+
+function duetRows({ n, limit, duet }) {
+  const where = `${size(n)}-element page (${duet.elements} elements), Duet sdk.js, server limit ${limit}`;
+  const goal = n <= 10_000 ? "no task > 50 ms" : "time-sliced: no task > 50 ms";
+  const sent = `${duet.fullSnapshotFrames} full snapshot(s) of ${mib(duet.fullSnapshotBytes)} sent, customer socket opened ${duet.customerSockets} time(s)`;
+  if (!duet.mirrorShown) {
+    const answer = duet.evaluateAnswerMs === null ? "did not answer a trivial evaluate within 10 s" : `answered a trivial evaluate after ${ms(duet.evaluateAnswerMs)}`;
+    return [
+      [`${where}: longest main-thread task, start (first snapshot)`, goal, `${ms(duet.start.longestMs)}; ${duet.start.count} long tasks, ${ms(duet.start.totalMs)} in all`, met(false)],
+      [
+        `${where}: agent sees the page's last row`,
+        "yes",
+        `no (agent waited ${ms(duet.agentWaitedMs)}); ${sent}, ${duet.resentWhileAgentWaited} of them while the agent waited; the customer page then ${answer}`,
+        met(false),
+      ],
+    ];
+  }
+  return [
+    [
+      `${where}: longest main-thread task, start (first snapshot) / agent join (second snapshot)`,
+      goal,
+      `${ms(duet.start.longestMs)} / ${ms(duet.join.longestMs)}; ${duet.all.count} long tasks, ${ms(duet.all.totalMs)} in all`,
+      met(duet.all.longestMs <= 50),
+    ],
+    [
+      `${where}: CDP script time / task time, start through join; of it JSON.stringify / WebSocket send of large frames`,
+      "-",
+      `${ms(duet.scriptMs)} / ${ms(duet.taskMs)}; ${ms(duet.stringifyMs)} / ${ms(duet.sendMs)}`,
+      "-",
+    ],
+    [`${where}: agent sees the page's last row`, "yes", `yes, ${ms(duet.sentToMirrorMs)} after the join snapshot was sent; ${sent}`, met(true)],
+  ];
+}
+
+function rrwebRows({ n, rrweb }) {
+  const where = `${size(n)}-element page (${rrweb.elements} elements), plain rrweb record(), default options`;
+  return [
+    [
+      `${where}: longest main-thread task`,
+      "(reference)",
+      `${ms(rrweb.all.longestMs)}; record() returned after ${ms(rrweb.recordCallMs)}; ${rrweb.all.count} long tasks`,
+      "-",
+    ],
+    [`${where}: CDP script time / task time; events as JSON`, "-", `${ms(rrweb.scriptMs)} / ${ms(rrweb.taskMs)}; ${mib(rrweb.snapshotBytes)}`, "-"],
+  ];
+}
+
+function wireRows(wire) {
+  return [
+    [
+      "UI churn (10 changes/s, pointer ~30 Hz), customer → server, per minute",
+      "-",
+      `${kib(wire.bytesPerMin)} in ${wire.framesPerMin} frames (dom ${kib(wire.domBytesPerMin)} in ${wire.domFramesPerMin}, pointer ${kib(wire.pointerBytesPerMin)} in ${wire.pointerFramesPerMin})`,
+      "-",
+    ],
+    ["… the same rrweb events as JSON, without Duet's envelope", "-", `${kib(wire.rrwebJsonBytesPerMin)} (${wire.rrwebEventsPerMin} events)`, "-"],
+    ["… the whole stream gzipped (-6), as stream compression would leave it", "-", kib(wire.gzipStreamBytesPerMin), "-"],
+  ];
+}
+
+/** The results as markdown. */
+export function toMarkdown(results) {
+  const { run } = results;
+  const rows = [
+    ...(results.glass ? glassRows(results.glass) : []),
+    ...results.tab.flatMap((t) => [...duetRows(t), ...(t.rrweb ? rrwebRows(t) : [])]),
+    ...(results.wire ? wireRows(results.wire) : []),
+  ];
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [
+    `# Browser benchmarks${results.quick ? " (quick)" : ""}`,
+    "",
+    `Written by \`node bench/browser/run.mjs ${results.args.join(" ")}\`; do not edit by hand.`,
+    "",
+    `- Date: ${run.date}`,
+    `- Machine: ${run.machine}`,
+    `- Duet binary: ${run.binary.kind} build (${run.binary.path}, built ${run.binary.built}), commit ${run.commit}`,
+    `- Load average (1, 5, 15 min) at start / end: ${run.loadAtStart.join(", ")} / ${run.loadAtEnd.join(", ")} on ${run.machine.split(", ")[1]}; the machine is shared, so tab timings are noisy`,
+    `- Browser: Chromium ${run.chromium}, headless, two contexts (customer, agent) on loopback; Node ${run.node}`,
+    "",
+    line(["What was measured", "Goal", "Result", "Met"]),
+    line(["---", "---", "---", "---"]),
+    ...rows.map(line),
+    "",
+  ].join("\n");
+}

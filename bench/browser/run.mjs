@@ -1,0 +1,85 @@
+// Browser benchmarks of Duet, one command: `node bench/browser/run.mjs [--quick] [--tab-only] [--name NAME]`.
+// Prints numbers and writes bench/results/browser.{md,json} (browser-quick.* with --quick, NAME.*
+// with --name); asserts nothing about speed. Full: 200 samples per latency, 10k and 80k-element
+// pages, 30 s of churn. Quick: 30 samples, the 10k page only, 10 s of churn. --tab-only runs only
+// the customer-tab part (to compare two binaries). DUET_BIN picks the binary.
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { runGlass, glassPage } from "./glass.mjs";
+import { describeRun, toMarkdown } from "./report.mjs";
+import { ROOT, launchBrowser, startFixtureServer, startServer } from "./support.mjs";
+import { bigPage, rrwebBundle, runTabDuet, runTabRrweb } from "./tab.mjs";
+import { churnPage, runWire } from "./wire.mjs";
+
+const quick = process.argv.includes("--quick");
+const tabOnly = process.argv.includes("--tab-only");
+const nameAt = process.argv.indexOf("--name");
+const plan = quick
+  ? { samples: 30, sizes: [10_000], raisedLimitSizes: [], churnSeconds: 10 }
+  : { samples: 200, sizes: [10_000, 80_000], raisedLimitSizes: [80_000], churnSeconds: 30 };
+/** A server limit big enough for the 80k page's snapshot, to measure its capture cost anyway. */
+const RAISED_LIMIT_BYTES = 32 * 1024 * 1024;
+
+const log = (text) => console.error(`[bench] ${text}`);
+
+async function withServer(fixtures, env, task) {
+  const duet = await startServer(fixtures.origin, env);
+  try {
+    return await task(duet);
+  } finally {
+    await duet.stop();
+  }
+}
+
+async function main() {
+  const fixtures = await startFixtureServer({
+    "/glass.html": glassPage,
+    "/big.html": bigPage,
+    "/churn.html": churnPage,
+    "/rrweb-record.js": await rrwebBundle(),
+  });
+  const browser = await launchBrowser();
+  const results = { quick, plan, args: process.argv.slice(2), tab: [] };
+  try {
+    await withServer(fixtures, {}, async (duet) => {
+      results.run = await describeRun(duet.bin, browser);
+      log(`binary: ${duet.bin.kind} ${duet.bin.path}`);
+      if (!tabOnly) {
+        log(`glass to glass, ${plan.samples} samples each`);
+        results.glass = await runGlass(browser, duet.base, fixtures.origin, plan.samples);
+      }
+      for (const n of plan.sizes) {
+        log(`customer tab, ${n} elements, Duet (server limit as configured)`);
+        const duetTab = await runTabDuet(browser, duet.base, fixtures.origin, n);
+        log(`customer tab, ${n} elements, plain rrweb record()`);
+        results.tab.push({ n, limit: "default", duet: duetTab, rrweb: await runTabRrweb(browser, fixtures.origin, n) });
+      }
+      if (!tabOnly) {
+        log(`wire size, ${plan.churnSeconds} s of churn`);
+        results.wire = await runWire(browser, duet.base, fixtures.origin, plan.churnSeconds);
+      }
+    });
+    for (const n of tabOnly ? [] : plan.raisedLimitSizes) {
+      log(`customer tab, ${n} elements, Duet with DUET_MAX_MESSAGE_BYTES=${RAISED_LIMIT_BYTES}`);
+      const env = { DUET_MAX_MESSAGE_BYTES: String(RAISED_LIMIT_BYTES) };
+      const duetTab = await withServer(fixtures, env, (duet) => runTabDuet(browser, duet.base, fixtures.origin, n));
+      results.tab.push({ n, limit: `${RAISED_LIMIT_BYTES / 1024 / 1024} MiB`, duet: duetTab });
+    }
+  } finally {
+    await browser.close();
+    await fixtures.stop();
+  }
+  results.run.loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  const name = nameAt > 0 ? process.argv[nameAt + 1] : quick ? "browser-quick" : "browser";
+  const dir = join(ROOT, "bench", "results");
+  await mkdir(dir, { recursive: true });
+  const markdown = toMarkdown(results);
+  await writeFile(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(dir, `${name}.md`), markdown);
+  console.log(markdown);
+  log(`wrote bench/results/${name}.md and .json`);
+}
+
+await main();
