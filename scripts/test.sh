@@ -28,4 +28,21 @@ echo "==> Rust tests"
 cargo test --quiet
 
 echo "==> Chromium end-to-end tests"
-DUET_BIN="$PWD/target/debug/duet" node --test --test-concurrency=1 e2e/
+# Each file runs on its own; a file that fails is run once more, and a pass on that second run is
+# reported as FLAKY (real media and two browser contexts on a loaded 2-core machine can time out).
+export DUET_BIN="$PWD/target/debug/duet"
+failed=()
+for file in e2e/*.test.mjs; do
+  if ! node --test --test-concurrency=1 "$file"; then
+    echo "==> $file failed; running it once more"
+    if node --test --test-concurrency=1 "$file"; then
+      echo "FLAKY: $file passed only on its second run"
+    else
+      failed+=("$file")
+    fi
+  fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "end-to-end tests failed: ${failed[*]}" >&2
+  exit 1
+fi
