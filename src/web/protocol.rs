@@ -236,6 +236,8 @@ pub enum ServerMsg<'a> {
         policy: &'a crate::config::PolicySettings,
         /// STUN/TURN servers for screen sharing inside the session.
         ice_servers: &'a [IceServer],
+        /// The largest frame Duet accepts, in bytes; a larger page snapshot cannot be shared.
+        max_message_bytes: usize,
     },
     /// The session changed; sent to everyone at once.
     State {

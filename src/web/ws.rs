@@ -162,6 +162,7 @@ impl Connection {
             role: self.role_name(),
             policy: &self.state.settings.policy,
             ice_servers: &self.state.settings.ice_servers,
+            max_message_bytes: self.state.settings.max_message_bytes,
         };
         if let Next::Close(..) = self.wire.send(welcome.encode()).await {
             return;

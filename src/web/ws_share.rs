@@ -61,6 +61,7 @@ impl ShareConnection {
             role: if self.customer { "customer" } else { "agent" },
             policy: &self.state.settings.policy,
             ice_servers: &self.state.settings.ice_servers,
+            max_message_bytes: self.state.settings.max_message_bytes,
         };
         if let Next::Close(..) = self.wire.send(welcome.encode()).await {
             return;
