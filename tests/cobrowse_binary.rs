@@ -112,8 +112,10 @@ async fn an_agents_binary_frame_is_refused_and_reaches_nobody() {
 
 #[tokio::test]
 async fn a_binary_frame_with_reserved_flags_is_refused_and_one_over_the_limit_closes_the_socket() {
-    let mut config = Config::default();
-    config.max_message_bytes = 1024;
+    let config = Config {
+        max_message_bytes: 1024,
+        ..Config::default()
+    };
     let app = spawn_with(config).await;
     let (mut customer, _agent) = session(&app).await;
 
