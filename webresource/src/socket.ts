@@ -28,6 +28,8 @@ export const DRAIN_CHECK_MS = 50;
 export interface SocketEvents {
   /** A frame from Duet. */
   message(msg: ServerMsg): void;
+  /** A binary frame from Duet (page changes, for an agent); ignored when absent. */
+  binary?(bytes: Uint8Array): void;
   /** The socket opened and said hello; `again` is true after a reconnect. */
   open(again: boolean): void;
   /** Frames were dropped (queue full or reconnect): DOM state must be sent again in full. */
@@ -36,13 +38,16 @@ export interface SocketEvents {
   closed(code: number, reason: string): void;
 }
 
+/** A frame waiting to go out: a JSON envelope, or a binary `dom` frame. */
+type Outgoing = string | Uint8Array<ArrayBuffer>;
+
 /** A reconnecting socket that speaks Duet's protocol. */
 export class DuetSocket {
   #url: string;
   #token: string;
   #events: SocketEvents;
   #ws: WebSocket | null = null;
-  #queue: string[] = [];
+  #queue: Outgoing[] = [];
   #queuedBytes = 0;
   #failures = 0;
   #opened = false;
@@ -78,12 +83,20 @@ export class DuetSocket {
 
   /** Sends or queues one frame; returns false when it had to drop frames to stay bounded. */
   send(msg: ClientMsg): boolean {
-    const text = JSON.stringify(msg);
+    return this.#send(JSON.stringify(msg));
+  }
+
+  /** Sends or queues one binary frame, in order with the text ones; false as for `send`. */
+  sendBinary(bytes: Uint8Array<ArrayBuffer>): boolean {
+    return this.#send(bytes);
+  }
+
+  #send(frame: Outgoing): boolean {
     if (this.#queue.length === 0 && this.#canSendNow()) {
-      this.#ws?.send(text);
+      this.#ws?.send(frame);
       return true;
     }
-    return this.#enqueue(text);
+    return this.#enqueue(frame);
   }
 
   #canSendNow(): boolean {
@@ -91,14 +104,14 @@ export class DuetSocket {
     return ws !== null && ws.readyState === WebSocket.OPEN && ws.bufferedAmount <= MAX_BUFFERED_BYTES;
   }
 
-  #enqueue(text: string): boolean {
-    if (this.#queue.length >= MAX_QUEUED_FRAMES || this.#queuedBytes + text.length > MAX_QUEUED_BYTES) {
+  #enqueue(frame: Outgoing): boolean {
+    if (this.#queue.length >= MAX_QUEUED_FRAMES || this.#queuedBytes + sizeOf(frame) > MAX_QUEUED_BYTES) {
       this.#dropQueue();
       this.#events.lost();
       return false;
     }
-    this.#queue.push(text);
-    this.#queuedBytes += text.length;
+    this.#queue.push(frame);
+    this.#queuedBytes += sizeOf(frame);
     this.#scheduleDrain();
     return true;
   }
@@ -110,9 +123,9 @@ export class DuetSocket {
 
   #drain(): void {
     while (this.#queue.length > 0 && this.#canSendNow()) {
-      const text = this.#queue.shift() as string;
-      this.#queuedBytes -= text.length;
-      this.#ws?.send(text);
+      const frame = this.#queue.shift() as Outgoing;
+      this.#queuedBytes -= sizeOf(frame);
+      this.#ws?.send(frame);
     }
     if (this.#queue.length > 0) this.#scheduleDrain();
   }
@@ -127,6 +140,7 @@ export class DuetSocket {
 
   #connect(): void {
     const ws = new WebSocket(this.#url);
+    ws.binaryType = "arraybuffer";
     this.#ws = ws;
     ws.addEventListener("open", () => this.#onOpen(ws));
     ws.addEventListener("message", (event) => this.#onMessage(event));
@@ -149,6 +163,10 @@ export class DuetSocket {
   }
 
   #onMessage(event: MessageEvent): void {
+    if (event.data instanceof ArrayBuffer) {
+      this.#events.binary?.(new Uint8Array(event.data));
+      return;
+    }
     if (typeof event.data !== "string") return;
     const msg = parseServerMsg(event.data);
     if (msg === null) return;
@@ -186,6 +204,11 @@ export class DuetSocket {
     this.#timer = null;
     this.#ping = null;
   }
+}
+
+/** Roughly what a queued frame weighs (UTF-16 length for text, bytes for binary). */
+function sizeOf(frame: Outgoing): number {
+  return typeof frame === "string" ? frame.length : frame.byteLength;
 }
 
 /** The WebSocket address for an HTTP origin. */
