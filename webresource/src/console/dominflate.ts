@@ -1,7 +1,7 @@
 // Reads the customer's binary `dom` frames: one inflate stream, started at each full frame
 // (see DOM_FLAG_FULL in ../protocol).
 
-import { Inflate } from "fflate";
+import { Inflate, Z_SYNC_FLUSH } from "pako";
 import { DOM_FLAG_FULL, SYNC_FLUSH_TAIL } from "../protocol";
 
 /** One batch of rrweb events, as the customer's recorder made it. */
@@ -21,14 +21,14 @@ export class DomInflater {
     const flags = frame[0];
     if (flags === undefined || frame.length < 2) return null;
     const full = (flags & DOM_FLAG_FULL) !== 0;
-    if (full) this.#stream = new Inflate((chunk) => this.#chunks.push(chunk));
+    if (full) this.#stream = this.#newStream();
     const stream = this.#stream;
     if (stream === null) return null;
     const input = new Uint8Array(frame.length - 1 + SYNC_FLUSH_TAIL.length);
     input.set(frame.subarray(1));
     input.set(SYNC_FLUSH_TAIL, frame.length - 1);
     try {
-      stream.push(input);
+      if (!stream.push(input, Z_SYNC_FLUSH) || stream.err !== 0) throw new Error(stream.msg);
       const events: unknown = JSON.parse(this.#utf8.decode(this.#take()));
       if (!Array.isArray(events)) throw new Error("a dom frame carries an event array");
       return { full, events };
@@ -42,6 +42,13 @@ export class DomInflater {
   restart(): void {
     this.#stream = null;
     this.#chunks = [];
+  }
+
+  #newStream(): Inflate {
+    this.#chunks = [];
+    const stream = new Inflate({ raw: true });
+    stream.onData = (chunk) => this.#chunks.push(chunk);
+    return stream;
   }
 
   #take(): Uint8Array {
