@@ -14,6 +14,7 @@ import {
   startDuet,
   waitUntil,
 } from "./support/duet.mjs";
+import { anyBinary, frameTexts } from "./support/domframes.mjs";
 
 /** Time given to a duplicate event or a stray script to show up before we say there is none. */
 const SETTLE_MS = 1_000;
@@ -87,7 +88,7 @@ test("passwords and masked fields never leave the customer's browser, while othe
   const customer = await startCustomerRecordingFrames(conversation, sent);
   const agent = await openAgent(browser, duet.base, conversation);
   const received = [];
-  agent.page.on("websocket", (ws) => ws.on("framereceived", (frame) => received.push(String(frame.payload))));
+  agent.page.on("websocket", (ws) => ws.on("framereceived", (frame) => received.push(frame.payload)));
   await joinByCode(agent, customer.code);
 
   const secretPassword = "Sentinel-Password-7f3a";
@@ -97,12 +98,16 @@ test("passwords and masked fields never leave the customer's browser, while othe
   await customer.page.locator('input[name="card"]').fill(secretCard);
   await customer.page.locator('input[name="email"]').fill(`${visible}@example.com`);
 
-  await waitUntil("the visible text in a sent frame", () => sent.some((text) => text.includes(visible)));
+  // Page changes go out compressed: the frames are read the way a console reads them.
+  await waitUntil("the visible text in a sent frame", () => frameTexts(sent).some((text) => text.includes(visible)));
   await waitUntil("the visible text in the mirror", async () => (await mirrorValue(agent, "email")).includes(visible));
   await settle();
+  assert.ok(anyBinary(sent), "the customer sends page changes as binary frames");
+  const [sentTexts, receivedTexts] = [frameTexts(sent), frameTexts(received)];
+  assert.ok(receivedTexts.some((text) => text.includes(visible)), "the agent's inflated frames carry the visible text");
   for (const secret of [secretPassword, secretCard]) {
-    assert.ok(!sent.some((text) => text.includes(secret)), `a frame the customer sent contains ${secret}`);
-    assert.ok(!received.some((text) => text.includes(secret)), `a frame the agent received contains ${secret}`);
+    assert.ok(!sentTexts.some((text) => text.includes(secret)), `a frame the customer sent contains ${secret}`);
+    assert.ok(!receivedTexts.some((text) => text.includes(secret)), `a frame the agent received contains ${secret}`);
     assert.ok(!duet.logs().includes(secret), `the server's output contains ${secret}`);
     assert.notEqual(await mirrorValue(agent, secret === secretCard ? "card" : "password"), secret);
   }
@@ -113,7 +118,7 @@ test("passwords and masked fields never leave the customer's browser, while othe
 async function startCustomerRecordingFrames(conversation, sent) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  page.on("websocket", (ws) => ws.on("framesent", (frame) => sent.push(String(frame.payload))));
+  page.on("websocket", (ws) => ws.on("framesent", (frame) => sent.push(frame.payload)));
   await page.goto(`${duet.base}/demo/shop?conversation=${encodeURIComponent(conversation)}`);
   await page.getByTestId("cobrowse-start").click();
   const code = await waitUntil("the session code", async () => {

@@ -14,6 +14,7 @@ import {
   startDuet,
   waitUntil,
 } from "./support/duet.mjs";
+import { decodeFrames } from "./support/domframes.mjs";
 
 /** Time given to a stray effect to show up before we say there is none. */
 const SETTLE_MS = 700;
@@ -151,9 +152,11 @@ async function forgedAgent(code) {
     const ws = new WebSocket(url);
     window.__ws = ws;
     ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token }));
-    ws.onmessage = (event) => window.__frames.push(JSON.parse(event.data));
+    ws.binaryType = "arraybuffer";
+    ws.onmessage = (event) => window.__frames.push(typeof event.data === "string" ? event.data : Array.from(new Uint8Array(event.data)));
   }, { url: `${duet.base.replace(/^http/, "ws")}/api/ws`, token: joined.token });
-  const frames = () => page.evaluate(() => window.__frames);
+  const raw = () => page.evaluate(() => window.__frames);
+  const frames = async () => decodeFrames((await raw()).map((f) => (typeof f === "string" ? f : Buffer.from(f))));
   const send = (message) => page.evaluate((text) => window.__ws.send(text), JSON.stringify(message));
   return { page, frames, send };
 }

@@ -1,6 +1,7 @@
 //! Part 5, bytes on the wire: a scripted minute of UI churn (a 25-row list re-rendered with
 //! text, attribute and node changes, 200 rrweb mutation events in 40 renders), measured as raw
-//! rrweb JSON, as Duet's `dom` frames today, and with deflate per frame and over the stream.
+//! rrweb JSON, as Duet's binary `dom` frames today (one deflate stream per connection), as the
+//! older `dom` text frames, and with deflate per frame and over the stream.
 
 use flate2::{Compress, Compression, FlushCompress};
 use serde::Serialize;
@@ -31,7 +32,10 @@ pub struct WireStats {
     pub events: u64,
     pub frames: u64,
     pub rrweb_json_per_event: u64,
+    /// Binary `dom` frames: flags byte + the connection's deflate stream, sync-flushed per batch.
     pub duet_today: u64,
+    /// `dom` JSON text frames, uncompressed (what the script sent before, still accepted).
+    pub duet_text_frames: u64,
     pub duet_deflate_per_frame: u64,
     pub duet_deflate_stream: u64,
     pub rrweb_deflate_stream: u64,
@@ -137,6 +141,26 @@ fn deflated(messages: &[String], context: bool) -> u64 {
     total
 }
 
+/// Duet's binary `dom` frames (`binary_dom_full` in src/web/protocol.rs): one raw deflate stream
+/// for the connection, started at the last full snapshot (not counted here: the minute is all
+/// incremental batches), a sync flush per batch with its `00 00 ff ff` left out, a flags byte.
+fn binary_dom_frames(batches: &[String]) -> u64 {
+    let mut stream = Compress::new(Compression::default(), false);
+    let mut total = 0;
+    for events in batches {
+        let mut out = Vec::with_capacity(events.len() * 2 + 1024);
+        stream
+            .compress_vec(events.as_bytes(), &mut out, FlushCompress::Sync)
+            .expect("deflate into a large enough buffer");
+        assert!(
+            out.ends_with(&[0, 0, 0xff, 0xff]),
+            "a sync flush ends the batch"
+        );
+        total += framed(1 + out.len() - 4);
+    }
+    total
+}
+
 /// Builds the scripted minute and measures it.
 pub fn measure() -> WireStats {
     let mut rng = Rng(0x5eed_cafe_f00d);
@@ -149,12 +173,17 @@ pub fn measure() -> WireStats {
         .iter()
         .map(|events| json!({"type": "dom", "full": false, "events": events}).to_string())
         .collect();
+    let batches: Vec<String> = renders
+        .iter()
+        .map(|events| Value::from(events.clone()).to_string())
+        .collect();
     let plain = |messages: &[String]| messages.iter().map(|m| framed(m.len())).sum();
     WireStats {
         events: RENDERS * EVENTS_PER_RENDER,
         frames: frames.len() as u64,
         rrweb_json_per_event: plain(&per_event),
-        duet_today: plain(&frames),
+        duet_today: binary_dom_frames(&batches),
+        duet_text_frames: plain(&frames),
         duet_deflate_per_frame: deflated(&frames, false),
         duet_deflate_stream: deflated(&frames, true),
         rrweb_deflate_stream: deflated(&per_event, true),

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use tokio::sync::{mpsc, watch};
 
 use super::session::{AgentId, ControlMode, EndReason, State};
@@ -11,7 +12,19 @@ use super::session::{AgentId, ControlMode, EndReason, State};
 pub const QUEUE_FRAMES: usize = 256;
 
 /// An already-encoded frame, relayed without being parsed again.
-pub type Frame = Arc<str>;
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// A JSON text frame.
+    Text(Arc<str>),
+    /// A binary frame (the customer's compressed page changes), byte for byte as it came.
+    Binary(Bytes),
+}
+
+impl From<String> for Frame {
+    fn from(text: String) -> Self {
+        Frame::Text(Arc::from(text))
+    }
+}
 
 /// A connection's number, unique within the process.
 pub type ConnId = u64;
@@ -245,7 +258,7 @@ mod tests {
     use super::*;
 
     fn frame(text: &str) -> Frame {
-        Arc::from(text)
+        Frame::from(text.to_owned())
     }
 
     #[test]
@@ -283,6 +296,18 @@ mod tests {
     }
 
     #[test]
+    fn binary_frames_follow_the_same_full_snapshot_rule() {
+        let mut room = Room::default();
+        let mut agent = room.attach(1, Role::Agent(AgentId("a".into())));
+        let partial = Frame::Binary(Bytes::from_static(&[0, 1, 2]));
+        let full = Frame::Binary(Bytes::from_static(&[1, 3, 4]));
+        room.relay_to_agents(&partial, false);
+        room.relay_to_agents(&full, true);
+        assert_eq!(agent.queue.try_recv().unwrap(), Outbound::Frame(full));
+        assert!(agent.queue.try_recv().is_err());
+    }
+
+    #[test]
     fn pointers_keep_only_the_latest_position() {
         let mut room = Room::default();
         let _customer = room.attach(1, Role::Customer);
@@ -290,6 +315,6 @@ mod tests {
         for x in 0..100 {
             room.point(1, &frame(&format!("{x}")));
         }
-        assert_eq!(agent.pointer.borrow().as_deref(), Some("99"));
+        assert_eq!(*agent.pointer.borrow(), Some(frame("99")));
     }
 }

@@ -1,4 +1,5 @@
-//! The WebSocket wire protocol: one JSON envelope per text frame, `{"type": "...", ...}`.
+//! The WebSocket wire protocol: one JSON envelope per text frame, `{"type": "...", ...}`, and
+//! one kind of binary frame, the customer's compressed page changes ([`binary_dom_full`]).
 //! Mirrored for the browser in `webresource/src/protocol.ts`; change both together.
 
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,41 @@ pub enum ClientMsg<'a> {
         /// The signalling payload.
         data: &'a RawValue,
     },
+}
+
+/// Flag bit of a binary `dom` frame: the batch starts with a full snapshot, and the deflate
+/// stream starts again with it.
+pub const DOM_FLAG_FULL: u8 = 0b0000_0001;
+
+/// Reads the flags of a binary `dom` frame and says whether it carries a full snapshot.
+///
+/// ## Binary `dom` frames
+///
+/// The customer's script sends each batch of rrweb events as one binary WebSocket frame
+/// instead of a `dom` text envelope (which is still accepted, from older scripts):
+///
+/// - byte 0: flags. Bit 0 ([`DOM_FLAG_FULL`]) is set when the batch starts with a full snapshot
+///   (Meta + FullSnapshot); bits 1 to 7 are reserved and must be 0.
+/// - bytes 1..: raw DEFLATE (RFC 1951, no zlib or gzip header) of `JSON.stringify(events)`.
+///   One deflate stream runs for the whole connection, so each batch is compressed against the
+///   ones before it; each batch ends with a sync flush whose trailing `00 00 ff ff` is left out
+///   (as in permessage-deflate, RFC 7692). The stream starts afresh, with a new deflater, at
+///   every frame whose full flag is set, so a reader can start at any full frame.
+///
+/// To read: on a full frame start a new inflater; append `00 00 ff ff` to bytes 1.. and
+/// inflate; the output is the batch's JSON event array. Only the customer of a co-browse session
+/// may send them; Duet checks the flags and the size (the socket's message limit) and relays the
+/// frame to agents byte for byte, as a binary frame, under the same rules as a `dom` envelope
+/// (an agent waiting for a full snapshot skips frames until a full one).
+pub fn binary_dom_full(frame: &[u8]) -> Result<bool, BadFrame> {
+    match frame {
+        [flags, _, ..] if flags & !DOM_FLAG_FULL == 0 => Ok(flags & DOM_FLAG_FULL != 0),
+        [_, _, ..] => Err(BadFrame::Missing("binary dom", "flag bits 1 to 7 clear")),
+        _ => Err(BadFrame::Missing(
+            "binary dom",
+            "a flags byte and deflated events",
+        )),
+    }
 }
 
 /// Largest signalling payload relayed, in bytes.
@@ -337,41 +373,8 @@ impl ServerMsg<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_dom_frame_keeps_its_events_untouched() {
-        let text = r#"{"type":"dom","full":true,"events":[{"type":2,"data":{"x":"<b>"}}]}"#;
-        match ClientMsg::parse(text).unwrap() {
-            ClientMsg::Dom { full, events } => {
-                assert!(full);
-                assert_eq!(events.get(), r#"[{"type":2,"data":{"x":"<b>"}}]"#);
-            }
-            other => panic!("expected dom, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn unknown_types_fields_and_missing_fields_are_refused() {
-        assert!(matches!(
-            ClientMsg::parse(r#"{"type":"warp"}"#),
-            Err(BadFrame::UnknownType(_))
-        ));
-        assert!(matches!(
-            ClientMsg::parse(r#"{"type":"end","extra":1}"#),
-            Err(BadFrame::Malformed(_))
-        ));
-        assert_eq!(
-            ClientMsg::parse(r#"{"type":"pointer","x":1}"#).unwrap_err(),
-            BadFrame::Missing("pointer", "x and y")
-        );
-        assert!(matches!(
-            ClientMsg::parse("not json"),
-            Err(BadFrame::Malformed(_))
-        ));
-    }
-}
+#[path = "protocol_tests.rs"]
+mod tests;
 
 /// One entry of `RTCConfiguration.iceServers`.
 #[derive(Debug, Clone, Serialize)]
@@ -388,6 +391,6 @@ pub mod close {
     pub const UNAUTHORIZED: u16 = 4001;
     /// The connection fell too far behind; reconnect for a fresh snapshot.
     pub const TOO_SLOW: u16 = 4008;
-    /// A frame broke the protocol (bad JSON, wrong role, too large).
+    /// A frame broke the protocol (bad JSON, a binary frame on a screen share, too large).
     pub const PROTOCOL: u16 = 4002;
 }

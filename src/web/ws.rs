@@ -11,12 +11,12 @@ use axum::response::Response;
 use axum::routing::get;
 use tokio::time::Instant;
 
-use super::protocol::{ClientMsg, ServerMsg, close};
+use super::protocol::{ClientMsg, ServerMsg, binary_dom_full, close};
 use super::state::AppState;
 use super::tokens::{Claims, TokenRole};
 use super::ws_notices as notices;
 use super::ws_roles as roles;
-use super::ws_wire::{Next, Wire, sort};
+use super::ws_wire::{Incoming, Next, Wire, sort};
 use crate::engine::{
     EndReason, Frame, Notice, Outbound, Registry, Role, SessionCell, SessionId, Sharer,
     State as SessionState,
@@ -170,7 +170,8 @@ impl Connection {
         loop {
             let next = tokio::select! {
                 incoming = self.wire.socket.recv() => match sort(incoming) {
-                    Ok(text) => self.on_client_text(&text).await,
+                    Ok(Incoming::Text(text)) => self.on_client_text(&text).await,
+                    Ok(Incoming::Binary(bytes)) => self.on_client_binary(bytes).await,
                     Err(next) => next,
                 },
                 queued = inbox.queue.recv() => {
@@ -199,7 +200,9 @@ impl Connection {
         }
         let now = Instant::now();
         match message {
-            ClientMsg::Dom { full, events } => self.relay_dom(full, events),
+            ClientMsg::Dom { full, events } => {
+                self.relay_dom(Frame::from(ServerMsg::Dom { full, events }.encode()), full)
+            }
             ClientMsg::Pointer { x, y } => self.relay_pointer(x, y).await,
             ClientMsg::End => self.end_session(),
             ClientMsg::Ping => self.wire.send(ServerMsg::Pong.encode()).await,
@@ -245,7 +248,7 @@ impl Connection {
                 Next::Continue
             }
             ClientMsg::Action { action } => {
-                let frame: Frame = Arc::from(ServerMsg::Action { action: &action }.encode());
+                let frame = Frame::from(ServerMsg::Action { action: &action }.encode());
                 let forwarded = self.cell.forward_action(self.conn, &frame, now);
                 self.report(forwarded).await
             }
@@ -263,7 +266,7 @@ impl Connection {
     }
 
     fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
-        let frame: Frame = Arc::from(ServerMsg::Signal { data }.encode());
+        let frame = Frame::from(ServerMsg::Signal { data }.encode());
         if self.cell.relay_signal(self.conn, &frame) {
             Next::Continue
         } else {
@@ -278,9 +281,22 @@ impl Connection {
         }
     }
 
-    /// Relays page changes; `roles::permitted` already refused them from anyone but the customer.
-    fn relay_dom(&mut self, full: bool, events: &serde_json::value::RawValue) -> Next {
-        let frame: Frame = Arc::from(ServerMsg::Dom { full, events }.encode());
+    /// A binary `dom` frame (see [`binary_dom_full`]): the customer's only; relayed byte for byte.
+    async fn on_client_binary(&mut self, bytes: axum::body::Bytes) -> Next {
+        if self.role != Role::Customer {
+            return self
+                .wire
+                .refuse("only the customer's page sends page changes (binary frames)")
+                .await;
+        }
+        match binary_dom_full(&bytes) {
+            Ok(full) => self.relay_dom(Frame::Binary(bytes), full),
+            Err(error) => self.wire.refuse(&error.to_string()).await,
+        }
+    }
+
+    /// Relays page changes, text or binary, from the customer (others were refused before).
+    fn relay_dom(&mut self, frame: Frame, full: bool) -> Next {
         let relayed = self.cell.with_room(Instant::now(), |room| {
             if room.relay_to_agents(&frame, full) {
                 room.notify_customer(Notice::SnapshotNeeded);
@@ -299,7 +315,7 @@ impl Connection {
                 .refuse("pointer positions are numbers of CSS pixels")
                 .await;
         }
-        let frame: Frame = Arc::from(
+        let frame = Frame::from(
             ServerMsg::Pointer {
                 from: self.role_name(),
                 x,
@@ -336,8 +352,8 @@ impl Connection {
     /// Relays one queued item; while more wait, frames are buffered and flushed with the last one.
     async fn on_queue(&mut self, queued: Option<Outbound>, more_waiting: bool) -> Next {
         match queued {
-            Some(Outbound::Frame(frame)) if more_waiting => self.wire.feed(frame.to_string()).await,
-            Some(Outbound::Frame(frame)) => self.wire.send(frame.to_string()).await,
+            Some(Outbound::Frame(frame)) if more_waiting => self.wire.feed_frame(frame).await,
+            Some(Outbound::Frame(frame)) => self.wire.send_frame(frame).await,
             Some(Outbound::Notice(notice)) => self.on_notice(notice).await,
             None if self.cell.session().is_live() => {
                 Next::Close(close::TOO_SLOW, "fell behind; reconnect")
@@ -366,7 +382,7 @@ impl Connection {
 
     async fn on_pointer(&mut self, latest: Option<Frame>) -> Next {
         match latest {
-            Some(frame) => self.wire.send(frame.to_string()).await,
+            Some(frame) => self.wire.send_frame(frame).await,
             None => Next::Continue,
         }
     }

@@ -10,7 +10,7 @@ use super::protocol::{ClientMsg, ServerMsg, close};
 use super::state::AppState;
 use super::tokens::{Claims, TokenRole};
 use super::ws::hang_up;
-use super::ws_wire::{Next, Wire, sort};
+use super::ws_wire::{Incoming, Next, Wire, sort};
 use crate::engine::screenshare::{ShareCell, ShareNotice};
 use crate::engine::{
     AgentId, Frame, Inbox, Notice, Outbound, Role, SessionId, ShareEnd, ShareError, ShareState,
@@ -69,7 +69,10 @@ impl ShareConnection {
         loop {
             let next = tokio::select! {
                 incoming = self.wire.socket.recv() => match sort(incoming) {
-                    Ok(text) => self.on_client_text(&text).await,
+                    Ok(Incoming::Text(text)) => self.on_client_text(&text).await,
+                    Ok(Incoming::Binary(_)) => {
+                        Next::Close(close::PROTOCOL, "a screen share speaks JSON text frames")
+                    }
                     Err(next) => next,
                 },
                 queued = inbox.queue.recv() => self.on_queue(queued).await,
@@ -122,7 +125,7 @@ impl ShareConnection {
     }
 
     fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
-        let frame: Frame = Arc::from(ServerMsg::Signal { data }.encode());
+        let frame = Frame::from(ServerMsg::Signal { data }.encode());
         let conn = self.conn;
         match self
             .cell
@@ -135,7 +138,7 @@ impl ShareConnection {
 
     async fn on_queue(&mut self, queued: Option<Outbound>) -> Next {
         match queued {
-            Some(Outbound::Frame(frame)) => self.wire.send(frame.to_string()).await,
+            Some(Outbound::Frame(frame)) => self.wire.send_frame(frame).await,
             Some(Outbound::Notice(Notice::Share(notice))) => self.on_share_notice(notice).await,
             Some(Outbound::Notice(_)) => Next::Continue,
             None => Next::Close(close::SESSION_ENDED, "the screen share has ended"),

@@ -1,10 +1,12 @@
-//! The socket half both kinds of connection share: sending text, refusing a message, closing,
-//! and sorting what arrives into a text frame or a reason to stop.
+//! The socket half both kinds of connection share: sending frames, refusing a message, closing,
+//! and sorting what arrives into a text or binary frame or a reason to stop.
 
+use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::SinkExt;
 
 use super::protocol::{ServerMsg, close};
+use crate::engine::Frame;
 
 /// What a connection's loop does after handling one event.
 pub(super) enum Next {
@@ -14,7 +16,15 @@ pub(super) enum Next {
     Close(u16, &'static str),
 }
 
-/// A WebSocket that speaks Duet's JSON text frames.
+/// A frame that arrived, to handle.
+pub(super) enum Incoming {
+    /// A JSON envelope.
+    Text(Utf8Bytes),
+    /// The customer's compressed page changes (see `protocol`'s binary `dom` frame).
+    Binary(Bytes),
+}
+
+/// A WebSocket that speaks Duet's JSON text frames and relays binary `dom` frames.
 pub(super) struct Wire {
     /// The socket; `recv` is called on it directly inside `select!`.
     pub(super) socket: WebSocket,
@@ -29,9 +39,17 @@ impl Wire {
         }
     }
 
-    /// Buffers one frame without flushing, when more are about to follow.
-    pub(super) async fn feed(&mut self, text: String) -> Next {
-        match self.socket.feed(Message::Text(text.into())).await {
+    /// Sends one relayed frame, text or binary, as it was encoded.
+    pub(super) async fn send_frame(&mut self, frame: Frame) -> Next {
+        match self.socket.send(message(frame)).await {
+            Ok(()) => Next::Continue,
+            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
+        }
+    }
+
+    /// Buffers one relayed frame without flushing, when more are about to follow.
+    pub(super) async fn feed_frame(&mut self, frame: Frame) -> Next {
+        match self.socket.feed(message(frame)).await {
             Ok(()) => Next::Continue,
             Err(_) => Next::Close(close::PROTOCOL, "send failed"),
         }
@@ -52,13 +70,18 @@ impl Wire {
     }
 }
 
-/// A text frame to handle, or what to do instead.
-pub(super) fn sort(incoming: Option<Result<Message, axum::Error>>) -> Result<Utf8Bytes, Next> {
+fn message(frame: Frame) -> Message {
+    match frame {
+        Frame::Text(text) => Message::Text(text.as_ref().into()),
+        Frame::Binary(bytes) => Message::Binary(bytes),
+    }
+}
+
+/// A frame to handle, or what to do instead.
+pub(super) fn sort(incoming: Option<Result<Message, axum::Error>>) -> Result<Incoming, Next> {
     match incoming {
-        Some(Ok(Message::Text(text))) => Ok(text),
-        Some(Ok(Message::Binary(_))) => {
-            Err(Next::Close(close::PROTOCOL, "Duet speaks JSON text frames"))
-        }
+        Some(Ok(Message::Text(text))) => Ok(Incoming::Text(text)),
+        Some(Ok(Message::Binary(bytes))) => Ok(Incoming::Binary(bytes)),
         Some(Ok(Message::Ping(_) | Message::Pong(_))) => Err(Next::Continue),
         Some(Ok(Message::Close(_))) | None => Err(Next::Close(1000, "bye")),
         Some(Err(_)) => Err(Next::Close(

@@ -124,6 +124,27 @@ impl Socket {
             .unwrap();
     }
 
+    /// Sends one binary frame.
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) {
+        self.ws.send(Message::binary(bytes)).await.unwrap();
+    }
+
+    /// The next binary frame, skipping text; panics on close or after 5 s of silence.
+    pub async fn next_binary(&mut self) -> Vec<u8> {
+        loop {
+            let item = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("no binary frame within 5 s");
+            match item {
+                Some(Ok(Message::Binary(bytes))) => return bytes.to_vec(),
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => {
+                    panic!("socket closed while waiting for a binary frame")
+                }
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
     /// The next JSON message, or `None` when the socket closed; panics after 5 s of silence.
     pub async fn next(&mut self) -> Option<Value> {
         loop {

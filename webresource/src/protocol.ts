@@ -1,5 +1,6 @@
 // The WebSocket wire protocol, mirrored from the Rust twin in src/web/protocol.rs.
-// Change both together: field names are serde's snake_case, one JSON envelope per text frame.
+// Change both together: field names are serde's snake_case, one JSON envelope per text frame,
+// and one kind of binary frame, the customer's compressed page changes (below).
 
 import { SHARE_SERVER_TYPES, type DisplaySurface, type IceServer, type ShareClientMsg, type ShareServerMsg } from "./share/protocol";
 
@@ -53,7 +54,8 @@ export interface AgentAction {
   dy?: number;
 }
 
-/** What a browser sends to Duet (`ClientMsg`). `events` is an rrweb event array. */
+/** What a browser sends to Duet (`ClientMsg`) in text frames. `events` is an rrweb event array;
+ * the customer's script sends page changes as binary `dom` frames instead (`DOM_FLAG_FULL`). */
 export type ClientMsg =
   | ShareClientMsg
   | { type: "hello"; token: string }
@@ -102,6 +104,20 @@ export type ServerMsg =
   | { type: "snapshot_needed" }
   | { type: "pong" }
   | { type: "error"; message: string };
+
+/**
+ * Binary `dom` frames (`binary_dom_full` in src/web/protocol.rs): the customer's script sends each
+ * batch of rrweb events as one binary frame instead of a `dom` envelope.
+ * - byte 0: flags; bit 0 (`DOM_FLAG_FULL`) marks a batch that starts with a full snapshot, bits 1-7 are 0.
+ * - bytes 1..: raw DEFLATE of `JSON.stringify(events)`, from one deflate stream per connection,
+ *   sync-flushed after each batch with the trailing `00 00 ff ff` left out (as in RFC 7692).
+ * The stream starts afresh at every full batch, so a reader can start at any full frame: it
+ * starts a new inflater there, appends `SYNC_FLUSH_TAIL` to bytes 1.. and inflates.
+ * Duet relays the frame to agents byte for byte, with the same full-snapshot rule as `dom`.
+ */
+export const DOM_FLAG_FULL = 0b0000_0001;
+/** What a sync flush ends with; left out on the wire, put back before inflating. */
+export const SYNC_FLUSH_TAIL: Uint8Array<ArrayBuffer> = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
 
 /** WebSocket close codes (`close` module in the Rust file). */
 export const CLOSE_SESSION_ENDED = 4000;

@@ -28,6 +28,8 @@ export const DRAIN_CHECK_MS = 50;
 export interface SocketEvents {
   /** A frame from Duet. */
   message(msg: ServerMsg): void;
+  /** A binary frame from Duet (page changes, for an agent); ignored when absent. */
+  binary?(bytes: Uint8Array): void;
   /** The socket opened and said hello; `again` is true after a reconnect. */
   open(again: boolean): void;
   /** Frames were dropped (queue full or reconnect): DOM state must be sent again in full. */
@@ -36,9 +38,13 @@ export interface SocketEvents {
   closed(code: number, reason: string): void;
 }
 
+/** A frame to send: a JSON envelope, or a binary `dom` frame. */
+type Outgoing = string | Uint8Array<ArrayBuffer>;
+
 /** One frame waiting to go out. */
 interface Queued {
-  text: string;
+  data: Outgoing;
+  size: number;
   kind: "full" | "dom" | "pointer" | "other";
 }
 
@@ -91,12 +97,22 @@ export class DuetSocket {
 
   /** Sends or queues one frame; returns false when it had to drop frames to stay bounded. */
   send(msg: ClientMsg): boolean {
-    const frame = { text: JSON.stringify(msg), kind: kindOf(msg) };
+    const text = JSON.stringify(msg);
+    return this.#send({ data: text, size: text.length, kind: kindOf(msg) });
+  }
+
+  /** Sends or queues one binary `dom` frame (byte 0 bit 0: full snapshot), in order with the text ones. */
+  sendBinary(bytes: Uint8Array<ArrayBuffer>): boolean {
+    const full = ((bytes[0] ?? 0) & 1) === 1;
+    return this.#send({ data: bytes, size: bytes.byteLength, kind: full ? "full" : "dom" });
+  }
+
+  #send(frame: Queued): boolean {
     // A full snapshot supersedes the page changes queued before it; the pointer is latest-wins.
     if (frame.kind === "full") this.#dropQueued((queued) => queued.kind === "full" || queued.kind === "dom");
     if (frame.kind === "pointer") this.#dropQueued((queued) => queued.kind === "pointer");
     if (this.#queue.length === 0 && this.#canSendNow()) {
-      this.#ws?.send(frame.text);
+      this.#ws?.send(frame.data);
       return true;
     }
     return this.#enqueue(frame);
@@ -110,15 +126,15 @@ export class DuetSocket {
   // A full snapshot is never refused for its size: `lost` asks for a new snapshot, which would
   // be refused in turn, synchronously and forever (a page whose snapshot exceeds the budget froze).
   #enqueue(frame: Queued): boolean {
-    const overflow = this.#queue.length >= MAX_QUEUED_FRAMES || this.#queuedBytes + frame.text.length > MAX_QUEUED_BYTES + this.#snapshotBytes;
+    const overflow = this.#queue.length >= MAX_QUEUED_FRAMES || this.#queuedBytes + frame.size > MAX_QUEUED_BYTES + this.#snapshotBytes;
     if (overflow && frame.kind !== "full") {
       this.#dropQueue();
       this.#events.lost();
       return false;
     }
     this.#queue.push(frame);
-    this.#queuedBytes += frame.text.length;
-    if (frame.kind === "full") this.#snapshotBytes = frame.text.length;
+    this.#queuedBytes += frame.size;
+    if (frame.kind === "full") this.#snapshotBytes = frame.size;
     this.#scheduleDrain();
     return true;
   }
@@ -132,16 +148,16 @@ export class DuetSocket {
   #dropQueued(stale: (queued: Queued) => boolean): void {
     if (!this.#queue.some(stale)) return;
     this.#queue = this.#queue.filter((queued) => !stale(queued));
-    this.#queuedBytes = this.#queue.reduce((sum, queued) => sum + queued.text.length, 0);
-    this.#snapshotBytes = this.#queue.find((queued) => queued.kind === "full")?.text.length ?? 0;
+    this.#queuedBytes = this.#queue.reduce((sum, queued) => sum + queued.size, 0);
+    this.#snapshotBytes = this.#queue.find((queued) => queued.kind === "full")?.size ?? 0;
   }
 
   #drain(): void {
     while (this.#queue.length > 0 && this.#canSendNow()) {
       const frame = this.#queue.shift() as Queued;
-      this.#queuedBytes -= frame.text.length;
+      this.#queuedBytes -= frame.size;
       if (frame.kind === "full") this.#snapshotBytes = 0;
-      this.#ws?.send(frame.text);
+      this.#ws?.send(frame.data);
     }
     if (this.#queue.length > 0) this.#scheduleDrain();
   }
@@ -156,6 +172,7 @@ export class DuetSocket {
 
   #connect(): void {
     const ws = new WebSocket(this.#url);
+    ws.binaryType = "arraybuffer";
     this.#ws = ws;
     ws.addEventListener("open", () => this.#onOpen(ws));
     ws.addEventListener("message", (event) => this.#onMessage(event));
@@ -178,6 +195,10 @@ export class DuetSocket {
   }
 
   #onMessage(event: MessageEvent): void {
+    if (event.data instanceof ArrayBuffer) {
+      this.#events.binary?.(new Uint8Array(event.data));
+      return;
+    }
     if (typeof event.data !== "string") return;
     const msg = parseServerMsg(event.data);
     if (msg === null) return;

@@ -7,6 +7,7 @@ import { DuetSocket, socketUrl } from "../socket";
 import type { ParentBridge } from "./bridge";
 import { CobrowseShare } from "./cobrowseshare";
 import { AgentControl } from "./control";
+import { DomInflater } from "./dominflate";
 import { Mirror } from "./mirror";
 import type { ConsoleUi } from "./ui";
 
@@ -26,6 +27,7 @@ export class LiveSession {
   #onEnded: () => void;
   #socket: DuetSocket;
   #mirror: Mirror;
+  #dom = new DomInflater();
   #control: AgentControl;
   #share: CobrowseShare;
   #ended = false;
@@ -49,7 +51,9 @@ export class LiveSession {
     if (agentToken !== "") this.#share.loadBookmarks(origin, agentToken);
     this.#socket = new DuetSocket(socketUrl(origin), joined.token, {
       message: (msg) => this.#onMessage(msg),
-      open: () => undefined,
+      binary: (bytes) => this.#onDomFrame(bytes),
+      // Duet sends a reconnected console a full frame first.
+      open: () => this.#dom.restart(),
       lost: () => undefined,
       closed: (code) => this.#finish(code === CLOSE_UNAUTHORIZED ? "Your access to this session was refused. Join again with the code." : "The session ended."),
     });
@@ -103,6 +107,11 @@ export class LiveSession {
       default:
         break;
     }
+  }
+
+  #onDomFrame(bytes: Uint8Array): void {
+    const batch = this.#dom.read(bytes);
+    if (batch !== null) this.#mirror.apply(batch.full, batch.events);
   }
 
   #finish(message: string): void {

@@ -6,8 +6,9 @@ import type { ControlMode, Policy, ServerMsg } from "../protocol";
 import { CLOSE_UNAUTHORIZED } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
 import { CustomerControl } from "./control";
+import { DomDeflater } from "./domdeflate";
 import { Masking } from "./masking";
-import { Recorder } from "./recorder";
+import { type Batch, Recorder } from "./recorder";
 import { CustomerScreens } from "./screens";
 import type { Widget } from "./widget";
 
@@ -34,6 +35,7 @@ export class CustomerSession {
   #stored: Stored;
   #socket: DuetSocket;
   #recorder: Recorder | null = null;
+  #dom = new DomDeflater();
   #control: CustomerControl;
   #screens: CustomerScreens;
   #ended = false;
@@ -46,8 +48,12 @@ export class CustomerSession {
     this.#stored = stored;
     this.#socket = new DuetSocket(socketUrl(origin), stored.token, {
       message: (msg) => this.#onMessage(msg),
-      open: () => undefined,
-      lost: () => this.#recorder?.snapshot(),
+      // After a reconnect the welcome asks for a full snapshot; until it goes out, partial
+      // batches are not sent (the agent's inflater could not read them).
+      open: (again) => {
+        if (again) this.#dom.restart();
+      },
+      lost: () => this.#resync(),
       closed: (code) => this.#onClosed(code),
     });
     this.#control = new CustomerControl(widget, (msg) => this.#socket.send(msg));
@@ -136,10 +142,23 @@ export class CustomerSession {
     }
     this.#widget.showHidden(masking.hiddenFieldNames());
     this.#control.usePolicy(policy, masking);
-    this.#recorder = new Recorder(masking, (batch) => this.#socket.send({ type: "dom", ...batch }));
+    this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch));
     this.#recorder.start();
     window.addEventListener("mousemove", this.#onMove, { passive: true });
     this.#widget.showStatus("idle", stateText("idle", 0));
+  }
+
+  // A dropped frame leaves the deflate stream ahead of what agents saw: start it again, in full.
+  // The restart comes first: the snapshot may flush partial batches synchronously.
+  #resync(): void {
+    this.#dom.restart();
+    this.#recorder?.snapshot();
+  }
+
+  // A false return means frames were dropped; `lost` already restarted the stream.
+  #sendDom(batch: Batch): void {
+    const frame = this.#dom.frame(batch);
+    if (frame !== null) this.#socket.sendBinary(frame);
   }
 
   #onClosed(code: number): void {
