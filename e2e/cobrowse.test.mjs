@@ -115,6 +115,21 @@ test("passwords and masked fields never leave the customer's browser, while othe
   assert.match(hidden.join(" "), /Hidden from the agent: .*Password.*Card number/);
 });
 
+test("nothing of the customer's page leaves the browser until an agent joins", async () => {
+  const conversation = newConversation();
+  const sent = [];
+  const customer = await startCustomerRecordingFrames(conversation, sent);
+  await customer.page.locator('input[name="name"]').fill("Typed before anyone watches");
+  await settle();
+  assert.ok(!anyBinary(sent), "page changes were sent before any agent joined");
+  assert.ok(!frameTexts(sent).some((text) => text.includes("Typed before anyone watches")));
+
+  const agent = await openAgent(browser, duet.base, conversation);
+  await joinByCode(agent, customer.code);
+  await waitUntil("the page in the mirror", async () => (await mirrorValue(agent, "name")).includes("Typed before anyone watches"));
+  assert.ok(anyBinary(sent), "once an agent joined, the page went out");
+});
+
 async function startCustomerRecordingFrames(conversation, sent) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

@@ -224,3 +224,33 @@ async fn a_control_request_nobody_answers_lapses_after_its_time() {
         "a lapsed request does not end the session"
     );
 }
+
+#[test]
+fn a_customer_page_that_comes_back_while_an_agent_watches_is_asked_for_a_snapshot() {
+    let registry = registry();
+    let now = Instant::now();
+    let id = registry.create(None, now);
+    registry.join(id, &agent("ann"), now).unwrap();
+    let _console = registry.attach(id, Role::Agent(agent("ann")), now).unwrap();
+    let mut reloaded = registry.attach(id, Role::Customer, now).unwrap().inbox;
+    let mut asked = false;
+    while let Ok(item) = reloaded.queue.try_recv() {
+        asked |= item == Outbound::Notice(Notice::SnapshotNeeded);
+    }
+    assert!(asked, "the reloaded page must be asked for a full snapshot");
+}
+
+#[test]
+fn a_customer_page_with_nobody_watching_is_not_asked_for_a_snapshot() {
+    let registry = registry();
+    let now = Instant::now();
+    let id = registry.create(None, now);
+    let mut page = registry.attach(id, Role::Customer, now).unwrap().inbox;
+    while let Ok(item) = page.queue.try_recv() {
+        assert_ne!(
+            item,
+            Outbound::Notice(Notice::SnapshotNeeded),
+            "nothing should be recorded yet"
+        );
+    }
+}

@@ -140,7 +140,10 @@ impl Registry {
         let inbox = entry.room.attach(conn, role);
         entry.session.last_activity = now;
         announce(&mut entry);
-        if is_agent {
+        // The customer's page records only while someone watches: it starts (or, after a reload,
+        // restarts) on this request, and agents wait for the fresh snapshot it sends.
+        if is_agent || entry.room.agents_connected() > 0 {
+            entry.room.expect_full_snapshot();
             entry.room.notify_customer(Notice::SnapshotNeeded);
         }
         drop(entry);

@@ -201,6 +201,17 @@ impl Room {
         snapshot_needed
     }
 
+    /// Makes every agent skip page changes until the next full snapshot (the page reloaded).
+    pub fn expect_full_snapshot(&mut self) {
+        for peer in self
+            .peers
+            .iter_mut()
+            .filter(|p| matches!(p.role, Role::Agent(_)))
+        {
+            peer.needs_full_snapshot = true;
+        }
+    }
+
     /// Whether any agent still waits for a full snapshot.
     pub fn any_agent_needs_snapshot(&self) -> bool {
         self.peers.iter().any(|p| p.needs_full_snapshot)

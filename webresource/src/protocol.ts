@@ -80,7 +80,7 @@ export type ControlOutcome = "approved" | "denied" | "lapsed" | "revoked";
 /** What Duet sends to a browser (`ServerMsg`). */
 export type ServerMsg =
   | ShareServerMsg
-  | { type: "welcome"; session_id: string; role: Role; policy: Policy; ice_servers?: IceServer[] }
+  | { type: "welcome"; session_id: string; role: Role; policy: Policy; ice_servers?: IceServer[]; max_message_bytes?: number }
   | {
       type: "state";
       state: SessionState;

@@ -55,11 +55,16 @@ export class Recorder {
       }) ?? null;
   }
 
-  /** Sends the whole page again (an agent joined, or frames were lost). */
+  /** Sends the whole page: starts recording the first time, then sends a fresh full snapshot. */
   snapshot(): void {
-    if (this.#stop === null) return;
+    if (this.#stop === null) return this.start();
     this.#flush();
     record.takeFullSnapshot(true);
+  }
+
+  /** Whether the page is being recorded (an agent has watched since the session started). */
+  get recording(): boolean {
+    return this.#stop !== null;
   }
 
   /** Stops recording and forgets what was not sent. */

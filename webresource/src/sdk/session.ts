@@ -39,6 +39,8 @@ export class CustomerSession {
   #control: CustomerControl;
   #screens: CustomerScreens;
   #ended = false;
+  /** The largest frame Duet accepts (from `welcome`); a larger page cannot be shared. */
+  #maxFrameBytes = Number.POSITIVE_INFINITY;
   #pointer = new LatestPerFrame<{ x: number; y: number }>((p) => this.#socket.send({ type: "pointer", ...p }));
   #onMove = (event: MouseEvent): void => this.#pointer.push({ x: event.clientX, y: event.clientY });
 
@@ -100,6 +102,7 @@ export class CustomerSession {
     this.#screens.onMessage(msg);
     switch (msg.type) {
       case "welcome":
+        this.#maxFrameBytes = msg.max_message_bytes ?? Number.POSITIVE_INFINITY;
         this.#onWelcome(msg.policy);
         break;
       case "state":
@@ -114,6 +117,9 @@ export class CustomerSession {
         this.#control.onAction(msg.action);
         break;
       case "snapshot_needed":
+        // Duet asks when an agent starts watching, or when this page (re)connects while one
+        // watches: recording starts here, so nothing of the page leaves before anyone looks.
+        this.#dom.restart();
         this.#recorder?.snapshot();
         break;
       case "pointer":
@@ -127,12 +133,10 @@ export class CustomerSession {
     }
   }
 
-  // Nothing is recorded before the policy is known: masking fails closed.
+  // Nothing is recorded before the policy is known (masking fails closed), and nothing before an
+  // agent watches: the recorder starts on the first `snapshot_needed`.
   #onWelcome(policy: Policy): void {
-    if (this.#recorder !== null) {
-      this.#recorder.snapshot();
-      return;
-    }
+    if (this.#recorder !== null) return;
     let masking: Masking;
     try {
       masking = new Masking(policy);
@@ -143,7 +147,6 @@ export class CustomerSession {
     this.#widget.showHidden(masking.hiddenFieldNames());
     this.#control.usePolicy(policy, masking);
     this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch));
-    this.#recorder.start();
     window.addEventListener("mousemove", this.#onMove, { passive: true });
     this.#widget.showStatus("idle", stateText("idle", 0));
   }
@@ -158,7 +161,16 @@ export class CustomerSession {
   // A false return means frames were dropped; `lost` already restarted the stream.
   #sendDom(batch: Batch): void {
     const frame = this.#dom.frame(batch);
-    if (frame !== null) this.#socket.sendBinary(frame);
+    if (frame === null) return;
+    if (frame.byteLength > this.#maxFrameBytes) return this.#tooLarge();
+    this.#socket.sendBinary(frame);
+  }
+
+  // Sending it would only get the socket closed, and every reconnect would snapshot again:
+  // stop recording and say so, rather than freeze the page in a loop.
+  #tooLarge(): void {
+    this.#recorder?.stop();
+    this.#widget.showProblem("This page is too large to share with the agent. Your agent can still see your pointer; try a simpler page.");
   }
 
   #onClosed(code: number): void {
