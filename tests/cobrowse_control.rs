@@ -185,3 +185,19 @@ async fn a_customer_token_cannot_open_an_agent_socket_and_an_agent_sign_in_token
     let mut socket = app.socket(&agent_token).await;
     assert_eq!(socket.close_code().await, Some(4001));
 }
+
+#[tokio::test]
+async fn join_attempts_are_also_limited_per_address_and_the_limit_is_a_setting() {
+    let config = duet::config::Config {
+        joins_per_address_per_minute: 3,
+        ..duet::config::Config::default()
+    };
+    let app = support::spawn_with(config).await;
+    for n in 0..3 {
+        let agent = app.sign_in(&format!("Agent {n}")).await;
+        assert_eq!(app.join(&agent, "100000000").await.0, 404);
+    }
+    let fourth = app.sign_in("Agent 3").await;
+    let (status, body) = app.join(&fourth, "100000000").await;
+    assert_eq!(status, 429, "{body}");
+}

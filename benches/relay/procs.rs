@@ -25,7 +25,9 @@ impl Server {
         let mut command = Command::new("timeout");
         command
             .args(["--signal=TERM", &format!("{}s", max.as_secs().max(1))])
-            .args([bin, "serve", "--listen", "127.0.0.1:0"]);
+            .args([bin, "serve", "--listen", "127.0.0.1:0"])
+            // Every session of the load comes from this one address.
+            .env("DUET_JOINS_PER_ADDRESS_PER_MINUTE", "1000000");
         let mut server = Self::start(command).with_context(|| format!("starting {bin}"))?;
         server.pid = served_pid(server.child.id())?;
         Ok(server)

@@ -89,6 +89,12 @@ impl Config {
             "a number of bytes",
         )?;
         env.secret("DUET_ADMIN_KEY", &mut self.admin_key);
+        let per_address = &mut self.joins_per_address_per_minute;
+        env.parsed(
+            "DUET_JOINS_PER_ADDRESS_PER_MINUTE",
+            per_address,
+            "a whole number of join attempts",
+        )?;
         if let Some(dir) = (env.var)("DUET_DATA_DIR") {
             self.data_dir = Some(dir.into());
         }

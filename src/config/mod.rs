@@ -31,6 +31,8 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// Bearer key that lets an administrator change tenant settings (`DUET_ADMIN_KEY`); unset refuses changes.
     pub admin_key: Option<SecretString>,
+    /// Join attempts allowed per client address per minute (`DUET_JOINS_PER_ADDRESS_PER_MINUTE`).
+    pub joins_per_address_per_minute: usize,
     /// Where Duet keeps tenant settings across restarts (`DUET_DATA_DIR`); unset keeps them in memory.
     pub data_dir: Option<std::path::PathBuf>,
     /// Client credentials for the Dataverse commands.
@@ -122,6 +124,7 @@ impl Default for Config {
             timeouts: Timeouts::default(),
             max_message_bytes: 8 * 1024 * 1024,
             admin_key: None,
+            joins_per_address_per_minute: 300,
             data_dir: None,
             dataverse: DataverseSettings {
                 tenant_id: None,
@@ -145,6 +148,7 @@ struct FileConfig {
     allowed_origins: Option<Vec<String>>,
     max_message_bytes: Option<usize>,
     admin_key: Option<SecretString>,
+    joins_per_address_per_minute: Option<usize>,
     data_dir: Option<std::path::PathBuf>,
     policy: Option<PolicySettings>,
     timeouts: Option<FileTimeouts>,
@@ -207,6 +211,10 @@ impl Config {
         set(&mut self.allowed_origins, file.allowed_origins);
         set(&mut self.max_message_bytes, file.max_message_bytes);
         self.admin_key = file.admin_key.or(self.admin_key.take());
+        set(
+            &mut self.joins_per_address_per_minute,
+            file.joins_per_address_per_minute,
+        );
         self.data_dir = file.data_dir.or(self.data_dir.take());
         set(&mut self.policy, file.policy);
         check_surfaces(&self.policy.allowed_surfaces).context("[policy] allowed_surfaces")?;

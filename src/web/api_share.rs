@@ -121,8 +121,8 @@ async fn look_up_key(
 ) -> Result<ApiJson<FoundShare>> {
     state
         .join_limits
-        .per_address
-        .attempt(&format!("key:{}", peer.ip()), Instant::now())
+        .key_lookups
+        .attempt(&peer.ip().to_string(), Instant::now())
         .map_err(|RetryAfter(wait)| {
             Error::TooManyRequests(format!(
                 "too many tries; wait {} seconds, then check the key with your agent",

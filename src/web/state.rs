@@ -39,15 +39,18 @@ pub struct JoinLimits {
     pub per_agent: RateLimiter,
     /// Per client address.
     pub per_address: RateLimiter,
+    /// Screen-share key lookups per client address (keys are six digits, so kept tight).
+    pub key_lookups: RateLimiter,
 }
 
-impl Default for JoinLimits {
-    /// 10 attempts a minute per agent, 30 per address.
-    fn default() -> Self {
+impl JoinLimits {
+    /// 10 attempts a minute per agent; per address as configured (a contact centre may share one).
+    pub fn new(per_address_per_minute: usize) -> Self {
         let minute = std::time::Duration::from_secs(60);
         Self {
             per_agent: RateLimiter::new(10, minute),
-            per_address: RateLimiter::new(30, minute),
+            per_address: RateLimiter::new(per_address_per_minute, minute),
+            key_lookups: RateLimiter::new(30, minute),
         }
     }
 }
@@ -97,7 +100,7 @@ impl AppState {
             tokens: Arc::new(Tokens::new(config.token_secret.as_ref())),
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),
-            join_limits: Arc::new(JoinLimits::default()),
+            join_limits: Arc::new(JoinLimits::new(config.joins_per_address_per_minute)),
             pwned: super::demo::PwnedCounter::default(),
             settings: Arc::new(Settings {
                 public_origin,
