@@ -3,6 +3,7 @@
 // and to the whole stream gzipped (what stream compression would leave).
 
 import { gzipSync } from "node:zlib";
+import { decodeFrames } from "../../e2e/support/domframes.mjs";
 import { joinAgent, newConversation, sdkTag, sleep, startCobrowse, waitForMirror } from "./support.mjs";
 
 /** The page changes this often: a list item in, the oldest out, a class toggled, a counter. */
@@ -39,32 +40,34 @@ export function churnPage(url) {
 ${sdkTag(base, conversation)}</body></html>`;
 }
 
-function kindOf(text) {
-  if (text.startsWith('{"type":"dom","full":true')) return "full";
-  if (text.startsWith('{"type":"dom"')) return "dom";
-  if (text.startsWith('{"type":"pointer"')) return "pointer";
+/** What a sent frame is: binary frames are page changes (bit 0 of byte 0: full snapshot). */
+function kindOf(payload) {
+  if (typeof payload !== "string") return (payload[0] & 1) === 1 ? "full" : "dom";
+  if (payload.startsWith('{"type":"dom","full":true')) return "full";
+  if (payload.startsWith('{"type":"dom"')) return "dom";
+  if (payload.startsWith('{"type":"pointer"')) return "pointer";
   return "other";
 }
+
+const sizeOf = (payload) => (typeof payload === "string" ? Buffer.byteLength(payload) : payload.length);
 
 /** Churns for `seconds` with an agent watching; sizes are scaled to one minute. */
 export async function runWire(browser, base, fixtures, seconds) {
   const conversation = newConversation();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const customer = await context.newPage();
+  // Every frame is kept (binary page changes can only be read from their stream's full frame);
+  // the churn minute is the frames from `from` on.
   const frames = [];
-  let recording = false;
-  customer.on("websocket", (ws) =>
-    ws.on("framesent", (frame) => {
-      if (recording) frames.push(String(frame.payload));
-    }),
-  );
+  let from = Infinity;
+  customer.on("websocket", (ws) => ws.on("framesent", (frame) => frames.push(frame.payload)));
   await customer.goto(`${fixtures}/churn.html?duet=${encodeURIComponent(base)}&conversation=${conversation}`);
   const code = await startCobrowse(customer, conversation);
   const agent = await joinAgent(browser, base, conversation, code);
   try {
     await waitForMirror(agent, "#feed", 15_000);
     await sleep(500);
-    recording = true;
+    from = frames.length;
     const started = Date.now();
     await customer.evaluate(([every, ms]) => window.startChurn(every, ms), [CHURN_EVERY_MS, seconds * 1000]);
     for (let i = 0; Date.now() - started < seconds * 1000; i += 1) {
@@ -72,32 +75,35 @@ export async function runWire(browser, base, fixtures, seconds) {
       await sleep(MOVE_EVERY_MS);
     }
     await sleep(300);
-    recording = false;
-    return summarizeWire(frames, (Date.now() - started) / 60_000);
+    const until = frames.length;
+    return summarizeWire(frames, from, until, (Date.now() - started) / 60_000);
   } finally {
     await agent.page.context().close();
     await context.close();
   }
 }
 
-function summarizeWire(frames, minutes) {
+function summarizeWire(all, from, until, minutes) {
   const perMinute = (x) => Math.round(x / minutes);
-  const bytes = (list) => list.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
-  const by = (kind) => frames.filter((text) => kindOf(text) === kind);
-  const dom = by("dom");
-  const rrwebJson = dom.reduce((sum, text) => sum + Buffer.byteLength(JSON.stringify(JSON.parse(text).events)), 0);
-  const events = dom.reduce((sum, text) => sum + JSON.parse(text).events.length, 0);
+  const decoded = decodeFrames(all).slice(from, until);
+  const frames = all.slice(from, until);
+  const bytes = (list) => list.reduce((sum, payload) => sum + sizeOf(payload), 0);
+  const by = (kind) => frames.filter((payload) => kindOf(payload) === kind);
+  const domEvents = decoded.filter((msg) => msg.type === "dom").map((msg) => msg.events);
+  const rrwebJson = domEvents.reduce((sum, events) => sum + Buffer.byteLength(JSON.stringify(events)), 0);
+  const events = domEvents.reduce((sum, list) => sum + list.length, 0);
+  const asText = decoded.map((msg) => JSON.stringify(msg)).join("\n");
   return {
     minutes: Math.round(minutes * 1000) / 1000,
     framesPerMin: perMinute(frames.length),
     bytesPerMin: perMinute(bytes(frames)),
-    domFramesPerMin: perMinute(dom.length),
-    domBytesPerMin: perMinute(bytes(dom)),
+    domFramesPerMin: perMinute(by("dom").length),
+    domBytesPerMin: perMinute(bytes(by("dom"))),
     rrwebEventsPerMin: perMinute(events),
     rrwebJsonBytesPerMin: perMinute(rrwebJson),
     pointerFramesPerMin: perMinute(by("pointer").length),
     pointerBytesPerMin: perMinute(bytes(by("pointer"))),
     fullSnapshots: by("full").length,
-    gzipStreamBytesPerMin: perMinute(gzipSync(frames.join("\n"), { level: 6 }).length),
+    gzipStreamBytesPerMin: perMinute(gzipSync(asText, { level: 6 }).length),
   };
 }
