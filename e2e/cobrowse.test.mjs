@@ -2,17 +2,16 @@
 // Omnichannel desktop as the agent (app tab → console → mirror), in separate browser contexts.
 
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import {
   WAIT_MS,
   eventCount,
   joinByCode,
-  launchBrowser,
   newConversation,
   openAgent,
   startCustomer,
-  startDuet,
   waitUntil,
+  useDuet,
 } from "./support/duet.mjs";
 import { anyBinary, frameTexts } from "./support/domframes.mjs";
 
@@ -21,21 +20,7 @@ const SETTLE_MS = 1_000;
 
 let duet;
 let browser;
-
-before(async () => {
-  duet = await startDuet();
-  browser = await launchBrowser();
-});
-
-// Closing the contexts ends what a test left open (the console's pagehide sends its end beacon).
-afterEach(async () => {
-  await Promise.all(browser.contexts().map((context) => context.close()));
-});
-
-after(async () => {
-  await browser?.close();
-  await duet?.stop();
-});
+useDuet({}, (started) => ({ duet, browser } = started));
 
 const settle = () => new Promise((done) => setTimeout(done, SETTLE_MS));
 

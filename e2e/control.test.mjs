@@ -3,16 +3,15 @@
 // happens. A forged agent client shows the customer's rules hold whatever the server forwards.
 
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import {
   WAIT_MS,
   joinByCode,
-  launchBrowser,
   newConversation,
   openAgent,
   startCustomer,
-  startDuet,
   waitUntil,
+  useDuet,
 } from "./support/duet.mjs";
 import { decodeFrames } from "./support/domframes.mjs";
 
@@ -23,20 +22,7 @@ const RESTRICTED = ".account-danger";
 
 let duet;
 let browser;
-
-before(async () => {
-  duet = await startDuet({ env: { DUET_RESTRICTED_SELECTORS: RESTRICTED } });
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  await Promise.all(browser.contexts().map((context) => context.close()));
-});
-
-after(async () => {
-  await browser?.close();
-  await duet?.stop();
-});
+useDuet({ env: { DUET_RESTRICTED_SELECTORS: RESTRICTED } }, (started) => ({ duet, browser } = started));
 
 const settle = () => new Promise((done) => setTimeout(done, SETTLE_MS));
 

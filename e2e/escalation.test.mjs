@@ -3,16 +3,16 @@
 // browser context; stopping a share leaves the co-browse running. Also the share menu's bookmarks.
 
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import {
   eventCount,
   joinByCode,
-  launchBrowser,
   newConversation,
   openAgent,
   startCustomer,
   startDuet,
   waitUntil,
+  useDuet,
 } from "./support/duet.mjs";
 
 /** Longest wait for media to flow. */
@@ -21,20 +21,7 @@ const ADMIN_KEY = "admin-key-for-e2e";
 
 let duet;
 let browser;
-
-before(async () => {
-  duet = await startDuet();
-  browser = await launchBrowser({ screenCapture: true });
-});
-
-afterEach(async () => {
-  await Promise.all(browser.contexts().map((context) => context.close()));
-});
-
-after(async () => {
-  await browser?.close();
-  await duet?.stop();
-});
+useDuet({ screenCapture: true }, (started) => ({ duet, browser } = started));
 
 /** A customer and an agent in an active co-browse session, both able to capture their tab. */
 async function connected(server = duet) {

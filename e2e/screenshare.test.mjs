@@ -3,15 +3,15 @@
 // two browser contexts.
 
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import {
   WAIT_MS,
   eventCount,
-  launchBrowser,
   newConversation,
   openAgent,
   startDuet,
   waitUntil,
+  useDuet,
 } from "./support/duet.mjs";
 
 /** Time given to a duplicate event to show up before we say there is none. */
@@ -19,20 +19,7 @@ const SETTLE_MS = 1_000;
 
 let duet;
 let browser;
-
-before(async () => {
-  duet = await startDuet();
-  browser = await launchBrowser({ screenCapture: true });
-});
-
-afterEach(async () => {
-  await Promise.all(browser.contexts().map((context) => context.close()));
-});
-
-after(async () => {
-  await browser?.close();
-  await duet?.stop();
-});
+useDuet({ screenCapture: true }, (started) => ({ duet, browser } = started));
 
 const settle = () => new Promise((done) => setTimeout(done, SETTLE_MS));
 

@@ -2,6 +2,7 @@
 // DUET_BIN overrides the binary (default target/debug/duet); CHROMIUM the browser (/usr/bin/chromium).
 
 import { spawn } from "node:child_process";
+import { after, afterEach, before } from "node:test";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -162,4 +163,24 @@ export async function hostEvents(page) {
 /** Waits a little and checks that `name` was logged exactly once. */
 export async function eventCount(page, name) {
   return (await hostEvents(page)).filter((event) => event === name).length;
+}
+
+/**
+ * One Duet and one browser for a test file: started before its tests, every browser context
+ * closed after each test (the console's pagehide then sends its end beacon), both stopped at the
+ * end. `onStarted` receives `{ duet, browser }` so the file can keep plain variables.
+ */
+export function useDuet({ env = {}, screenCapture = false } = {}, onStarted) {
+  let started = null;
+  before(async () => {
+    started = { duet: await startDuet({ env }), browser: await launchBrowser({ screenCapture }) };
+    onStarted(started);
+  });
+  afterEach(async () => {
+    await Promise.all(started.browser.contexts().map((context) => context.close()));
+  });
+  after(async () => {
+    await started?.browser?.close();
+    await started?.duet?.stop();
+  });
 }
