@@ -157,14 +157,12 @@ impl Connection {
     }
 
     async fn serve(&mut self, mut inbox: crate::engine::Inbox) {
-        let welcome = ServerMsg::Welcome {
-            session_id: self.session,
-            role: self.role_name(),
-            policy: &self.state.settings.policy,
-            ice_servers: &self.state.settings.ice_servers,
-            max_message_bytes: self.state.settings.max_message_bytes,
-        };
-        if let Next::Close(..) = self.wire.send(welcome.encode()).await {
+        let role = self.role_name();
+        if let Next::Close(..) = self
+            .wire
+            .welcome(&self.state.settings, self.session, role)
+            .await
+        {
             return;
         }
         loop {

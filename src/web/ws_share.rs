@@ -56,14 +56,12 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
 
 impl ShareConnection {
     async fn run(&mut self, mut inbox: Inbox) {
-        let welcome = ServerMsg::Welcome {
-            session_id: self.share,
-            role: if self.customer { "customer" } else { "agent" },
-            policy: &self.state.settings.policy,
-            ice_servers: &self.state.settings.ice_servers,
-            max_message_bytes: self.state.settings.max_message_bytes,
-        };
-        if let Next::Close(..) = self.wire.send(welcome.encode()).await {
+        let role = if self.customer { "customer" } else { "agent" };
+        if let Next::Close(..) = self
+            .wire
+            .welcome(&self.state.settings, self.share, role)
+            .await
+        {
             return;
         }
         loop {

@@ -6,7 +6,9 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::SinkExt;
 
 use super::protocol::{ServerMsg, close};
+use super::state::Settings;
 use crate::engine::Frame;
+use crate::engine::SessionId;
 
 /// What a connection's loop does after handling one event.
 pub(super) enum Next {
@@ -53,6 +55,23 @@ impl Wire {
             Ok(()) => Next::Continue,
             Err(_) => Next::Close(close::PROTOCOL, "send failed"),
         }
+    }
+
+    /// Sends the `welcome` every socket starts with: who it is, the policy, ICE servers, limits.
+    pub(super) async fn welcome(
+        &mut self,
+        settings: &Settings,
+        session: SessionId,
+        role: &str,
+    ) -> Next {
+        let welcome = ServerMsg::Welcome {
+            session_id: session,
+            role,
+            policy: &settings.policy,
+            ice_servers: &settings.ice_servers,
+            max_message_bytes: settings.max_message_bytes,
+        };
+        self.send(welcome.encode()).await
     }
 
     /// Tells the sender why a message was refused, and keeps the connection.

@@ -1,6 +1,5 @@
 // The agent's side of one joined session: socket, state, mirror, pointer, end.
 
-import { callApi } from "../api";
 import type { ServerMsg } from "../protocol";
 import { CLOSE_UNAUTHORIZED } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
@@ -8,6 +7,7 @@ import type { ParentBridge } from "./bridge";
 import { CobrowseShare } from "./cobrowseshare";
 import { AgentControl } from "./control";
 import { DomInflater } from "./dominflate";
+import { endEverywhere } from "./ending";
 import { Mirror } from "./mirror";
 import type { ConsoleUi } from "./ui";
 
@@ -71,9 +71,8 @@ export class LiveSession {
   /** Ends the session for everyone. */
   end(): void {
     if (this.#ended) return;
-    this.#socket.send({ type: "end" });
     const path = `/api/sessions/${encodeURIComponent(this.#joined.sessionId)}/end`;
-    callApi(this.#origin, path, { method: "POST", token: this.#joined.token, keepalive: true })
+    endEverywhere(this.#socket, this.#origin, path, this.#joined.token)
       .then(() => this.#finish("You ended the session."))
       .catch(() => undefined);
   }

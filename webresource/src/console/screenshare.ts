@@ -11,6 +11,7 @@ import type { Agent } from "./agent";
 import type { ParentBridge } from "./bridge";
 import type { ConsoleConfig } from "./config";
 import type { ConsoleUi } from "./ui";
+import { endEverywhere } from "./ending";
 
 /** How often the key's countdown is redrawn. */
 const COUNTDOWN_TICK_MS = 1_000;
@@ -136,9 +137,8 @@ class AgentShare {
   /** Ends the share for both sides. */
   stop(): void {
     if (this.#ended) return;
-    this.#socket.send({ type: "end" });
     const path = `/api/screenshare/${encodeURIComponent(this.#started.shareId)}/end`;
-    callApi(this.#origin, path, { method: "POST", token: this.#started.token, keepalive: true })
+    endEverywhere(this.#socket, this.#origin, path, this.#started.token)
       .then(() => this.#finish("You ended the screen share."))
       .catch(() => undefined);
   }
