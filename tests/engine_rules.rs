@@ -11,6 +11,16 @@ fn registry() -> Registry {
     Registry::new(Timeouts::default())
 }
 
+/// A session Ann joined, with her console attached.
+fn watched_session(registry: &Registry) -> (duet::engine::SessionId, duet::engine::Attachment) {
+    let id = registry.create(None, Instant::now());
+    registry.join(id, &agent("ann"), Instant::now()).unwrap();
+    let console = registry
+        .attach(id, Role::Agent(agent("ann")), Instant::now())
+        .unwrap();
+    (id, console)
+}
+
 fn agent(name: &str) -> AgentId {
     AgentId(name.to_owned())
 }
@@ -166,11 +176,7 @@ async fn an_idle_session_nobody_joins_expires() {
 #[tokio::test(start_paused = true)]
 async fn an_agent_who_does_not_come_back_within_the_grace_period_ends_the_session() {
     let registry = registry();
-    let id = registry.create(None, Instant::now());
-    registry.join(id, &agent("ann"), Instant::now()).unwrap();
-    let console = registry
-        .attach(id, Role::Agent(agent("ann")), Instant::now())
-        .unwrap();
+    let (id, console) = watched_session(&registry);
     registry.detach(id, console.inbox.conn, Instant::now());
     tokio::time::advance(Timeouts::default().agent_grace).await;
     assert_eq!(
@@ -182,11 +188,7 @@ async fn an_agent_who_does_not_come_back_within_the_grace_period_ends_the_sessio
 #[tokio::test(start_paused = true)]
 async fn no_activity_for_the_inactivity_time_ends_an_active_session() {
     let registry = registry();
-    let id = registry.create(None, Instant::now());
-    registry.join(id, &agent("ann"), Instant::now()).unwrap();
-    let _console = registry
-        .attach(id, Role::Agent(agent("ann")), Instant::now())
-        .unwrap();
+    let (id, _console) = watched_session(&registry);
     tokio::time::advance(Timeouts::default().inactivity).await;
     assert_eq!(
         registry.sweep(Instant::now()),
@@ -197,11 +199,7 @@ async fn no_activity_for_the_inactivity_time_ends_an_active_session() {
 #[tokio::test(start_paused = true)]
 async fn a_control_request_nobody_answers_lapses_after_its_time() {
     let registry = registry();
-    let id = registry.create(None, Instant::now());
-    registry.join(id, &agent("ann"), Instant::now()).unwrap();
-    let console = registry
-        .attach(id, Role::Agent(agent("ann")), Instant::now())
-        .unwrap();
+    let (id, console) = watched_session(&registry);
     console
         .cell
         .request_control(&agent("ann"), "Ann", Instant::now())

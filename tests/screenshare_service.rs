@@ -14,6 +14,12 @@ async fn start_share(app: &App, agent_token: &str, conversation: Option<&str>) -
     .await
 }
 
+/// The customer's key lookup, as `/share` does it.
+async fn look_up(app: &App, key: &Value) -> (u16, Value) {
+    app.post("/api/screenshare/lookup", None, json!({ "key": key }))
+        .await
+}
+
 async fn share_state(socket: &mut support::Socket, wanted: &str) -> Value {
     loop {
         let message = socket.next_of("share_state").await;
@@ -43,13 +49,7 @@ async fn the_customer_enters_the_key_accepts_and_signalling_flows_until_they_sto
             .unwrap()
             .contains("check the 6 digits")
     );
-    let (status, found) = app
-        .post(
-            "/api/screenshare/lookup",
-            None,
-            json!({"key": started["key"]}),
-        )
-        .await;
+    let (status, found) = look_up(&app, &started["key"]).await;
     assert_eq!(status, 200);
     assert_eq!(found["agentName"], "Ann");
     let mut customer = app.socket(found["token"].as_str().unwrap()).await;
@@ -124,13 +124,7 @@ async fn only_the_customer_accepts_and_only_the_agent_reports_the_first_frame() 
             .unwrap()
             .contains("not yours to send")
     );
-    let (_, found) = app
-        .post(
-            "/api/screenshare/lookup",
-            None,
-            json!({"key": started["key"]}),
-        )
-        .await;
+    let (_, found) = look_up(&app, &started["key"]).await;
     let mut customer = app.socket(found["token"].as_str().unwrap()).await;
     customer.send(json!({"type": "share_connected"})).await;
     assert!(
@@ -193,13 +187,7 @@ async fn the_welcome_tells_the_customer_which_surfaces_the_tenant_allows() {
     let app = support::spawn_with(config).await;
     let agent_token = app.sign_in("Ann").await;
     let (_, started) = start_share(&app, &agent_token, None).await;
-    let (_, found) = app
-        .post(
-            "/api/screenshare/lookup",
-            None,
-            json!({"key": started["key"]}),
-        )
-        .await;
+    let (_, found) = look_up(&app, &started["key"]).await;
     let mut customer = app.socket(found["token"].as_str().unwrap()).await;
     let welcome = customer.next_of("welcome").await;
     assert_eq!(welcome["policy"]["allowed_surfaces"], json!(["window"]));
