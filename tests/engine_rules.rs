@@ -199,7 +199,7 @@ async fn no_activity_for_the_inactivity_time_ends_an_active_session() {
 #[tokio::test(start_paused = true)]
 async fn a_control_request_nobody_answers_lapses_after_its_time() {
     let registry = registry();
-    let (id, console) = watched_session(&registry);
+    let (_, console) = watched_session(&registry);
     console
         .cell
         .request_control(&agent("ann"), "Ann", Instant::now())
