@@ -16,6 +16,7 @@ fn main() {
     for path in [
         "src",
         "build.mjs",
+        "build",
         "package.json",
         "package-lock.json",
         "tsconfig.json",

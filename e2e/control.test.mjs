@@ -147,7 +147,8 @@ async function forgedAgent(code) {
   return { page, frames, send };
 }
 
-/** rrweb node ids from the forged agent's full snapshot, keyed by data-testid or name. */
+/** rrweb node ids from the forged agent's last full snapshot and the slices after it (a large
+ * page's snapshot comes in parts: webresource/src/sdk/slicing.ts), keyed by data-testid or name. */
 function idsFromSnapshot(frames) {
   const ids = {};
   const walk = (node) => {
@@ -156,9 +157,13 @@ function idsFromSnapshot(frames) {
     if (key !== undefined && ids[key] === undefined) ids[key] = node.id;
     for (const child of node.childNodes ?? []) walk(child);
   };
-  for (const frame of frames) {
-    if (frame.type !== "dom" || !frame.full) continue;
-    for (const event of frame.events) if (event.type === 2) walk(event.data.node);
+  const dom = frames.filter((frame) => frame.type === "dom");
+  const lastFull = dom.findLastIndex((frame) => frame.full);
+  for (const frame of dom.slice(Math.max(0, lastFull))) {
+    for (const event of frame.events) {
+      if (event.type === 2) walk(event.data.node);
+      if (event.type === 3 && event.data.source === 0) for (const add of event.data.adds) walk(add.node);
+    }
   }
   return ids;
 }
@@ -180,10 +185,11 @@ test("a forged agent's clicks and typing on submit, restricted and masked elemen
   await field(page, "card").fill("4111111111111111");
   await field(page, "password").fill("Customer-Secret-1");
   const forged = await forgedAgent(customer.code);
-  await waitUntil("a full snapshot for the forged agent", async () => (await forged.frames()).some((f) => f.type === "dom" && f.full));
-  const ids = idsFromSnapshot(await forged.frames());
   const targets = ["checkout-submit", "delete-account", "reset-password", "card", "password"];
-  for (const name of targets) assert.ok(ids[name] > 0, `no node id for ${name} in the snapshot`);
+  const ids = await waitUntil("the node ids of the targets in the forged agent's snapshot", async () => {
+    const found = idsFromSnapshot(await forged.frames());
+    return targets.every((name) => found[name] > 0) ? found : null;
+  });
   const pwnedBefore = await page.evaluate(() => window.__shopPwnedSeen ?? 0);
 
   const byId = targets.flatMap((name) => [

@@ -68,7 +68,12 @@ function duetRows({ n, limit, duet }) {
       `${ms(duet.scriptMs)} / ${ms(duet.taskMs)}; ${ms(duet.stringifyMs)} / ${ms(duet.sendMs)}`,
       "-",
     ],
-    [`${where}: agent sees the page's last row`, "yes", `yes, ${ms(duet.sentToMirrorMs)} after the join snapshot was sent; ${sent}`, met(true)],
+    [
+      `${where}: agent sees the page's last row`,
+      "yes",
+      `yes, ${ms(duet.sentToMirrorMs)} after the join snapshot was sent; ${sent}; the page went out in ${duet.pageFrames} frames of ${mib(duet.pageBytes)} (the snapshot, then its slices)`,
+      met(true),
+    ],
   ];
 }
 

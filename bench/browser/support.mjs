@@ -2,11 +2,11 @@
 // server's own origin (served by Playwright routes), the customer and agent sides, statistics.
 
 import { existsSync } from "node:fs";
-import { createServer } from "node:http";
 import { join } from "node:path";
 import { joinByCode, launchBrowser, newConversation, openAgent, startDuet, waitUntil } from "../../e2e/support/duet.mjs";
 
 export { launchBrowser, newConversation, waitUntil };
+export { sdkTag, startFixtureServer } from "../../e2e/support/fixtures.mjs";
 
 export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -34,31 +34,6 @@ export async function startServer(fixtureOrigin, env = {}) {
       else process.env[key] = value;
     }
   }
-}
-
-/** A static server on loopback: the customer's site, another origin than Duet's, as in production.
- * (A page fulfilled by a Playwright route is not in the local address space, so Chromium's local
- * network access checks would block its WebSocket to 127.0.0.1.) `pages` maps a path to
- * `(url) => html`, or to `{ type, body }` for other content. */
-export async function startFixtureServer(pages) {
-  const server = createServer((request, response) => {
-    const url = new URL(request.url, "http://127.0.0.1");
-    const page = pages[url.pathname];
-    if (page === undefined) {
-      response.writeHead(404).end("no such fixture");
-      return;
-    }
-    const made = typeof page === "function" ? { type: "text/html; charset=utf-8", body: page(url) } : page;
-    response.writeHead(200, { "Content-Type": made.type, "Cache-Control": "no-store" }).end(made.body);
-  });
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, stop: () => new Promise((done) => server.close(done)) };
-}
-
-/** The script tag that loads Duet's customer script without its floating button. */
-export function sdkTag(base, conversation) {
-  return `<script src="${base}/sdk.js" data-conversation="${conversation}" data-duet-button="off"></script>`;
 }
 
 /** Starts co-browse from the page's own API; returns the nine-digit code. */

@@ -101,6 +101,7 @@ async function openCustomer(browser, url) {
   await context.addInitScript(timeLargeFrames);
   const page = await context.newPage();
   const fullFrames = [];
+  const domFrames = [];
   const sockets = { opened: 0 };
   page.on("websocket", (ws) => {
     sockets.opened += 1;
@@ -111,6 +112,7 @@ async function openCustomer(browser, url) {
       const full = typeof payload === "string" ? payload.startsWith('{"type":"dom","full":true') : (payload[0] & 1) === 1;
       const bytes = typeof payload === "string" ? Buffer.byteLength(payload) : payload.length;
       if (full) fullFrames.push({ bytes, at: Date.now() });
+      if (typeof payload !== "string") domFrames.push({ bytes, at: Date.now() });
     });
   });
   await page.goto(url, { timeout: 120_000 });
@@ -118,7 +120,7 @@ async function openCustomer(browser, url) {
   await sleep(SETTLE_MS);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
-  return { context, page, cdp, elements, fullFrames, sockets };
+  return { context, page, cdp, elements, fullFrames, domFrames, sockets };
 }
 
 /** (i) Duet: startCobrowse, then an agent joins (recording, and the full snapshot, start then). */
@@ -168,11 +170,19 @@ async function measureDuet(browser, base, fixtures, n) {
       scriptMs: Math.round((after.ScriptDuration - before.ScriptDuration) * 1000),
       taskMs: Math.round((after.TaskDuration - before.TaskDuration) * 1000),
       sentToMirrorMs: fullFrames.length >= 1 ? shownAt - fullFrames.at(-1).at : null,
+      ...pageSent(customer.domFrames, fullFrames.at(-1)?.at ?? 0, shownAt),
     };
   } finally {
     await agent?.page.context().close();
     await customer.context.close();
   }
+}
+
+/** The frames and bytes that carried the page to the agent: the full snapshot (sent at `from`)
+ * and the slices after it (webresource/src/sdk/slicing.ts) until the mirror showed the last row. */
+function pageSent(domFrames, from, until) {
+  const frames = domFrames.filter((frame) => frame.at >= from && frame.at <= until);
+  return { pageFrames: frames.length, pageBytes: frames.reduce((sum, frame) => sum + frame.bytes, 0) };
 }
 
 /** Resolves `promise`, or null after `ms`. */

@@ -2,8 +2,9 @@
 
 import { record } from "@rrweb/record";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
+import { SlicedSnapshot } from "./slicing";
 
-/** rrweb's event type numbers that matter here. */
+/** rrweb's event type number that matters here. */
 const EVENT_META = 4;
 /** Most events in one `dom` frame; a longer burst goes out as several frames. */
 export const MAX_EVENTS_PER_BATCH = 500;
@@ -20,7 +21,7 @@ interface RrwebEvent {
   type: number;
 }
 
-/** rrweb recording with Duet's masking; emits batches on the next microtask. */
+/** rrweb recording with Duet's masking and a time-sliced snapshot; emits batches on the next microtask. */
 export class Recorder {
   #masking: Masking;
   #send: (batch: Batch) => void;
@@ -28,17 +29,24 @@ export class Recorder {
   #events: unknown[] = [];
   #full = false;
   #scheduled = false;
+  #slicing = new SlicedSnapshot((event) => this.#push(event));
 
   constructor(masking: Masking, send: (batch: Batch) => void) {
     this.#masking = masking;
     this.#send = send;
   }
 
-  /** Starts recording; the first batch is a full snapshot. */
+  /** Starts recording; the first batch is a full snapshot, of what fits in one slice. */
   start(): void {
     if (this.#stop !== null) return;
     const masking = this.#masking;
-    this.#stop =
+    this.#slicing.capture(() => {
+      this.#stop = this.#record(masking);
+    });
+  }
+
+  #record(masking: Masking): (() => void) | null {
+    return (
       record<RrwebEvent>({
         emit: (event) => this.#onEvent(event),
         blockSelector: DUET_UI_SELECTOR,
@@ -52,14 +60,15 @@ export class Recorder {
         recordCanvas: false,
         collectFonts: false,
         inlineImages: false,
-      }) ?? null;
+      }) ?? null
+    );
   }
 
   /** Sends the whole page: starts recording the first time, then sends a fresh full snapshot. */
   snapshot(): void {
     if (this.#stop === null) return this.start();
     this.#flush();
-    record.takeFullSnapshot(true);
+    this.#slicing.capture(() => record.takeFullSnapshot(true));
   }
 
   /** Whether the page is being recorded (an agent has watched since the session started). */
@@ -69,6 +78,7 @@ export class Recorder {
 
   /** Stops recording and forgets what was not sent. */
   stop(): void {
+    this.#slicing.cancel();
     this.#stop?.();
     this.#stop = null;
     this.#events = [];
@@ -80,6 +90,10 @@ export class Recorder {
       this.#flush();
       this.#full = true;
     }
+    this.#push(event);
+  }
+
+  #push(event: unknown): void {
     this.#events.push(event);
     if (this.#events.length >= MAX_EVENTS_PER_BATCH) this.#flush();
     else this.#schedule();

@@ -144,7 +144,7 @@ export class CustomerSession {
       this.#widget.showProblem((error as Error).message);
       return;
     }
-    this.#widget.showHidden(masking.hiddenFieldNames());
+    this.#widget.showHidden(masking.hiddenFields());
     this.#control.usePolicy(policy, masking);
     this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch));
     window.addEventListener("mousemove", this.#onMove, { passive: true });

@@ -67,7 +67,8 @@ export class Widget {
   }
 
   /** Says which fields the agent cannot read. */
-  showHidden(names: string[]): void {
+  showHidden(hidden: { names: string[]; more: boolean }): void {
+    const names = hidden.more ? [...hidden.names, "and others"] : hidden.names;
     this.#hidden.textContent = names.length === 0 ? "" : `Hidden from the agent: ${names.join(", ")}`;
   }
 

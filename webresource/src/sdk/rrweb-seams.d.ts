@@ -1,0 +1,29 @@
+// Types for the two seams build/rrweb-patch.mjs opens in @rrweb/record (see src/sdk/slicing.ts).
+
+import "@rrweb/record";
+
+declare module "@rrweb/record" {
+  /** The options rrweb's `serializeNodeWithId` takes; Duet passes back what rrweb used. */
+  type SerializeOptions = Record<string, unknown>;
+
+  /** rrweb's serialized node: an id, a type, and per type its name, attributes or text. */
+  interface SerializedNode {
+    id: number;
+    type: number;
+    tagName?: string;
+    attributes?: Record<string, unknown>;
+  }
+
+  /** Serializes one node (and, unless `skipChild`, its subtree) with rrweb's ids and mirror. */
+  export function duetSerializeNodeWithId(node: Node, options: SerializeOptions): SerializedNode | null;
+
+  /** Hooks into rrweb's full snapshot. */
+  export const duetSnapshotHooks: {
+    /** Asked before each child of `parent` is serialized; `true` leaves the rest for later. */
+    defer: ((parent: Node, child: Node) => boolean) | null;
+    /** The options of the last full snapshot's root call, set by rrweb. */
+    rootOptions: SerializeOptions | null;
+    /** While true, a node rrweb's mutation buffer cannot place is forgotten, subtree and all. */
+    slicing: boolean;
+  };
+}
