@@ -115,6 +115,27 @@ test("nothing of the customer's page leaves the browser until an agent joins", a
   assert.ok(anyBinary(sent), "once an agent joined, the page went out");
 });
 
+test("each side sees the other's pointer, and the customer's page sends it as six-byte binary frames", async () => {
+  const conversation = newConversation();
+  const sent = [];
+  const customer = await startCustomerRecordingFrames(conversation, sent);
+  const agent = await openAgent(browser, duet.base, conversation);
+  await joinByCode(agent, customer.code);
+  await waitUntil("the page in the mirror", async () => (await agent.mirror.locator('input[name="name"]').count()) === 1);
+
+  await customer.page.mouse.move(300, 200);
+  const customerPointer = agent.consoleFrame.locator(".customer-pointer");
+  await waitUntil("the customer's pointer in the console", async () => (await customerPointer.evaluate((dot) => dot.style.display)) === "block");
+  const pointerFrames = sent.filter((payload) => typeof payload !== "string" && payload[0] === 2);
+  assert.ok(pointerFrames.length > 0 && pointerFrames.every((payload) => payload.length === 6), "the pointer went out as 6-byte binary frames");
+  assert.deepEqual([pointerFrames.at(-1).readInt16LE(2), pointerFrames.at(-1).readInt16LE(4)], [300, 200]);
+
+  const overlay = await agent.consoleFrame.locator(".mirror-overlay").boundingBox();
+  await agent.page.mouse.move(overlay.x + overlay.width / 2, overlay.y + overlay.height / 2);
+  const agentPointer = customer.page.locator("[data-duet-ui][title=\"Agent's pointer\"]");
+  await waitUntil("the agent's pointer on the customer's page", async () => (await agentPointer.evaluate((dot) => dot.style.display)) === "block");
+});
+
 async function startCustomerRecordingFrames(conversation, sent) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

@@ -129,3 +129,30 @@ async fn a_binary_frame_with_reserved_flags_is_refused_and_one_over_the_limit_cl
     customer.send_binary(vec![1; 4096]).await;
     assert_eq!(customer.close_code().await, Some(4002));
 }
+
+#[tokio::test]
+async fn binary_pointers_go_both_ways_with_the_sender_written_in_and_a_short_one_is_refused() {
+    let app = spawn().await;
+    let (mut customer, mut agent) = session(&app).await;
+
+    // A browser sends sender 0 whoever it is; Duet writes in who it was.
+    customer
+        .send_binary(vec![2, 0, 0x2c, 0x01, 0x10, 0x00])
+        .await;
+    assert_eq!(
+        agent.next_binary().await,
+        vec![2, 0, 0x2c, 0x01, 0x10, 0x00]
+    );
+    agent.send_binary(vec![2, 0, 0xff, 0xff, 0x05, 0x00]).await;
+    assert_eq!(
+        customer.next_binary().await,
+        vec![2, 1, 0xff, 0xff, 0x05, 0x00]
+    );
+
+    agent.send_binary(vec![2, 0, 1, 0]).await;
+    let error = agent.next_of("error").await;
+    assert!(
+        error["message"].as_str().unwrap().contains("6 bytes"),
+        "{error}"
+    );
+}

@@ -112,7 +112,7 @@ async function openCustomer(browser, url) {
       const full = typeof payload === "string" ? payload.startsWith('{"type":"dom","full":true') : (payload[0] & 1) === 1;
       const bytes = typeof payload === "string" ? Buffer.byteLength(payload) : payload.length;
       if (full) fullFrames.push({ bytes, at: Date.now() });
-      if (typeof payload !== "string") domFrames.push({ bytes, at: Date.now() });
+      if (typeof payload !== "string" && payload[0] !== 2) domFrames.push({ bytes, at: Date.now() }); // 2: a pointer
     });
   });
   await page.goto(url, { timeout: 120_000 });

@@ -40,9 +40,10 @@ export function churnPage(url) {
 ${sdkTag(base, conversation)}</body></html>`;
 }
 
-/** What a sent frame is: binary frames are page changes (bit 0 of byte 0: full snapshot). */
+/** What a sent frame is: binary frames are a pointer (byte 0 is 2) or page changes (bit 0 of
+ * byte 0: full snapshot). */
 function kindOf(payload) {
-  if (typeof payload !== "string") return (payload[0] & 1) === 1 ? "full" : "dom";
+  if (typeof payload !== "string") return payload[0] === 2 ? "pointer" : (payload[0] & 1) === 1 ? "full" : "dom";
   if (payload.startsWith('{"type":"dom","full":true')) return "full";
   if (payload.startsWith('{"type":"dom"')) return "dom";
   if (payload.startsWith('{"type":"pointer"')) return "pointer";
@@ -90,7 +91,9 @@ function summarizeWire(all, from, until, minutes) {
   const bytes = (list) => list.reduce((sum, payload) => sum + sizeOf(payload), 0);
   const by = (kind) => frames.filter((payload) => kindOf(payload) === kind);
   const domEvents = decoded.filter((msg) => msg.type === "dom").map((msg) => msg.events);
-  const rrwebJson = domEvents.reduce((sum, events) => sum + Buffer.byteLength(JSON.stringify(events)), 0);
+  // rrweb's JSON as rrweb emits it: Duet leaves each event's timestamp out, rrweb has one.
+  const stamped = (events) => events.map((event) => ({ ...event, timestamp: event.timestamp ?? Date.now() }));
+  const rrwebJson = domEvents.reduce((sum, events) => sum + Buffer.byteLength(JSON.stringify(stamped(events))), 0);
   const events = domEvents.reduce((sum, list) => sum + list.length, 0);
   const asText = decoded.map((msg) => JSON.stringify(msg)).join("\n");
   return {

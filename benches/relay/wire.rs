@@ -141,7 +141,7 @@ fn deflated(messages: &[String], context: bool) -> u64 {
     total
 }
 
-/// Duet's binary `dom` frames (`binary_dom_full` in src/web/protocol.rs): one raw deflate stream
+/// Duet's binary `dom` frames (`binary_frame` in src/web/binary.rs): one raw deflate stream
 /// for the connection, started at the last full snapshot (not counted here: the minute is all
 /// incremental batches), a sync flush per batch with its `00 00 ff ff` left out, a flags byte.
 fn binary_dom_frames(batches: &[String]) -> u64 {

@@ -8,6 +8,7 @@ pub mod api_share;
 pub mod api_tenant;
 pub mod assets;
 pub mod auth;
+pub mod binary;
 pub mod demo;
 pub mod error;
 pub mod pages;

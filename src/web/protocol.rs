@@ -1,5 +1,5 @@
-//! The WebSocket wire protocol: one JSON envelope per text frame, `{"type": "...", ...}`, and
-//! one kind of binary frame, the customer's compressed page changes ([`binary_dom_full`]).
+//! The WebSocket wire protocol: one JSON envelope per text frame, `{"type": "...", ...}`. The
+//! binary frames (page changes, pointer positions) are in [`super::binary`].
 //! Mirrored for the browser in `webresource/src/protocol.ts`; change both together.
 
 use serde::{Deserialize, Serialize};
@@ -63,41 +63,6 @@ pub enum ClientMsg<'a> {
         /// The signalling payload.
         data: &'a RawValue,
     },
-}
-
-/// Flag bit of a binary `dom` frame: the batch starts with a full snapshot, and the deflate
-/// stream starts again with it.
-pub const DOM_FLAG_FULL: u8 = 0b0000_0001;
-
-/// Reads the flags of a binary `dom` frame and says whether it carries a full snapshot.
-///
-/// ## Binary `dom` frames
-///
-/// The customer's script sends each batch of rrweb events as one binary WebSocket frame
-/// instead of a `dom` text envelope (which is still accepted, from older scripts):
-///
-/// - byte 0: flags. Bit 0 ([`DOM_FLAG_FULL`]) is set when the batch starts with a full snapshot
-///   (Meta + FullSnapshot); bits 1 to 7 are reserved and must be 0.
-/// - bytes 1..: raw DEFLATE (RFC 1951, no zlib or gzip header) of `JSON.stringify(events)`.
-///   One deflate stream runs for the whole connection, so each batch is compressed against the
-///   ones before it; each batch ends with a sync flush whose trailing `00 00 ff ff` is left out
-///   (as in permessage-deflate, RFC 7692). The stream starts afresh, with a new deflater, at
-///   every frame whose full flag is set, so a reader can start at any full frame.
-///
-/// To read: on a full frame start a new inflater; append `00 00 ff ff` to bytes 1.. and
-/// inflate; the output is the batch's JSON event array. Only the customer of a co-browse session
-/// may send them; Duet checks the flags and the size (the socket's message limit) and relays the
-/// frame to agents byte for byte, as a binary frame, under the same rules as a `dom` envelope
-/// (an agent waiting for a full snapshot skips frames until a full one).
-pub fn binary_dom_full(frame: &[u8]) -> Result<bool, BadFrame> {
-    match frame {
-        [flags, _, ..] if flags & !DOM_FLAG_FULL == 0 => Ok(flags & DOM_FLAG_FULL != 0),
-        [_, _, ..] => Err(BadFrame::Missing("binary dom", "flag bits 1 to 7 clear")),
-        _ => Err(BadFrame::Missing(
-            "binary dom",
-            "a flags byte and deflated events",
-        )),
-    }
 }
 
 /// Largest signalling payload relayed, in bytes.

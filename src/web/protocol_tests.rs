@@ -33,12 +33,3 @@ fn unknown_types_fields_and_missing_fields_are_refused() {
         Err(BadFrame::Malformed(_))
     ));
 }
-
-#[test]
-fn a_binary_dom_frame_says_full_in_bit_zero_and_keeps_the_others_clear() {
-    assert_eq!(binary_dom_full(&[1, 0x4a, 0]), Ok(true));
-    assert_eq!(binary_dom_full(&[0, 0x4a]), Ok(false));
-    assert!(binary_dom_full(&[0b10, 0x4a]).is_err());
-    assert!(binary_dom_full(&[1]).is_err());
-    assert!(binary_dom_full(&[]).is_err());
-}

@@ -11,7 +11,8 @@ use axum::response::Response;
 use axum::routing::get;
 use tokio::time::Instant;
 
-use super::protocol::{ClientMsg, ServerMsg, binary_dom_full, close};
+use super::binary::{BinaryFrame, PointerFrom, binary_frame, pointer_frame};
+use super::protocol::{ClientMsg, ServerMsg, close};
 use super::state::AppState;
 use super::tokens::{Claims, TokenRole};
 use super::ws_notices as notices;
@@ -279,16 +280,25 @@ impl Connection {
         }
     }
 
-    /// A binary `dom` frame (see [`binary_dom_full`]): the customer's only; relayed byte for byte.
+    /// A binary frame (see [`binary_frame`]): page changes, the customer's only and relayed byte
+    /// for byte, or a pointer, relayed in binary with its sender written in.
     async fn on_client_binary(&mut self, bytes: axum::body::Bytes) -> Next {
-        if self.role != Role::Customer {
-            return self
-                .wire
-                .refuse("only the customer's page sends page changes (binary frames)")
-                .await;
-        }
-        match binary_dom_full(&bytes) {
-            Ok(full) => self.relay_dom(Frame::Binary(bytes), full),
+        match binary_frame(&bytes) {
+            Ok(BinaryFrame::Dom { full }) if self.role == Role::Customer => {
+                self.relay_dom(Frame::Binary(bytes), full)
+            }
+            Ok(BinaryFrame::Dom { .. }) => {
+                self.wire
+                    .refuse("only the customer's page sends page changes (binary frames)")
+                    .await
+            }
+            Ok(BinaryFrame::Pointer { x, y }) => {
+                let from = match self.role {
+                    Role::Customer => PointerFrom::Customer,
+                    Role::Agent(_) => PointerFrom::Agent,
+                };
+                self.point(Frame::Binary(pointer_frame(from, x, y)))
+            }
             Err(error) => self.wire.refuse(&error.to_string()).await,
         }
     }
@@ -321,6 +331,11 @@ impl Connection {
             }
             .encode(),
         );
+        self.point(frame)
+    }
+
+    /// Puts a pointer frame in the others' latest-wins slots.
+    fn point(&mut self, frame: Frame) -> Next {
         let conn = self.conn;
         match self
             .cell

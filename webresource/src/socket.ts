@@ -8,6 +8,7 @@ import {
   type ClientMsg,
   type ServerMsg,
 } from "./protocol";
+import { pointerFrame, readPointerFrame } from "./pointerframe";
 
 /** First wait before reconnecting, doubled after each failure. */
 export const RECONNECT_DELAY_MS = 250;
@@ -99,6 +100,12 @@ export class DuetSocket {
   send(msg: ClientMsg): boolean {
     const text = JSON.stringify(msg);
     return this.#send({ data: text, size: text.length, kind: kindOf(msg) });
+  }
+
+  /** Sends this side's pointer as a binary pointer frame, latest-wins in the queue. */
+  sendPointer(x: number, y: number): boolean {
+    const bytes = pointerFrame(x, y);
+    return this.#send({ data: bytes, size: bytes.byteLength, kind: "pointer" });
   }
 
   /** Sends or queues one binary `dom` frame (byte 0 bit 0: full snapshot), in order with the text ones. */
@@ -196,7 +203,10 @@ export class DuetSocket {
 
   #onMessage(event: MessageEvent): void {
     if (event.data instanceof ArrayBuffer) {
-      this.#events.binary?.(new Uint8Array(event.data));
+      const bytes = new Uint8Array(event.data);
+      const pointer = readPointerFrame(bytes);
+      if (pointer !== null) this.#events.message(pointer);
+      else this.#events.binary?.(bytes);
       return;
     }
     if (typeof event.data !== "string") return;

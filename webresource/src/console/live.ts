@@ -41,7 +41,7 @@ export class LiveSession {
     ui.stage.replaceChildren();
     this.#mirror = new Mirror(
       ui.stage,
-      (x, y) => this.#socket.send({ type: "pointer", x, y }),
+      (x, y) => this.#socket.sendPointer(x, y),
       (action) => {
         if (this.#control.write) this.#socket.send({ type: "action", action });
       },

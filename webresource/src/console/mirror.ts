@@ -63,7 +63,10 @@ export class Mirror {
     if (full) this.#rebuild();
     const replayer = this.#replayer;
     if (replayer === null) return; // Incremental events before the first snapshot mean nothing.
+    const arrived = Date.now();
     for (const event of events) {
+      // The customer's script leaves rrweb's timestamps out; events apply on arrival anyway.
+      (event as { timestamp?: number }).timestamp ??= arrived;
       if (!this.#capture.isEcho(event)) replayer.addEvent(event as ReplayEvent);
     }
     this.#capture.wire(replayer);

@@ -108,8 +108,11 @@ export class Recorder {
     });
   }
 
+  // The agent's mirror applies events on arrival and stamps them itself: rrweb's timestamps
+  // (13 digits each, about a tenth of the compressed stream) are not sent.
   #flush(): void {
     if (this.#events.length === 0) return;
+    for (const event of this.#events) delete (event as { timestamp?: number }).timestamp;
     const batch = { full: this.#full, events: this.#events };
     this.#events = [];
     this.#full = false;

@@ -41,7 +41,7 @@ export class CustomerSession {
   #ended = false;
   /** The largest frame Duet accepts (from `welcome`); a larger page cannot be shared. */
   #maxFrameBytes = Number.POSITIVE_INFINITY;
-  #pointer = new LatestPerFrame<{ x: number; y: number }>((p) => this.#socket.send({ type: "pointer", ...p }));
+  #pointer = new LatestPerFrame<{ x: number; y: number }>((p) => this.#socket.sendPointer(p.x, p.y));
   #onMove = (event: MouseEvent): void => this.#pointer.push({ x: event.clientX, y: event.clientY });
 
   private constructor(origin: string, widget: Widget, stored: Stored) {
