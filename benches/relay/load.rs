@@ -1,5 +1,6 @@
 //! The paced load: per session, the publisher (customer) sends a full snapshot, then 1 KiB `dom`
-//! batches at 20/s and pointer moves at 60/s; the subscriber (agent) reads and records latency.
+//! batches at 20/s and pointer moves at 60/s, as binary frames like the customer's script; the
+//! subscriber (agent) reads and records latency.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +15,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::frames::{self, Kind};
+use crate::frames::{self, Kind, PointerClock};
 use crate::stats::{Histogram, Percentiles, cpu_secs, machine_ticks, now_us};
 
 /// A client WebSocket.
@@ -107,8 +108,18 @@ pub async fn run(
     for (index, pair) in pairs.into_iter().enumerate() {
         // Spread the sessions' ticks evenly over one period so sends do not come in bursts.
         let phase = POINTER_PERIOD.mul_f64(index as f64 / sessions.max(1) as f64);
-        tasks.spawn(publish(pair.publisher, shared.clone(), begin + phase, stop));
-        tasks.spawn(subscribe(pair.subscriber, shared.clone(), stop + DRAIN));
+        let clock = Arc::new(PointerClock::default());
+        let sender = Sender {
+            shared: shared.clone(),
+            clock: clock.clone(),
+        };
+        tasks.spawn(publish(pair.publisher, sender, begin + phase, stop));
+        tasks.spawn(subscribe(
+            pair.subscriber,
+            shared.clone(),
+            clock,
+            stop + DRAIN,
+        ));
     }
     let cpu = tokio::spawn(measure_cpu(begin + warmup, measure, server_pid));
     let mut sockets = Vec::with_capacity(sessions * 2);
@@ -182,10 +193,17 @@ async fn measure_cpu(start: Instant, measure: Duration, server_pid: u32) -> Cpu 
     }
 }
 
-async fn publish(ws: Ws, shared: Arc<Shared>, first: Instant, stop: Instant) -> Ws {
+/// What a publisher writes to: the run's counters and its session's pointer clock.
+struct Sender {
+    shared: Arc<Shared>,
+    clock: Arc<PointerClock>,
+}
+
+async fn publish(ws: Ws, sender: Sender, first: Instant, stop: Instant) -> Ws {
+    let shared = &sender.shared;
     let (mut sink, mut stream) = ws.split();
     let mut ok = sink
-        .send(Message::text(frames::full(now_us())))
+        .send(Message::binary(frames::full(now_us())))
         .await
         .is_ok();
     let mut tick = tokio::time::interval_at(first, POINTER_PERIOD);
@@ -197,14 +215,14 @@ async fn publish(ws: Ws, shared: Arc<Shared>, first: Instant, stop: Instant) -> 
                 if at >= stop {
                     break;
                 }
-                ok = send_tick(&mut sink, &shared, at, seq).await;
+                ok = send_tick(&mut sink, &sender, at, seq).await;
                 seq += 1;
             }
             incoming = stream.next() => {
                 ok = match incoming {
                     Some(Ok(Message::Text(text))) if frames::is_snapshot_needed(&text) => {
                         shared.resyncs.fetch_add(1, Ordering::Relaxed);
-                        sink.send(Message::text(frames::full(now_us()))).await.is_ok()
+                        sink.send(Message::binary(frames::full(now_us()))).await.is_ok()
                     }
                     Some(Ok(_)) => true,
                     Some(Err(_)) | None => false,
@@ -220,7 +238,8 @@ async fn publish(ws: Ws, shared: Arc<Shared>, first: Instant, stop: Instant) -> 
 
 type Sink = futures_util::stream::SplitSink<Ws, Message>;
 
-async fn send_tick(sink: &mut Sink, shared: &Shared, at: Instant, seq: u64) -> bool {
+async fn send_tick(sink: &mut Sink, sender: &Sender, at: Instant, seq: u64) -> bool {
+    let shared = &sender.shared;
     let sent = now_us();
     let counted = shared.in_window(sent);
     if counted {
@@ -230,13 +249,15 @@ async fn send_tick(sink: &mut Sink, shared: &Shared, at: Instant, seq: u64) -> b
     // Both frames of a tick leave in one write: it halves the generator's system calls.
     if dom
         && sink
-            .feed(Message::text(frames::dom(sent, seq)))
+            .feed(Message::binary(frames::dom(sent, seq)))
             .await
             .is_err()
     {
         return false;
     }
-    let pointer = Message::text(frames::pointer(sent, seq));
+    let pointer_seq = seq as u32;
+    sender.clock.sent(pointer_seq, sent);
+    let pointer = Message::binary(frames::pointer(pointer_seq));
     if sink.send(pointer).await.is_err() {
         return false;
     }
@@ -247,13 +268,18 @@ async fn send_tick(sink: &mut Sink, shared: &Shared, at: Instant, seq: u64) -> b
     true
 }
 
-async fn subscribe(mut ws: Ws, shared: Arc<Shared>, until: Instant) -> Ws {
+async fn subscribe(
+    mut ws: Ws,
+    shared: Arc<Shared>,
+    clock: Arc<PointerClock>,
+    until: Instant,
+) -> Ws {
     loop {
         let Ok(next) = tokio::time::timeout_at(until, ws.next()).await else {
             return ws;
         };
-        let text = match next {
-            Some(Ok(Message::Text(text))) => text,
+        let frame = match next {
+            Some(Ok(Message::Binary(frame))) => frame,
             Some(Ok(_)) => continue,
             Some(Err(_)) | None => {
                 shared.closed_early.fetch_add(1, Ordering::Relaxed);
@@ -261,12 +287,15 @@ async fn subscribe(mut ws: Ws, shared: Arc<Shared>, until: Instant) -> Ws {
             }
         };
         let arrived = now_us();
-        match frames::parse(&text) {
+        match frames::parse(&frame) {
             Kind::Dom(sent) if shared.in_window(sent) => {
                 shared.dom.record(arrived.saturating_sub(sent));
             }
-            Kind::Pointer(sent) if shared.in_window(sent) => {
-                shared.pointer.record(arrived.saturating_sub(sent));
+            Kind::Pointer(seq) => {
+                let sent = clock.sent_at(seq);
+                if shared.in_window(sent) {
+                    shared.pointer.record(arrived.saturating_sub(sent));
+                }
             }
             _ => {}
         }

@@ -80,7 +80,7 @@ fn markdown(results: &Results) -> String {
     let _ = writeln!(
         md,
         "Machine: {} cores ({}), Linux {}, {} UTC, commit {}.  \nParameters: sessions {:?}, {} s measured after {} s warm-up per step; memory at {} sessions, soak {} s sampled every {} s. \
-         Load per session: customer sends a 16 KiB full snapshot, then 1 KiB `dom` batches at 20/s and pointer moves at 60/s; the agent socket receives. \
+         Load per session: customer sends a 16 KiB full snapshot, then 1 KiB `dom` batches at 20/s and pointer moves at 60/s, as binary frames (what the customer's script sends; Duet relays `dom` frames byte for byte and rewrites a pointer's sender byte); the agent socket receives. \
          Server and load generator share the same cores.\n",
         m.nproc,
         m.cpu,
