@@ -23,6 +23,7 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed={}", web.join(path).display());
     }
+    println!("cargo:rerun-if-env-changed=DUET_MINIFY");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("assets");
     if needs_install(&web) {
         run(

@@ -10,6 +10,8 @@ import { rrwebSlicingPatch } from "./build/rrweb-patch.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(process.argv[2] ?? join(here, "dist"));
+/** `DUET_MINIFY=0` keeps names readable, for profiling the browser code. */
+const minify = process.env.DUET_MINIFY !== "0";
 
 /** Output file name → entry point. */
 const BUNDLES = {
@@ -27,7 +29,7 @@ await Promise.all(
       entryPoints: [join(here, entry)],
       outfile: join(outdir, file),
       bundle: true,
-      minify: true,
+      minify,
       format: "iife",
       target: ["es2022"],
       platform: "browser",

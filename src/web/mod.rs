@@ -19,6 +19,7 @@ pub mod state;
 pub mod tokens;
 pub mod webresources;
 pub mod ws;
+mod ws_gate;
 mod ws_notices;
 mod ws_roles;
 pub mod ws_share;

@@ -77,7 +77,7 @@ async fn run(mut socket: WebSocket, state: AppState) {
         Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
     };
     let mut connection = Connection {
-        wire: Wire { socket },
+        wire: Wire::new(socket),
         session,
         role,
         agent_name: claims
@@ -168,7 +168,7 @@ impl Connection {
         }
         loop {
             let next = tokio::select! {
-                incoming = self.wire.socket.recv() => match sort(incoming) {
+                incoming = self.wire.recv() => match sort(incoming) {
                     Ok(Incoming::Text(text)) => self.on_client_text(&text).await,
                     Ok(Incoming::Binary(bytes)) => self.on_client_binary(bytes).await,
                     Err(next) => next,

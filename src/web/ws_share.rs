@@ -42,7 +42,7 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
     let agent_name = cell.share().agent_name;
     let conn = inbox.conn;
     let mut connection = ShareConnection {
-        wire: Wire { socket },
+        wire: Wire::new(socket),
         state: state.clone(),
         share,
         customer,
@@ -66,7 +66,7 @@ impl ShareConnection {
         }
         loop {
             let next = tokio::select! {
-                incoming = self.wire.socket.recv() => match sort(incoming) {
+                incoming = self.wire.recv() => match sort(incoming) {
                     Ok(Incoming::Text(text)) => self.on_client_text(&text).await,
                     Ok(Incoming::Binary(_)) => {
                         Next::Close(close::PROTOCOL, "a screen share speaks JSON text frames")

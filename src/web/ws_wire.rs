@@ -2,8 +2,12 @@
 //! and sorting what arrives into a text or binary frame or a reason to stop.
 
 use axum::body::Bytes;
+use std::sync::Arc;
+
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::SinkExt;
+
+use super::ws_gate::{GatedRecv, ReadGate};
 
 use super::protocol::{ServerMsg, close};
 use super::state::Settings;
@@ -26,13 +30,29 @@ pub(super) enum Incoming {
     Binary(Bytes),
 }
 
-/// A WebSocket that speaks Duet's JSON text frames and relays binary `dom` frames.
+/// A WebSocket that speaks Duet's JSON text frames and relays binary frames.
 pub(super) struct Wire {
-    /// The socket; `recv` is called on it directly inside `select!`.
-    pub(super) socket: WebSocket,
+    socket: WebSocket,
+    gate: Arc<ReadGate>,
 }
 
 impl Wire {
+    /// Wraps a socket that has said hello.
+    pub(super) fn new(socket: WebSocket) -> Self {
+        Self {
+            socket,
+            gate: ReadGate::new(),
+        }
+    }
+
+    /// The next frame from the client, for `select!`: read only once the socket woke.
+    pub(super) fn recv(&mut self) -> GatedRecv<'_> {
+        GatedRecv {
+            socket: &mut self.socket,
+            gate: &self.gate,
+        }
+    }
+
     /// Sends one frame; a failed send closes the connection.
     pub(super) async fn send(&mut self, text: String) -> Next {
         match self.socket.send(Message::Text(text.into())).await {
