@@ -173,13 +173,15 @@ impl Connection {
                     Ok(Incoming::Binary(bytes)) => self.on_client_binary(bytes).await,
                     Err(next) => next,
                 },
+                // While another frame waits (in the queue or the pointer slot), a frame is only
+                // buffered: the last one flushes them all in one write.
                 queued = inbox.queue.recv() => {
-                    let more_waiting = !inbox.queue.is_empty();
+                    let more_waiting = !inbox.queue.is_empty() || inbox.pointer.has_changed().unwrap_or(false);
                     self.on_queue(queued, more_waiting).await
                 }
                 Ok(()) = inbox.pointer.changed() => {
                     let latest = inbox.pointer.borrow_and_update().clone();
-                    self.on_pointer(latest).await
+                    self.on_pointer(latest, !inbox.queue.is_empty()).await
                 }
             };
             if let Next::Close(code, reason) = next {
@@ -393,10 +395,13 @@ impl Connection {
         }
     }
 
-    async fn on_pointer(&mut self, latest: Option<Frame>) -> Next {
+    /// Relays the latest pointer; buffered without a flush when queued frames follow.
+    async fn on_pointer(&mut self, latest: Option<Frame>, more_waiting: bool) -> Next {
         match latest {
+            Some(frame) if more_waiting => self.wire.feed_frame(frame).await,
             Some(frame) => self.wire.send_frame(frame).await,
-            None => Next::Continue,
+            // A frame may have been buffered for this one: write it now.
+            None => self.wire.flush().await,
         }
     }
 }

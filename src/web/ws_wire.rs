@@ -77,6 +77,14 @@ impl Wire {
         }
     }
 
+    /// Writes out what `feed_frame` buffered.
+    pub(super) async fn flush(&mut self) -> Next {
+        match self.socket.flush().await {
+            Ok(()) => Next::Continue,
+            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
+        }
+    }
+
     /// Sends the `welcome` every socket starts with: who it is, the policy, ICE servers, limits.
     pub(super) async fn welcome(
         &mut self,
