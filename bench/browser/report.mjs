@@ -117,6 +117,12 @@ function wireRows(wire) {
       "-",
     ],
     ["… everything decoded, gzipped as one stream (-6), for reference", "-", kib(wire.gzipStreamBytesPerMin), "-"],
+    [
+      "Agent's tab during the churn: JavaScript heap after a full GC, before → after, and growth per minute",
+      "flat",
+      `${mib(wire.agentHeapBeforeBytes)} → ${mib(wire.agentHeapAfterBytes)}, ${kib(wire.agentHeapGrowthPerMin)} a minute`,
+      "-",
+    ],
   ];
 }
 

@@ -68,6 +68,8 @@ export async function runWire(browser, base, fixtures, seconds) {
   try {
     await waitForMirror(agent, "#feed", 15_000);
     await sleep(500);
+    const agentHeap = await heapMeter(agent.page);
+    const heapBefore = await agentHeap();
     from = frames.length;
     const started = Date.now();
     await customer.evaluate(([every, ms]) => window.startChurn(every, ms), [CHURN_EVERY_MS, seconds * 1000]);
@@ -77,11 +79,28 @@ export async function runWire(browser, base, fixtures, seconds) {
     }
     await sleep(300);
     const until = frames.length;
-    return summarizeWire(frames, from, until, (Date.now() - started) / 60_000);
+    const minutes = (Date.now() - started) / 60_000;
+    const heapAfter = await agentHeap();
+    return {
+      ...summarizeWire(frames, from, until, minutes),
+      agentHeapBeforeBytes: heapBefore,
+      agentHeapAfterBytes: heapAfter,
+      agentHeapGrowthPerMin: Math.round((heapAfter - heapBefore) / minutes),
+    };
   } finally {
     await agent.page.context().close();
     await context.close();
   }
+}
+
+/** The agent tab's JavaScript heap after a full garbage collection (the console and its mirror
+ * run in that tab's renderer), as a function to call before and after the churn. */
+async function heapMeter(page) {
+  const cdp = await page.context().newCDPSession(page);
+  return async () => {
+    await cdp.send("HeapProfiler.collectGarbage");
+    return (await cdp.send("Runtime.getHeapUsage")).usedSize;
+  };
 }
 
 function summarizeWire(all, from, until, minutes) {

@@ -16,6 +16,13 @@ const POINTER_SIZE_PX = 16;
 
 type ReplayEvent = ConstructorParameters<typeof Replayer>[0][number];
 
+/** rrweb's Replayer keeps every event it is given, for seeking, which a live mirror never does:
+ * a long session would grow the agent's tab without end. Each event is applied before the next
+ * batch arrives (live mode applies on arrival, on a microtask), so the kept ones can go. */
+function forgetApplied(replayer: Replayer): void {
+  replayer.service.state.context.events.length = 0;
+}
+
 /** Throws unless the frame is sandboxed without scripts. */
 export function assertNoScripts(frame: HTMLIFrameElement): void {
   const sandbox = frame.getAttribute("sandbox");
@@ -63,6 +70,7 @@ export class Mirror {
     if (full) this.#rebuild();
     const replayer = this.#replayer;
     if (replayer === null) return; // Incremental events before the first snapshot mean nothing.
+    forgetApplied(replayer);
     const arrived = Date.now();
     for (const event of events) {
       // The customer's script leaves rrweb's timestamps out; events apply on arrival anyway.
