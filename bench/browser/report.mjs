@@ -118,7 +118,7 @@ function wireRows(wire) {
     ],
     ["… everything decoded, gzipped as one stream (-6), for reference", "-", kib(wire.gzipStreamBytesPerMin), "-"],
     [
-      "Agent's tab during the churn: JavaScript heap after a full GC, before → after, and growth per minute",
+      "Agent's tab during the churn: JavaScript heap after a full GC, before → after, and growth scaled to a minute (one-off JIT code included: short runs overstate it)",
       "flat",
       `${mib(wire.agentHeapBeforeBytes)} → ${mib(wire.agentHeapAfterBytes)}, ${kib(wire.agentHeapGrowthPerMin)} a minute`,
       "-",
