@@ -5,10 +5,12 @@
 // later (a seam build/rrweb-patch.mjs opens), and the FullSnapshot goes out with what fitted: the
 // head and the top of the page. The rest is serialized in later slices, in document order, and
 // sent as rrweb mutation events that add one node each, with rrweb's own ids and masking. Between
-// slices the page keeps changing and rrweb keeps recording, so both sides follow one rule: a node
-// exists for the agent once it is in rrweb's mirror. rrweb drops changes to nodes not serialized
-// yet (a slice later sends them as they are by then), and a slice inserts each node before the
-// first following sibling the agent already has, so siblings stay in order whoever sent them.
+// slices the page keeps changing and rrweb keeps recording, so both sides follow one rule: the
+// agent has a node once rrweb's mirror maps its id to it. rrweb drops changes to nodes not
+// serialized yet (a slice later sends them as they are by then); a node rrweb cannot place while
+// slices are pending (it moved next to, or into, a part not sent yet) is forgotten, subtree and
+// all, for a slice to send; and a slice inserts each node before the first following sibling the
+// agent already has, so siblings stay in order whoever sent them.
 
 import { duetSerializeNodeWithId, duetSnapshotHooks, record } from "@rrweb/record";
 
