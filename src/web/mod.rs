@@ -20,6 +20,7 @@ pub mod tokens;
 pub mod webresources;
 pub mod ws;
 mod ws_gate;
+mod ws_hello;
 mod ws_notices;
 mod ws_roles;
 pub mod ws_share;

@@ -2,11 +2,10 @@
 //! socket, the session's queue and the pointer slot. Each message goes to a small function.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
 use tokio::time::Instant;
@@ -14,7 +13,8 @@ use tokio::time::Instant;
 use super::binary::{BinaryFrame, PointerFrom, binary_frame, pointer_frame};
 use super::protocol::{ClientMsg, ServerMsg, close};
 use super::state::AppState;
-use super::tokens::{Claims, TokenRole};
+use super::tokens::TokenRole;
+use super::ws_hello::{hang_up, read_hello};
 use super::ws_notices as notices;
 use super::ws_roles as roles;
 use super::ws_wire::{Incoming, Next, Wire, sort};
@@ -22,9 +22,6 @@ use crate::engine::{
     EndReason, Frame, Notice, Outbound, Registry, Role, SessionCell, SessionId, Sharer,
     State as SessionState,
 };
-
-/// How long a new socket has to send its `hello`.
-pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Read buffer per socket. tungstenite's default, 128 KiB, is zero-filled on every read attempt
 /// and stays resident for the life of the socket (two per session): `benches/relay` measured
@@ -109,44 +106,6 @@ impl Drop for DetachGuard {
         self.registry
             .detach(self.session, self.conn, Instant::now());
     }
-}
-
-/// Reads the first frame, which must be `hello` with a session or screen-share token.
-pub(super) async fn read_hello(
-    socket: &mut WebSocket,
-    state: &AppState,
-) -> Result<Claims, &'static str> {
-    let first = tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await;
-    let Ok(Some(Ok(Message::Text(text)))) = first else {
-        return Err("send {\"type\":\"hello\",\"token\":…} first");
-    };
-    let Ok(ClientMsg::Hello { token }) = ClientMsg::parse(&text) else {
-        return Err("the first frame must be hello with the session token");
-    };
-    let claims = state
-        .tokens
-        .verify(&token)
-        .map_err(|_| "the token is invalid or expired; start or join again")?;
-    let session_role = matches!(
-        claims.role,
-        TokenRole::Customer
-            | TokenRole::SessionAgent
-            | TokenRole::ShareCustomer
-            | TokenRole::ShareAgent
-    );
-    if !session_role || claims.sid.is_none() {
-        return Err("this token is not a session token; join the session first");
-    }
-    Ok(claims)
-}
-
-/// Closes the socket with a code from [`close`] and a short reason.
-pub(super) async fn hang_up(mut socket: WebSocket, code: u16, reason: &str) {
-    let frame = CloseFrame {
-        code,
-        reason: reason.chars().take(120).collect::<String>().into(),
-    };
-    let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
 impl Connection {

@@ -9,7 +9,7 @@ use tokio::time::Instant;
 use super::protocol::{ClientMsg, ServerMsg, close};
 use super::state::AppState;
 use super::tokens::{Claims, TokenRole};
-use super::ws::hang_up;
+use super::ws_hello::hang_up;
 use super::ws_wire::{Incoming, Next, Wire, sort};
 use crate::engine::screenshare::{ShareCell, ShareNotice};
 use crate::engine::{
