@@ -116,6 +116,14 @@ impl Connection {
         }
     }
 
+    /// Who this connection's pointer frames say moved.
+    fn pointer_from(&self) -> PointerFrom {
+        match self.role {
+            Role::Customer => PointerFrom::Customer,
+            Role::Agent(_) => PointerFrom::Agent,
+        }
+    }
+
     async fn serve(&mut self, mut inbox: crate::engine::Inbox) {
         let role = self.role_name();
         if let Next::Close(..) = self
@@ -135,7 +143,8 @@ impl Connection {
                 // While another frame waits (in the queue or the pointer slot), a frame is only
                 // buffered: the last one flushes them all in one write.
                 queued = inbox.queue.recv() => {
-                    let more_waiting = !inbox.queue.is_empty() || inbox.pointer.has_changed().unwrap_or(false);
+                    let pointer_waiting = inbox.pointer.has_changed().unwrap_or(false);
+                    let more_waiting = !inbox.queue.is_empty() || pointer_waiting;
                     self.on_queue(queued, more_waiting).await
                 }
                 Ok(()) = inbox.pointer.changed() => {
@@ -254,11 +263,7 @@ impl Connection {
                     .await
             }
             Ok(BinaryFrame::Pointer { x, y }) => {
-                let from = match self.role {
-                    Role::Customer => PointerFrom::Customer,
-                    Role::Agent(_) => PointerFrom::Agent,
-                };
-                self.point(Frame::Binary(pointer_frame(from, x, y)))
+                self.point(Frame::Binary(pointer_frame(self.pointer_from(), x, y)))
             }
             Err(error) => self.wire.refuse(&error.to_string()).await,
         }
