@@ -15,13 +15,14 @@ use super::error::{ApiQuery, Result};
 use super::pages::{DEMO_CONVERSATION, render};
 use super::state::AppState;
 
-/// Routes of the demo.
+/// Routes of the demo. Its counter is the demo's own state, not the service's.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/demo/shop", get(show_shop))
         .route("/demo/omnichannel", get(show_omnichannel))
         .route("/demo/pwned", get(count_pwned))
         .route("/demo/pwned/count", get(show_pwned_count))
+        .with_state(PwnedCounter::default())
 }
 
 /// `?conversation=` of the demo pages.
@@ -75,7 +76,7 @@ struct PwnedQuery {
 }
 
 async fn count_pwned(
-    State(state): State<AppState>,
+    State(counter): State<PwnedCounter>,
     ApiQuery(query): ApiQuery<PwnedQuery>,
 ) -> &'static str {
     let via: String = query
@@ -85,8 +86,7 @@ async fn count_pwned(
         .filter(char::is_ascii_alphanumeric)
         .take(20)
         .collect();
-    let mut counts = state
-        .pwned
+    let mut counts = counter
         .0
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -94,9 +94,8 @@ async fn count_pwned(
     "counted"
 }
 
-async fn show_pwned_count(State(state): State<AppState>) -> Json<serde_json::Value> {
-    let counts = state
-        .pwned
+async fn show_pwned_count(State(counter): State<PwnedCounter>) -> Json<serde_json::Value> {
+    let counts = counter
         .0
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -2,10 +2,7 @@
 //!
 //! Every path the service answers is listed in [`router`].
 
-pub mod api_agent;
-pub mod api_customer;
-pub mod api_share;
-pub mod api_tenant;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod binary;
@@ -19,12 +16,6 @@ pub mod state;
 pub mod tokens;
 pub mod webresources;
 pub mod ws;
-mod ws_gate;
-mod ws_hello;
-mod ws_notices;
-mod ws_roles;
-pub mod ws_share;
-mod ws_wire;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -64,10 +55,10 @@ pub fn router(state: AppState) -> Router {
         .merge(demo::router())
         .merge(assets::router())
         .merge(webresources::router())
-        .merge(api_customer::router())
-        .merge(api_agent::router())
-        .merge(api_share::router())
-        .merge(api_tenant::router())
+        .merge(api::customer::router())
+        .merge(api::agent::router())
+        .merge(api::share::router())
+        .merge(api::tenant::router())
         .merge(share_page::router())
         .merge(ws::router())
         .layer(

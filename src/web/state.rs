@@ -27,9 +27,7 @@ pub struct AppState {
     /// Limits on join attempts, so ids cannot be guessed.
     pub join_limits: Arc<JoinLimits>,
     /// The tenant's settings (bookmarks).
-    pub tenant: Arc<super::api_tenant::TenantSettings>,
-    /// The demo's counter of customer-page scripts that ran.
-    pub pwned: super::demo::PwnedCounter,
+    pub tenant: Arc<super::api::tenant::TenantSettings>,
 }
 
 /// Join attempts allowed per agent and per address.
@@ -89,7 +87,7 @@ impl AppState {
         listening_on_loopback: bool,
     ) -> anyhow::Result<Self> {
         let dev = DevSignIn::new(config.dev_signin, listening_on_loopback);
-        let tenant = super::api_tenant::TenantSettings::load(
+        let tenant = super::api::tenant::TenantSettings::load(
             config.data_dir.as_deref(),
             config.admin_key.clone(),
         )?;
@@ -101,7 +99,6 @@ impl AppState {
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),
             join_limits: Arc::new(JoinLimits::new(config.joins_per_address_per_minute)),
-            pwned: super::demo::PwnedCounter::default(),
             settings: Arc::new(Settings {
                 public_origin,
                 allowed_origins: config.allowed_origins.clone(),

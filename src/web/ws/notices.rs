@@ -1,7 +1,7 @@
 //! Turns what the engine tells a co-browse participant into the wire message it reads.
 
-use super::protocol::ServerMsg;
-use super::state::Settings;
+use crate::web::protocol::ServerMsg;
+use crate::web::state::Settings;
 use crate::engine::{EndReason, Notice, State as SessionState};
 
 /// The frame text for a notice, or `None` when the notice is not for co-browse sockets.

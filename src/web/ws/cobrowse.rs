@@ -10,14 +10,14 @@ use axum::response::Response;
 use axum::routing::get;
 use tokio::time::Instant;
 
-use super::binary::{BinaryFrame, PointerFrom, binary_frame, pointer_frame};
-use super::protocol::{ClientMsg, ServerMsg, close};
-use super::state::AppState;
-use super::tokens::TokenRole;
-use super::ws_hello::{hang_up, read_hello};
-use super::ws_notices as notices;
-use super::ws_roles as roles;
-use super::ws_wire::{Incoming, Next, Wire, sort};
+use crate::web::binary::{BinaryFrame, PointerFrom, binary_frame, pointer_frame};
+use crate::web::protocol::{ClientMsg, ServerMsg, close};
+use crate::web::state::AppState;
+use crate::web::tokens::TokenRole;
+use super::hello::{hang_up, read_hello};
+use super::notices as notices;
+use super::roles as roles;
+use super::wire::{Incoming, Next, Wire, sort};
 use crate::engine::{
     EndReason, Frame, Notice, Outbound, Registry, Role, SessionCell, SessionId, Sharer,
     State as SessionState,
@@ -63,7 +63,7 @@ async fn run(mut socket: WebSocket, state: AppState) {
         claims.role,
         TokenRole::ShareCustomer | TokenRole::ShareAgent
     ) {
-        return super::ws_share::serve(socket, state, claims, session).await;
+        return super::share::serve(socket, state, claims, session).await;
     }
     let role = match claims.agent() {
         Some(agent) => Role::Agent(agent),

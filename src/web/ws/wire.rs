@@ -7,10 +7,10 @@ use std::sync::Arc;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::SinkExt;
 
-use super::ws_gate::{GatedRecv, ReadGate};
+use super::gate::{GatedRecv, ReadGate};
 
-use super::protocol::{ServerMsg, close};
-use super::state::Settings;
+use crate::web::protocol::{ServerMsg, close};
+use crate::web::state::Settings;
 use crate::engine::Frame;
 use crate::engine::SessionId;
 

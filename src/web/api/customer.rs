@@ -8,9 +8,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use super::error::{ApiQuery, Error, Result};
-use super::state::AppState;
-use super::tokens::TokenRole;
+use crate::web::error::{ApiQuery, Error, Result};
+use crate::web::state::AppState;
+use crate::web::tokens::TokenRole;
 use crate::config::PolicySettings;
 use crate::engine::{EndReason, SessionId};
 

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use axum::extract::ws::WebSocket;
 use tokio::time::Instant;
 
-use super::protocol::{ClientMsg, ServerMsg, close};
-use super::state::AppState;
-use super::tokens::{Claims, TokenRole};
-use super::ws_hello::hang_up;
-use super::ws_wire::{Incoming, Next, Wire, sort};
+use crate::web::protocol::{ClientMsg, ServerMsg, close};
+use crate::web::state::AppState;
+use crate::web::tokens::{Claims, TokenRole};
+use super::hello::hang_up;
+use super::wire::{Incoming, Next, Wire, sort};
 use crate::engine::screenshare::{ShareCell, ShareNotice};
 use crate::engine::{
     AgentId, Frame, Inbox, Notice, Outbound, Role, SessionId, ShareEnd, ShareError, ShareState,

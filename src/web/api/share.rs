@@ -10,11 +10,11 @@ use axum::routing::post;
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use super::auth::SignedIn;
-use super::error::{ApiJson, ApiQuery, Error, Result};
-use super::protocol::IceServer;
-use super::state::AppState;
-use super::tokens::TokenRole;
+use crate::web::auth::SignedIn;
+use crate::web::error::{ApiJson, ApiQuery, Error, Result};
+use crate::web::protocol::IceServer;
+use crate::web::state::AppState;
+use crate::web::tokens::TokenRole;
 use crate::engine::{RetryAfter, SessionId, ShareEnd, ShareError};
 
 /// Routes of the screen-share API.

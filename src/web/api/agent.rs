@@ -9,9 +9,9 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use super::auth::SignedIn;
-use super::error::{ApiJson, ApiQuery, Error, Result};
-use super::state::AppState;
+use crate::web::auth::SignedIn;
+use crate::web::error::{ApiJson, ApiQuery, Error, Result};
+use crate::web::state::AppState;
 use crate::engine::{JoinError, RetryAfter, SessionId};
 
 /// Routes of the agent's API.
@@ -45,8 +45,8 @@ async fn sign_in(
     ApiJson(body): ApiJson<SignInRequest>,
 ) -> Result<ApiJson<SignInResponse>> {
     let agent = state.signin.sign_in(&body.name).map_err(|e| match e {
-        super::signin::SignInError::Disabled => Error::Forbidden(e.to_string()),
-        super::signin::SignInError::BadName => Error::BadRequest(e.to_string()),
+        crate::web::signin::SignInError::Disabled => Error::Forbidden(e.to_string()),
+        crate::web::signin::SignInError::BadName => Error::BadRequest(e.to_string()),
     })?;
     tracing::info!(agent.id = %agent.id, "agent signed in (development sign-in)");
     Ok(ApiJson(SignInResponse {

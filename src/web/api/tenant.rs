@@ -10,10 +10,10 @@ use axum::http::request::Parts;
 use axum::routing::{get, put};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::auth::bearer;
-use super::error::{ApiJson, Error, Result};
-use super::state::AppState;
-use super::tokens::TokenRole;
+use crate::web::auth::bearer;
+use crate::web::error::{ApiJson, Error, Result};
+use crate::web::state::AppState;
+use crate::web::tokens::TokenRole;
 use crate::engine::bookmarks::{BookmarkError, Bookmarks, Entry, EntryInput};
 use crate::store::JsonFile;
 

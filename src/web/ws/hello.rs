@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 
-use super::protocol::ClientMsg;
-use super::state::AppState;
-use super::tokens::{Claims, TokenRole};
+use crate::web::protocol::ClientMsg;
+use crate::web::state::AppState;
+use crate::web::tokens::{Claims, TokenRole};
 
 /// How long a new socket has to send its `hello`.
 pub(super) const HELLO_TIMEOUT: Duration = Duration::from_secs(10);

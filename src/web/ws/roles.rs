@@ -1,6 +1,6 @@
 //! Which participant may send which co-browse message: checked before any message is handled.
 
-use super::protocol::ClientMsg;
+use crate::web::protocol::ClientMsg;
 use crate::engine::Role;
 
 /// Which role may send which message; every other combination is refused.
