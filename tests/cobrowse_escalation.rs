@@ -45,12 +45,13 @@ async fn an_agent_shares_and_stops_and_the_co_browse_is_still_active_afterwards(
     customer.next_of("pong").await;
     let session = app
         .state
-        .registry
+        .sessions
         .get(id.parse().unwrap())
         .unwrap()
-        .session();
+        .state()
+        .await;
     assert_eq!(
-        session.state,
+        session.state(),
         duet::engine::State::Active,
         "stopping the share must not end the co-browse"
     );
@@ -80,12 +81,13 @@ async fn a_second_agent_who_starts_sharing_takes_over_and_the_first_is_told() {
     bo.next_of("pong").await;
     let session = app
         .state
-        .registry
+        .sessions
         .get(id.parse().unwrap())
         .unwrap()
-        .session();
+        .state()
+        .await;
     assert!(
-        session.sharer.is_some(),
+        session.sharer().is_some(),
         "Ann's stop must not end Bo's share"
     );
 }

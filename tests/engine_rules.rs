@@ -1,254 +1,327 @@
 //! The co-browse engine's rules, through its public API: ids, transitions, no rejoin,
 //! one live co-browse per agent, conversation end, time limits, and telling both parties.
+//! Every time rule takes `now`, so the tests pick their moments.
 
-use std::time::Duration;
+mod engine_support;
 
 use duet::config::Timeouts;
-use duet::engine::{AgentId, EndReason, JoinError, Notice, Outbound, Registry, Role, State};
-use tokio::time::Instant;
+use duet::engine::{
+    Actor, ControlMode, ControlOutcome, EndReason, Inbox, JoinError, Notice, Outbound, Role, State,
+};
+use engine_support::{agent, at, create, session_state, sessions, watched_session};
 
-fn registry() -> Registry {
-    Registry::new(Timeouts::default())
+fn drain(inbox: &mut Inbox) -> Vec<Outbound> {
+    let mut items = Vec::new();
+    while let Ok(item) = inbox.queue.try_recv() {
+        items.push(item);
+    }
+    items
 }
 
-/// A session Ann joined, with her console attached.
-fn watched_session(registry: &Registry) -> (duet::engine::SessionId, duet::engine::Attachment) {
-    let id = registry.create(None, Instant::now());
-    registry.join(id, &agent("ann"), Instant::now()).unwrap();
-    let console = registry
-        .attach(id, Role::Agent(agent("ann")), Instant::now())
-        .unwrap();
-    (id, console)
-}
-
-fn agent(name: &str) -> AgentId {
-    AgentId(name.to_owned())
-}
-
-#[test]
-fn a_customer_session_starts_idle_with_a_nine_digit_id() {
-    let registry = registry();
-    let id = registry.create(Some("conv-1".into()), Instant::now());
+#[tokio::test]
+async fn a_customer_session_starts_idle_with_a_nine_digit_id() {
+    let (registry, _) = sessions();
+    let id = create(&registry, Some("conv-1"), at(0)).await;
     assert_eq!(id.to_string().len(), 9);
-    let session = registry.get(id).unwrap().session();
-    assert_eq!(session.state, State::Idle);
-    assert_eq!(session.conversation_id.as_deref(), Some("conv-1"));
+    let session = session_state(&registry, id).await;
+    assert_eq!(session.state(), State::Idle);
+    assert_eq!(session.conversation_id(), Some("conv-1"));
 }
 
-#[test]
-fn joining_makes_the_session_active_and_ending_makes_it_ended_with_a_reason() {
-    let registry = registry();
-    let now = Instant::now();
-    let id = registry.create(None, now);
-    assert_eq!(
-        registry.join(id, &agent("ann"), now).unwrap().state,
-        State::Active
+#[tokio::test]
+async fn joining_makes_the_session_active_and_ending_makes_it_ended_with_a_reason() {
+    let (registry, _) = sessions();
+    let id = create(&registry, None, at(0)).await;
+    let joined = registry.join(id, &agent("ann"), "Ann", at(1)).await;
+    assert_eq!(joined.unwrap().state(), State::Active);
+    assert!(
+        registry
+            .end(id, EndReason::CustomerExit, Actor::customer(), at(2))
+            .await
     );
-    assert!(registry.end(id, EndReason::CustomerExit, now));
-    let session = registry.get(id).unwrap().session();
-    assert_eq!(session.state, State::Ended);
-    assert_eq!(session.end_reason, Some(EndReason::CustomerExit));
+    let session = session_state(&registry, id).await;
+    assert_eq!(session.state(), State::Ended);
+    assert_eq!(session.end_reason(), Some(EndReason::CustomerExit));
+    assert_eq!(session.ended_at(), Some(at(2)));
 }
 
-#[test]
-fn an_ended_session_cannot_be_rejoined_and_says_a_new_one_is_needed() {
-    let registry = registry();
-    let now = Instant::now();
-    let id = registry.create(None, now);
-    registry.join(id, &agent("ann"), now).unwrap();
-    registry.end(id, EndReason::AgentExit, now);
-    let refused = registry.join(id, &agent("ann"), now).unwrap_err();
+#[tokio::test]
+async fn an_ended_session_cannot_be_rejoined_and_says_a_new_one_is_needed() {
+    let (registry, _) = sessions();
+    let id = create(&registry, None, at(0)).await;
+    registry
+        .join(id, &agent("ann"), "Ann", at(0))
+        .await
+        .unwrap();
+    registry
+        .end(id, EndReason::AgentExit, Actor::system(), at(1))
+        .await;
+    let refused = registry
+        .join(id, &agent("ann"), "Ann", at(2))
+        .await
+        .unwrap_err();
     assert_eq!(refused, JoinError::Ended(id));
     assert!(refused.to_string().contains("start a new session"));
 }
 
-#[test]
-fn an_agent_in_a_live_co_browse_cannot_join_a_second_one() {
-    let registry = registry();
-    let now = Instant::now();
-    let first = registry.create(None, now);
-    let second = registry.create(None, now);
-    registry.join(first, &agent("ann"), now).unwrap();
-    let refused = registry.join(second, &agent("ann"), now).unwrap_err();
+#[tokio::test]
+async fn an_agent_in_a_live_co_browse_cannot_join_a_second_one() {
+    let (registry, _) = sessions();
+    let first = create(&registry, None, at(0)).await;
+    let second = create(&registry, None, at(0)).await;
+    registry
+        .join(first, &agent("ann"), "Ann", at(0))
+        .await
+        .unwrap();
+    let refused = registry
+        .join(second, &agent("ann"), "Ann", at(1))
+        .await
+        .unwrap_err();
     assert_eq!(refused, JoinError::AgentBusy(first));
     assert!(
         refused
             .to_string()
             .contains("end it before joining another")
     );
-    registry.end(first, EndReason::AgentExit, now);
+    registry
+        .end(first, EndReason::AgentExit, Actor::system(), at(2))
+        .await;
     assert!(
-        registry.join(second, &agent("ann"), now).is_ok(),
+        registry
+            .join(second, &agent("ann"), "Ann", at(3))
+            .await
+            .is_ok(),
         "once the first ended the agent is free"
     );
 }
 
-#[test]
-fn ending_a_conversation_ends_every_session_linked_to_it_and_no_other() {
-    let registry = registry();
-    let now = Instant::now();
-    let a = registry.create(Some("conv-1".into()), now);
-    let b = registry.create(Some("conv-1".into()), now);
-    let other = registry.create(Some("conv-2".into()), now);
-    registry.join(a, &agent("ann"), now).unwrap();
-    let mut ended = registry.end_conversation("conv-1", now);
+#[tokio::test]
+async fn ending_a_conversation_ends_every_session_linked_to_it_and_no_other() {
+    let (registry, _) = sessions();
+    let a = create(&registry, Some("conv-1"), at(0)).await;
+    let b = create(&registry, Some("conv-1"), at(0)).await;
+    let other = create(&registry, Some("conv-2"), at(0)).await;
+    registry.join(a, &agent("ann"), "Ann", at(0)).await.unwrap();
+    let mut ended = registry.end_conversation("conv-1", at(1)).await;
     ended.sort();
     let mut expected = vec![a, b];
     expected.sort();
     assert_eq!(ended, expected);
+    let ended_a = session_state(&registry, a).await;
+    assert_eq!(ended_a.end_reason(), Some(EndReason::InteractionEnded));
+    assert_eq!(session_state(&registry, other).await.state(), State::Idle);
+}
+
+#[tokio::test]
+async fn the_pending_session_of_a_conversation_is_the_newest_idle_one() {
+    let (registry, _) = sessions();
+    let older = create(&registry, Some("conv-1"), at(0)).await;
+    let newer = create(&registry, Some("conv-1"), at(1)).await;
     assert_eq!(
-        registry.get(a).unwrap().session().end_reason,
-        Some(EndReason::InteractionEnded)
+        registry.pending_for_conversation("conv-1").await,
+        Some(newer)
     );
-    assert_eq!(registry.get(other).unwrap().session().state, State::Idle);
+    registry
+        .join(newer, &agent("ann"), "Ann", at(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        registry.pending_for_conversation("conv-1").await,
+        Some(older)
+    );
+    assert_eq!(registry.pending_for_conversation("conv-9").await, None);
 }
 
-#[test]
-fn the_pending_session_of_a_conversation_is_the_newest_idle_one() {
-    let registry = registry();
-    let now = Instant::now();
-    let older = registry.create(Some("conv-1".into()), now);
-    let newer = registry.create(Some("conv-1".into()), now + Duration::from_secs(1));
-    assert_eq!(registry.pending_for_conversation("conv-1"), Some(newer));
-    registry.join(newer, &agent("ann"), now).unwrap();
-    assert_eq!(registry.pending_for_conversation("conv-1"), Some(older));
-    assert_eq!(registry.pending_for_conversation("conv-9"), None);
-}
-
-#[test]
-fn both_parties_are_told_at_once_when_the_state_changes() {
-    let registry = registry();
-    let now = Instant::now();
-    let id = registry.create(None, now);
-    let mut customer = registry.attach(id, Role::Customer, now).unwrap().inbox;
-    registry.join(id, &agent("ann"), now).unwrap();
-    let mut console = registry
-        .attach(id, Role::Agent(agent("ann")), now)
+#[tokio::test]
+async fn both_parties_are_told_at_once_when_the_state_changes() {
+    let (registry, _) = sessions();
+    let id = create(&registry, None, at(0)).await;
+    let mut customer = registry
+        .attach(id, Role::Customer, at(0))
+        .await
         .unwrap()
         .inbox;
-    registry.end(id, EndReason::CustomerExit, now);
-    let last = |inbox: &mut duet::engine::Inbox| {
-        let mut last = None;
-        while let Ok(item) = inbox.queue.try_recv() {
-            last = Some(item);
-        }
-        last
-    };
+    registry
+        .join(id, &agent("ann"), "Ann", at(0))
+        .await
+        .unwrap();
+    let mut console = registry
+        .attach(id, Role::Agent(agent("ann")), at(0))
+        .await
+        .unwrap()
+        .inbox;
+    registry
+        .end(id, EndReason::CustomerExit, Actor::customer(), at(1))
+        .await;
     for inbox in [&mut customer, &mut console] {
-        match last(inbox) {
+        match drain(inbox).pop() {
             Some(Outbound::Notice(Notice::State { state, reason, .. })) => {
                 assert_eq!(state, State::Ended);
                 assert_eq!(reason, Some(EndReason::CustomerExit));
             }
             other => panic!("expected the ended notice, got {other:?}"),
         }
+        assert!(inbox.queue.is_closed() || inbox.queue.try_recv().is_err());
     }
 }
 
-#[test]
-fn an_agent_connection_asks_the_customer_for_a_fresh_snapshot() {
-    let registry = registry();
-    let now = Instant::now();
-    let id = registry.create(None, now);
-    let mut customer = registry.attach(id, Role::Customer, now).unwrap().inbox;
-    registry.join(id, &agent("ann"), now).unwrap();
-    registry.attach(id, Role::Agent(agent("ann")), now).unwrap();
-    let mut asked = false;
-    while let Ok(item) = customer.queue.try_recv() {
-        asked |= item == Outbound::Notice(Notice::SnapshotNeeded);
-    }
+#[tokio::test]
+async fn an_agent_connection_asks_the_customer_for_a_fresh_snapshot() {
+    let (registry, _) = sessions();
+    let id = create(&registry, None, at(0)).await;
+    let mut customer = registry
+        .attach(id, Role::Customer, at(0))
+        .await
+        .unwrap()
+        .inbox;
+    registry
+        .join(id, &agent("ann"), "Ann", at(0))
+        .await
+        .unwrap();
+    let _console = registry.attach(id, Role::Agent(agent("ann")), at(0)).await;
+    let asked = drain(&mut customer).contains(&Outbound::Notice(Notice::SnapshotNeeded));
     assert!(asked);
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn an_idle_session_nobody_joins_expires() {
-    let registry = registry();
-    let id = registry.create(None, Instant::now());
-    tokio::time::advance(Timeouts::default().idle_expiry - Duration::from_secs(1)).await;
-    assert!(registry.sweep(Instant::now()).is_empty());
-    tokio::time::advance(Duration::from_secs(1)).await;
-    assert_eq!(
-        registry.sweep(Instant::now()),
-        vec![(id, EndReason::IdleExpired)]
-    );
+    let (registry, _) = sessions();
+    let id = create(&registry, None, at(0)).await;
+    let expiry = Timeouts::default().idle_expiry.as_secs();
+    assert!(registry.sweep(at(expiry - 1)).await.is_empty());
+    assert_eq!(registry.sweep(at(expiry)).await, vec![id]);
+    let expired = session_state(&registry, id).await;
+    assert_eq!(expired.end_reason(), Some(EndReason::IdleExpired));
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn an_agent_who_does_not_come_back_within_the_grace_period_ends_the_session() {
-    let registry = registry();
-    let (id, console) = watched_session(&registry);
-    registry.detach(id, console.inbox.conn, Instant::now());
-    tokio::time::advance(Timeouts::default().agent_grace).await;
-    assert_eq!(
-        registry.sweep(Instant::now()),
-        vec![(id, EndReason::AgentAway)]
-    );
+    let (registry, _) = sessions();
+    let (id, console) = watched_session(&registry).await;
+    let ann = Role::Agent(agent("ann"));
+    registry.detach(id, console.inbox.conn, &ann, at(10)).await;
+    let grace = Timeouts::default().agent_grace.as_secs();
+    assert!(registry.sweep(at(10 + grace - 1)).await.is_empty());
+    assert_eq!(registry.sweep(at(10 + grace)).await, vec![id]);
+    let ended = session_state(&registry, id).await;
+    assert_eq!(ended.end_reason(), Some(EndReason::AgentAway));
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
+async fn an_agent_who_comes_back_within_the_grace_period_keeps_the_session() {
+    let (registry, _) = sessions();
+    let (id, console) = watched_session(&registry).await;
+    let ann = Role::Agent(agent("ann"));
+    registry.detach(id, console.inbox.conn, &ann, at(10)).await;
+    let _back = registry.attach(id, ann, at(20)).await.unwrap();
+    let grace = Timeouts::default().agent_grace.as_secs();
+    assert!(registry.sweep(at(10 + grace)).await.is_empty());
+}
+
+#[tokio::test]
 async fn no_activity_for_the_inactivity_time_ends_an_active_session() {
-    let registry = registry();
-    let (id, _console) = watched_session(&registry);
-    tokio::time::advance(Timeouts::default().inactivity).await;
-    assert_eq!(
-        registry.sweep(Instant::now()),
-        vec![(id, EndReason::Inactivity)]
-    );
+    let (registry, _) = sessions();
+    let (id, _console) = watched_session(&registry).await;
+    let inactivity = Timeouts::default().inactivity.as_secs();
+    assert!(registry.sweep(at(inactivity - 1)).await.is_empty());
+    assert_eq!(registry.sweep(at(inactivity)).await, vec![id]);
+    let ended = session_state(&registry, id).await;
+    assert_eq!(ended.end_reason(), Some(EndReason::Inactivity));
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
+async fn relaying_a_frame_counts_as_activity() {
+    let (registry, _) = sessions();
+    let (_, console) = watched_session(&registry).await;
+    console.cell.relay(at(600), |_| ()).unwrap();
+    let inactivity = Timeouts::default().inactivity.as_secs();
+    assert!(registry.sweep(at(inactivity)).await.is_empty());
+    assert_eq!(console.cell.state().await.last_activity(), at(600));
+}
+
+#[tokio::test]
 async fn a_control_request_nobody_answers_lapses_after_its_time() {
-    let registry = registry();
-    let (_, console) = watched_session(&registry);
-    console
-        .cell
-        .request_control(&agent("ann"), "Ann", Instant::now())
+    let (registry, _) = sessions();
+    let (_, console) = watched_session(&registry).await;
+    registry
+        .request_control(&console.cell, &agent("ann"), at(5))
+        .await
         .unwrap();
-    tokio::time::advance(Timeouts::default().control_request).await;
-    registry.sweep(Instant::now());
-    let session = console.cell.session();
+    let lapse = Timeouts::default().control_request.as_secs();
+    registry.sweep(at(5 + lapse - 1)).await;
+    assert!(console.cell.state().await.control_request().is_some());
+    registry.sweep(at(5 + lapse)).await;
+    let session = console.cell.state().await;
     assert!(
-        session.control_request.is_none(),
+        session.control_request().is_none(),
         "the request should have lapsed"
     );
-    assert_eq!(session.control, duet::engine::ControlMode::Pointer);
+    assert_eq!(session.control(), ControlMode::Pointer);
+    assert_eq!(session.control_outcome(), Some(ControlOutcome::Lapsed));
     assert_eq!(
-        session.control_outcome,
-        Some(duet::engine::ControlOutcome::Lapsed)
-    );
-    assert_eq!(
-        session.state,
+        session.state(),
         State::Active,
         "a lapsed request does not end the session"
     );
 }
 
-#[test]
-fn a_customer_page_that_comes_back_while_an_agent_watches_is_asked_for_a_snapshot() {
-    let registry = registry();
-    let now = Instant::now();
-    let id = registry.create(None, now);
-    registry.join(id, &agent("ann"), now).unwrap();
-    let _console = registry.attach(id, Role::Agent(agent("ann")), now).unwrap();
-    let mut reloaded = registry.attach(id, Role::Customer, now).unwrap().inbox;
-    let mut asked = false;
-    while let Ok(item) = reloaded.queue.try_recv() {
-        asked |= item == Outbound::Notice(Notice::SnapshotNeeded);
-    }
+#[tokio::test]
+async fn an_approved_request_gives_that_agent_write_mode_until_revoked() {
+    let (registry, _) = sessions();
+    let (_, console) = watched_session(&registry).await;
+    let cell = &console.cell;
+    registry
+        .request_control(cell, &agent("ann"), at(1))
+        .await
+        .unwrap();
+    registry.answer_control(cell, true, at(2)).await.unwrap();
+    let session = cell.state().await;
+    assert_eq!(session.control(), ControlMode::Write);
+    assert_eq!(session.control_holder(), Some(&agent("ann")));
+    registry.revoke_control(cell, &Role::Customer, at(3)).await;
+    let session = cell.state().await;
+    assert_eq!(session.control(), ControlMode::Pointer);
+    assert_eq!(session.control_outcome(), Some(ControlOutcome::Revoked));
+}
+
+#[tokio::test]
+async fn a_customer_page_that_comes_back_while_an_agent_watches_is_asked_for_a_snapshot() {
+    let (registry, _) = sessions();
+    let (id, _console) = watched_session(&registry).await;
+    let mut reloaded = registry
+        .attach(id, Role::Customer, at(1))
+        .await
+        .unwrap()
+        .inbox;
+    let asked = drain(&mut reloaded).contains(&Outbound::Notice(Notice::SnapshotNeeded));
     assert!(asked, "the reloaded page must be asked for a full snapshot");
 }
 
-#[test]
-fn a_customer_page_with_nobody_watching_is_not_asked_for_a_snapshot() {
-    let registry = registry();
-    let now = Instant::now();
-    let id = registry.create(None, now);
-    let mut page = registry.attach(id, Role::Customer, now).unwrap().inbox;
-    while let Ok(item) = page.queue.try_recv() {
-        assert_ne!(
-            item,
-            Outbound::Notice(Notice::SnapshotNeeded),
-            "nothing should be recorded yet"
-        );
-    }
+#[tokio::test]
+async fn a_customer_page_with_nobody_watching_is_not_asked_for_a_snapshot() {
+    let (registry, _) = sessions();
+    let id = create(&registry, None, at(0)).await;
+    let mut page = registry
+        .attach(id, Role::Customer, at(0))
+        .await
+        .unwrap()
+        .inbox;
+    let asked = drain(&mut page).contains(&Outbound::Notice(Notice::SnapshotNeeded));
+    assert!(!asked, "nothing should be recorded yet");
+}
+
+#[tokio::test]
+async fn a_session_ended_an_hour_ago_is_forgotten() {
+    let (registry, _) = sessions();
+    let id = create(&registry, None, at(0)).await;
+    registry
+        .end(id, EndReason::CustomerExit, Actor::customer(), at(1))
+        .await;
+    registry.sweep(at(3600)).await;
+    assert!(
+        registry.get(id).is_some(),
+        "a late join still hears it ended"
+    );
+    registry.sweep(at(3601)).await;
+    assert!(registry.get(id).is_none());
 }

@@ -1,110 +1,146 @@
-//! Screen-share rules in the engine: keys, 60-second acceptance, one per agent, conversation end.
+//! Screen-share rules in the engine: keys, 60-second acceptance, one per agent, conversation
+//! end, and a side that stays away ending the share.
 
-use std::time::Duration;
+mod engine_support;
 
-use duet::engine::{AgentId, ShareEnd, ShareError, ShareRegistry, ShareState};
-use tokio::time::Instant;
+use duet::config::Timeouts;
+use duet::engine::{Actor, Role, ShareEnd, ShareError, ShareState, TenantId};
+use engine_support::{agent, at, share, share_state, shares};
 
-const ACCEPT_WITHIN: Duration = Duration::from_secs(60);
-
-fn agent() -> AgentId {
-    AgentId("dev:ann".into())
-}
-
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn a_request_not_accepted_within_sixty_seconds_expires_and_the_agent_can_start_again() {
-    let shares = ShareRegistry::new(ACCEPT_WITHIN);
-    let first = shares
-        .create(&agent(), "Ann", None, Instant::now())
-        .unwrap();
-    tokio::time::advance(Duration::from_secs(59)).await;
-    assert!(shares.sweep(Instant::now()).is_empty());
-    tokio::time::advance(Duration::from_secs(1)).await;
-    assert_eq!(shares.sweep(Instant::now()), vec![first.id]);
-    let expired = shares.get(first.id).unwrap().share();
+    let (registry, _) = shares();
+    let first = share(&registry, None).await;
+    assert!(registry.sweep(at(59)).await.is_empty());
+    assert_eq!(registry.sweep(at(60)).await, vec![first.id]);
+    let expired = share_state(&registry, first.id).await;
     assert_eq!(
-        (expired.state, expired.end_reason),
+        (expired.state(), expired.end_reason()),
         (ShareState::Ended, Some(ShareEnd::Expired))
     );
     assert_eq!(
-        shares.find_by_key(&first.key).unwrap_err(),
+        registry.find_by_key(&first.key).await.unwrap_err(),
         ShareError::UnknownKey
     );
-    assert!(shares.create(&agent(), "Ann", None, Instant::now()).is_ok());
+    let again = registry
+        .create(TenantId::default(), &agent("ann"), "Ann", None, at(61))
+        .await;
+    assert!(again.is_ok());
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn an_accepted_request_does_not_expire() {
-    let shares = ShareRegistry::new(ACCEPT_WITHIN);
-    let share = shares
-        .create(&agent(), "Ann", None, Instant::now())
+    let (registry, _) = shares();
+    let started = share(&registry, None).await;
+    let cell = registry.get(started.id).unwrap();
+    let _customer = registry
+        .attach(started.id, Role::Customer, at(1))
+        .await
         .unwrap();
-    shares.accept(share.id).unwrap();
-    tokio::time::advance(Duration::from_secs(120)).await;
-    assert!(shares.sweep(Instant::now()).is_empty());
+    let _agent = registry
+        .attach(started.id, Role::Agent(agent("ann")), at(1))
+        .await
+        .unwrap();
+    registry.accept(&cell, at(2)).await.unwrap();
+    assert!(registry.sweep(at(120)).await.is_empty());
     assert_eq!(
-        shares.get(share.id).unwrap().share().state,
+        share_state(&registry, started.id).await.state(),
         ShareState::Accepted
     );
 }
 
-#[test]
-fn a_key_is_six_digits_and_works_only_until_accepted() {
-    let shares = ShareRegistry::new(ACCEPT_WITHIN);
-    let share = shares
-        .create(&agent(), "Ann", None, Instant::now())
-        .unwrap();
-    assert_eq!(share.key.len(), 6);
-    assert!(share.key.bytes().all(|b| b.is_ascii_digit()));
-    let spaced = format!("{} {}", &share.key[..3], &share.key[3..]);
-    assert_eq!(shares.find_by_key(&spaced).unwrap().agent_name, "Ann");
-    shares.accept(share.id).unwrap();
+#[tokio::test]
+async fn a_key_is_six_digits_and_works_only_until_accepted() {
+    let (registry, _) = shares();
+    let started = share(&registry, None).await;
+    assert_eq!(started.key.len(), 6);
+    assert!(started.key.bytes().all(|b| b.is_ascii_digit()));
+    let spaced = format!("{} {}", &started.key[..3], &started.key[3..]);
     assert_eq!(
-        shares.find_by_key(&share.key).unwrap_err(),
+        registry.find_by_key(&spaced).await.unwrap().agent_name(),
+        "Ann"
+    );
+    let cell = registry.get(started.id).unwrap();
+    registry.accept(&cell, at(1)).await.unwrap();
+    assert_eq!(
+        registry.find_by_key(&started.key).await.unwrap_err(),
         ShareError::UnknownKey
     );
 }
 
-#[test]
-fn a_second_share_by_the_same_agent_is_refused_while_the_first_is_live() {
-    let shares = ShareRegistry::new(ACCEPT_WITHIN);
-    let first = shares
-        .create(&agent(), "Ann", None, Instant::now())
-        .unwrap();
-    assert_eq!(
-        shares
-            .create(&agent(), "Ann", None, Instant::now())
-            .unwrap_err(),
-        ShareError::AgentBusy
-    );
-    shares.end(first.id, ShareEnd::AgentStopped, Instant::now());
-    assert!(shares.create(&agent(), "Ann", None, Instant::now()).is_ok());
+#[tokio::test]
+async fn a_second_share_by_the_same_agent_is_refused_while_the_first_is_live() {
+    let (registry, _) = shares();
+    let first = share(&registry, None).await;
+    let second = registry
+        .create(TenantId::default(), &agent("ann"), "Ann", None, at(1))
+        .await;
+    assert_eq!(second.unwrap_err(), ShareError::AgentBusy);
+    registry
+        .end(first.id, ShareEnd::AgentStopped, Actor::system(), at(2))
+        .await;
+    let third = registry
+        .create(TenantId::default(), &agent("ann"), "Ann", None, at(3))
+        .await;
+    assert!(third.is_ok());
 }
 
-#[test]
-fn ending_the_conversation_ends_its_share() {
-    let shares = ShareRegistry::new(ACCEPT_WITHIN);
-    let share = shares
-        .create(&agent(), "Ann", Some("conv-7".into()), Instant::now())
-        .unwrap();
-    let other = shares
+#[tokio::test]
+async fn ending_the_conversation_ends_its_share() {
+    let (registry, _) = shares();
+    let started = share(&registry, Some("conv-7")).await;
+    let other = registry
         .create(
-            &AgentId("dev:bo".into()),
+            TenantId::default(),
+            &agent("bo"),
             "Bo",
             Some("conv-8".into()),
-            Instant::now(),
+            at(0),
         )
+        .await
         .unwrap();
     assert_eq!(
-        shares.end_conversation("conv-7", Instant::now()),
-        vec![share.id]
+        registry.end_conversation("conv-7", at(1)).await,
+        vec![started.id]
     );
+    let ended = share_state(&registry, started.id).await;
+    assert_eq!(ended.end_reason(), Some(ShareEnd::InteractionEnded));
     assert_eq!(
-        shares.get(share.id).unwrap().share().end_reason,
-        Some(ShareEnd::InteractionEnded)
-    );
-    assert_eq!(
-        shares.get(other.id).unwrap().share().state,
+        share_state(&registry, other.id).await.state(),
         ShareState::Pending
     );
+}
+
+#[tokio::test]
+async fn an_accepted_share_whose_customer_stays_away_past_the_grace_period_ends() {
+    let (registry, _) = shares();
+    let started = share(&registry, None).await;
+    let cell = registry.get(started.id).unwrap();
+    let customer = registry
+        .attach(started.id, Role::Customer, at(1))
+        .await
+        .unwrap();
+    let _agent = registry
+        .attach(started.id, Role::Agent(agent("ann")), at(1))
+        .await
+        .unwrap();
+    registry.accept(&cell, at(2)).await.unwrap();
+    registry
+        .detach(started.id, customer.inbox.conn, &Role::Customer, at(10))
+        .await;
+    let grace = Timeouts::default().agent_grace.as_secs();
+    assert!(registry.sweep(at(10 + grace - 1)).await.is_empty());
+    assert_eq!(registry.sweep(at(10 + grace)).await, vec![started.id]);
+    let ended = share_state(&registry, started.id).await;
+    assert_eq!(ended.end_reason(), Some(ShareEnd::Abandoned));
+}
+
+#[tokio::test]
+async fn only_the_agent_who_asked_may_connect_to_a_share() {
+    let (registry, _) = shares();
+    let started = share(&registry, None).await;
+    let stranger = registry
+        .attach(started.id, Role::Agent(agent("eve")), at(1))
+        .await;
+    assert!(stranger.is_err());
 }

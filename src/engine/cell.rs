@@ -1,194 +1,153 @@
-//! One session behind its own lock: its facts, its room, and the changes that must be told to
-//! everyone in it at once (control mode, screen sharing inside co-browse, ending).
+//! One session or share behind its locks: the state machine behind an async lock that serialises
+//! its transitions, and beside it the [`Room`] of its connections behind a short lock that the
+//! relay path takes alone. A transition is computed on a copy, recorded, then applied and told:
+//! nobody hears of a change the sink refused, and everyone hears of changes in order.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use tokio::time::Instant;
+use super::clock::{Activity, Timestamp};
+use super::event::{Event, Happened};
+use super::ids::TenantId;
+use super::machine::Machine;
+use super::room::Room;
+use super::sink::{EventSink, Unrecorded};
 
-use super::room::{ConnId, Notice, Role, Room};
-use super::session::{AgentId, ControlError, ControlMode, EndReason, Session, Sharer, State};
-
-/// One session and the connections to it, behind its own lock.
+/// One state machine and the connections to it.
 #[derive(Debug)]
-pub struct SessionCell {
-    pub(super) entry: Mutex<Entry>,
+pub struct Cell<M: Machine> {
+    id: M::Id,
+    tenant: TenantId,
+    machine: tokio::sync::Mutex<M>,
+    room: Mutex<Room>,
+    activity: Activity,
+    flushed_activity: AtomicI64,
 }
 
-#[derive(Debug)]
-pub(super) struct Entry {
-    pub(super) session: Session,
-    pub(super) room: Room,
-    pub(super) agents_gone_since: Option<Instant>,
-    pub(super) ended_at: Option<Instant>,
-}
+impl<M: Machine> Cell<M> {
+    /// Holds `machine`; its room is closed from the start when it has already ended.
+    pub(super) fn new(machine: M) -> Self {
+        let mut room = Room::default();
+        if !machine.is_live() {
+            room.close();
+        }
+        let activity = machine.activity();
+        Self {
+            id: machine.id(),
+            tenant: machine.tenant().clone(),
+            flushed_activity: AtomicI64::new(activity.last().unix_millis()),
+            activity,
+            machine: tokio::sync::Mutex::new(machine),
+            room: Mutex::new(room),
+        }
+    }
 
-impl SessionCell {
-    pub(super) fn lock(&self) -> MutexGuard<'_, Entry> {
-        self.entry
+    /// Its id.
+    pub fn id(&self) -> M::Id {
+        self.id
+    }
+
+    /// Whose it is.
+    pub fn tenant(&self) -> &TenantId {
+        &self.tenant
+    }
+
+    /// A copy of its state now.
+    pub async fn state(&self) -> M {
+        self.machine.lock().await.clone()
+    }
+
+    /// Runs `f` on the state and the room together, changing no state (to check and forward).
+    pub async fn inspect<U>(&self, f: impl FnOnce(&M, &mut Room) -> U) -> U {
+        let machine = self.machine.lock().await;
+        let mut room = self.room();
+        f(&machine, &mut room)
+    }
+
+    /// Whether it is still going (its room closes when it ends).
+    pub fn is_live(&self) -> bool {
+        !self.room().is_closed()
+    }
+
+    pub(super) fn room(&self) -> MutexGuard<'_, Room> {
+        self.room
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A copy of the session's facts.
-    pub fn session(&self) -> Session {
-        self.lock().session.clone()
-    }
-
-    /// Runs `f` on the room (for relaying), marking activity; returns `None` once the session ended.
-    pub fn with_room<T>(&self, now: Instant, f: impl FnOnce(&mut Room) -> T) -> Option<T> {
-        let mut entry = self.lock();
-        if !entry.session.is_live() {
+    /// Runs `f` on the room to relay a frame, marking activity; `None` once it has ended.
+    pub fn relay<T>(&self, now: Timestamp, f: impl FnOnce(&mut Room) -> T) -> Option<T> {
+        let mut room = self.room();
+        if room.is_closed() {
             return None;
         }
-        entry.session.last_activity = now;
-        Some(f(&mut entry.room))
+        self.activity.touch(now);
+        Some(f(&mut room))
     }
 
-    /// An agent asks for write mode; the customer is prompted and everyone sees it pending.
-    pub fn request_control(
+    /// The last activity when it moved since the previous call (for the store's heartbeat).
+    pub(super) fn unflushed_activity(&self) -> Option<Timestamp> {
+        let last = self.activity.last();
+        let before = self
+            .flushed_activity
+            .swap(last.unix_millis(), Ordering::Relaxed);
+        (last.unix_millis() > before).then_some(last)
+    }
+
+    /// One transition: `change` computes it on a copy (reading the room), the sink records what
+    /// happened, then the copy becomes the state, `then` runs on the room, and everyone is told.
+    /// A change that needs recording is refused when the sink cannot record it.
+    pub(super) async fn apply<T, U, E>(
         &self,
-        agent: &AgentId,
-        agent_name: &str,
-        now: Instant,
-    ) -> Result<(), ControlError> {
-        let mut entry = self.lock();
-        entry.session.request_control(agent, agent_name, now)?;
-        entry.session.last_activity = now;
-        entry.room.notify_customer(Notice::ControlRequested {
-            agent_name: agent_name.to_owned(),
-        });
-        announce(&mut entry);
-        Ok(())
-    }
-
-    /// The customer approves or denies the pending request.
-    pub fn answer_control(&self, approved: bool, now: Instant) -> Result<(), ControlError> {
-        let mut entry = self.lock();
-        entry.session.answer_control(approved)?;
-        entry.session.last_activity = now;
-        announce(&mut entry);
-        Ok(())
-    }
-
-    /// Back to pointer mode: the customer takes control back, or the agent hands it back.
-    pub fn revoke_control(&self, now: Instant) {
-        let mut entry = self.lock();
-        if !entry.session.is_live() {
-            return;
+        sink: &dyn EventSink,
+        now: Timestamp,
+        change: impl FnOnce(&mut M, &Room) -> Result<(T, Vec<Happened>), E>,
+        then: impl FnOnce(&M, &mut Room, T) -> U,
+    ) -> Result<U, E>
+    where
+        E: From<Unrecorded>,
+    {
+        let mut machine = self.machine.lock().await;
+        let mut next = machine.clone();
+        let (value, happened) = {
+            let room = self.room();
+            change(&mut next, &room)?
+        };
+        record(sink, &next, &happened, now).await?;
+        *machine = next;
+        let mut room = self.room();
+        let outcome = then(&machine, &mut room, value);
+        machine.tell(&happened, &mut room);
+        if !machine.is_live() {
+            room.close();
         }
-        entry.session.revoke_control();
-        entry.session.last_activity = now;
-        announce(&mut entry);
-    }
-
-    /// Forwards an agent's action to the customer's page, only in write mode.
-    /// The customer's script still decides whether the action may touch its target.
-    pub fn forward_action(
-        &self,
-        from: ConnId,
-        frame: &super::room::Frame,
-        now: Instant,
-    ) -> Result<(), ControlError> {
-        let mut entry = self.lock();
-        if !matches!(entry.room.role_of(from), Some(Role::Agent(_))) {
-            return Err(ControlError::AgentOnly);
-        }
-        if !entry.session.is_live() || entry.session.control != ControlMode::Write {
-            return Err(ControlError::PointerMode);
-        }
-        entry.session.last_activity = now;
-        entry.room.send_to_customer(frame);
-        Ok(())
-    }
-
-    /// Someone starts showing their screen inside the session; a previous agent sharer is told
-    /// another took over. The co-browse itself goes on.
-    pub fn start_share(&self, who: Sharer, now: Instant) -> Result<(), ControlError> {
-        let mut entry = self.lock();
-        let taken_from = entry.session.start_share(who.clone())?;
-        entry.session.last_activity = now;
-        if let Some(previous) = taken_from {
-            let by_customer = who == Sharer::Customer;
-            entry
-                .room
-                .notify_agent(&previous, Notice::ShareTakenOver { by_customer });
-        }
-        entry.room.notify_all(Notice::ScreenShown {
-            sharer: Some(describe_sharer(&who)),
-        });
-        Ok(())
-    }
-
-    /// The sharer stops; the co-browse goes on.
-    pub fn stop_share(&self, who: &Sharer, now: Instant) {
-        let mut entry = self.lock();
-        if entry.session.stop_share(who) {
-            entry.session.last_activity = now;
-            entry.room.notify_all(Notice::ScreenShown { sharer: None });
-        }
-    }
-
-    /// An agent asks the customer to show their screen (no key needed inside a session).
-    pub fn request_customer_share(
-        &self,
-        agent: &AgentId,
-        agent_name: &str,
-    ) -> Result<(), ControlError> {
-        let mut entry = self.lock();
-        if entry.session.state != State::Active || !entry.session.agents.contains(agent) {
-            return Err(ControlError::NotActive);
-        }
-        entry.room.notify_customer(Notice::ShareRequested {
-            agent_name: agent_name.to_owned(),
-        });
-        Ok(())
-    }
-
-    /// Relays WebRTC signalling to everyone else in the session.
-    pub fn relay_signal(&self, from: ConnId, frame: &super::room::Frame) -> bool {
-        let mut entry = self.lock();
-        if !entry.session.is_live() {
-            return false;
-        }
-        entry.room.send_to_others(from, frame);
-        true
-    }
-
-    /// Ends the session and tells everyone; false when it had already ended.
-    pub(super) fn end(&self, reason: EndReason, now: Instant) -> bool {
-        let mut entry = self.lock();
-        if !entry.session.end(reason) {
-            return false;
-        }
-        entry.ended_at = Some(now);
-        let notice = state_notice(&entry);
-        entry.room.notify_all(notice);
-        entry.room.clear();
-        true
+        Ok(outcome)
     }
 }
 
-pub(super) fn state_notice(entry: &Entry) -> Notice {
-    Notice::State {
-        state: entry.session.state,
-        reason: entry.session.end_reason,
-        control: entry.session.control,
-        control_pending: entry.session.control_request.is_some(),
-        control_outcome: entry.session.control_outcome,
-        agents_connected: entry.room.agents_connected(),
-        customer_connected: entry.room.customer_connected(),
+/// Sends what happened to the sink and waits; a refusal matters only for changes that need it.
+pub(super) async fn record<M: Machine>(
+    sink: &dyn EventSink,
+    machine: &M,
+    happened: &[Happened],
+    now: Timestamp,
+) -> Result<(), Unrecorded> {
+    if happened.is_empty() {
+        return Ok(());
     }
-}
-
-fn describe_sharer(sharer: &Sharer) -> (&'static str, String) {
-    match sharer {
-        Sharer::Customer => ("customer", "The customer".to_owned()),
-        Sharer::Agent { name, .. } => ("agent", name.clone()),
+    let events = happened
+        .iter()
+        .map(|h| Event {
+            at: now,
+            tenant: machine.tenant().clone(),
+            subject: machine.subject(),
+            actor: h.actor.clone(),
+            change: h.change.clone(),
+            after: Some(machine.snapshot()),
+        })
+        .collect();
+    match sink.emit(events).await {
+        Err(refused) if happened.iter().any(|h| h.change.needs_record()) => Err(refused),
+        _ => Ok(()),
     }
-}
-
-/// Tells everyone in the session its current state.
-pub(super) fn announce(entry: &mut Entry) {
-    let notice = state_notice(entry);
-    entry.room.notify_all(notice);
 }

@@ -1,9 +1,12 @@
-//! Session ids: nine random digits from a CSPRNG, never reused while a session with that id is live.
+//! Ids: nine-digit session ids from a CSPRNG (never reused while the store remembers them),
+//! screen-share ids, tenant ids and the process-wide connection numbers.
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
 /// A co-browse session id, read aloud by the customer: nine digits, no leading zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,12 +16,12 @@ const SMALLEST: u32 = 100_000_000;
 const LARGEST: u32 = 999_999_999;
 
 impl SessionId {
-    /// Draws ids from the thread's CSPRNG until `is_live` says one is free.
-    pub fn generate(mut is_live: impl FnMut(SessionId) -> bool) -> SessionId {
+    /// Draws ids from the thread's CSPRNG until `taken` says one is free.
+    pub fn generate(mut taken: impl FnMut(SessionId) -> bool) -> SessionId {
         let mut rng = rand::rng();
         loop {
             let id = SessionId(rng.random_range(SMALLEST..=LARGEST));
-            if !is_live(id) {
+            if !taken(id) {
                 return id;
             }
         }
@@ -71,6 +74,89 @@ impl<'de> serde::Deserialize<'de> for SessionId {
     }
 }
 
+/// A screen share's id: random, never read aloud (the customer types the share's key instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ShareId(uuid::Uuid);
+
+impl ShareId {
+    /// A new random id.
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::new_v4())
+    }
+}
+
+impl fmt::Display for ShareId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Why a typed share id was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a screen-share id is the id Duet gave when the share started")]
+pub struct BadShareId;
+
+impl FromStr for ShareId {
+    type Err = BadShareId;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        uuid::Uuid::parse_str(text.trim())
+            .map(Self)
+            .map_err(|_| BadShareId)
+    }
+}
+
+/// A customer organisation: everything it configures and every session it runs belong to it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TenantId(String);
+
+impl TenantId {
+    /// The tenant of a Duet that serves one organisation (and of the demo).
+    pub const DEFAULT: &str = "default";
+
+    /// A tenant by its id.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for TenantId {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT)
+    }
+}
+
+impl fmt::Display for TenantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A connection's number, unique within the process (co-browse and screen-share sockets alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(u64);
+
+impl ConnId {
+    /// The next unused number.
+    pub fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl fmt::Display for ConnId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +192,24 @@ mod tests {
         assert!("12345678".parse::<SessionId>().is_err());
         assert!("012345678".parse::<SessionId>().is_err());
         assert!("12345678a".parse::<SessionId>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod share_and_conn_tests {
+    use super::*;
+
+    #[test]
+    fn a_share_id_reads_back_from_its_text() {
+        let id = ShareId::generate();
+        assert_eq!(id.to_string().parse::<ShareId>(), Ok(id));
+        assert_eq!("123456789".parse::<ShareId>(), Err(BadShareId));
+    }
+
+    #[test]
+    fn connection_numbers_are_never_handed_out_twice() {
+        let first = ConnId::next();
+        let second = ConnId::next();
+        assert!(second > first);
     }
 }

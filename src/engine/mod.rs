@@ -1,22 +1,37 @@
-//! Sessions and their rules, independent of transport: ids, state machines, timers, the
-//! one-per-agent registry and the rooms that fan frames out. Knows nothing of HTTP or WebSockets.
+//! Sessions and their rules, independent of transport: ids, the co-browse and screen-share state
+//! machines, the events every change emits to one sink, the registry skeleton both kinds share,
+//! time limits, and the rooms that fan frames out. Knows nothing of HTTP, WebSockets or SQL.
 
+pub mod actor;
 pub mod bookmarks;
 pub mod cell;
+pub mod clock;
+pub mod cobrowse;
+pub mod event;
 pub mod ids;
 pub mod limits;
+pub mod machine;
 pub mod registry;
 pub mod room;
 pub mod screenshare;
 pub mod session;
+pub mod share;
+pub mod sink;
 
-pub use cell::SessionCell;
-pub use ids::SessionId;
+pub use actor::{Actor, ActorRole, AgentId, Role};
+pub use cell::Cell;
+pub use clock::{Activity, Clock, Timestamp};
+pub use cobrowse::Sessions;
+pub use event::{Change, Event, Happened, ShareEndReason, Snapshot, Subject};
+pub use ids::{ConnId, SessionId, ShareId, TenantId};
 pub use limits::{RateLimiter, RetryAfter};
+pub use machine::{AttachError, Machine};
 pub use registry::{Attachment, Registry};
-pub use room::{ConnId, Frame, Inbox, Notice, Outbound, Role};
-pub use screenshare::{NewShare, Share, ShareEnd, ShareError, ShareRegistry, ShareState};
+pub use room::{Frame, Inbox, Notice, Outbound};
+pub use screenshare::{NewShare, Shares};
 pub use session::{
-    AgentId, ControlError, ControlMode, ControlOutcome, EndReason, JoinError, Session, Sharer,
+    ControlError, ControlMode, ControlOutcome, EndReason, JoinError, Session, Sharer, SharerKind,
     State,
 };
+pub use share::{Share, ShareEnd, ShareError, ShareNotice, ShareState};
+pub use sink::{EventSink, MemorySink, Receipt, Unrecorded};

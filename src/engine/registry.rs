@@ -1,260 +1,294 @@
-//! All live sessions: creating, joining, attaching connections, ending (alone or by
-//! conversation), the one-co-browse-per-agent rule, and the sweep that applies time limits.
-//! Each session lives in its own [`SessionCell`].
+//! The skeleton both kinds of registry share: every [`Cell`] of one kind of [`Machine`] by id,
+//! the one-live-per-agent rule, attaching and detaching connections, ending (alone or by
+//! conversation), the sweep that applies time limits, and picking up after a restart.
+//! `cobrowse.rs` and `screenshare.rs` add what is particular to each kind.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
-use tokio::time::Instant;
-
-use super::cell::{Entry, SessionCell, announce};
-use super::ids::SessionId;
-use super::room::{ConnId, Inbox, Notice, Role, Room};
-use super::session::{AgentId, EndReason, JoinError, Session, State};
+use super::actor::{Actor, AgentId, Role};
+use super::cell::{Cell, record};
+use super::clock::Timestamp;
+use super::event::Happened;
+use super::ids::{ConnId, TenantId};
+use super::machine::{AttachError, Machine};
+use super::room::Inbox;
+use super::sink::{EventSink, Unrecorded};
 use crate::config::Timeouts;
 
-/// How long an ended session is remembered, so a late join hears that it ended.
-pub const ENDED_RETENTION: Duration = Duration::from_secs(3600);
-
-#[derive(Debug, Default)]
-struct Index {
-    sessions: HashMap<SessionId, Arc<SessionCell>>,
-    live_by_agent: HashMap<AgentId, SessionId>,
+/// Every session (or every share) this process holds.
+pub struct Registry<M: Machine> {
+    index: Mutex<Index<M>>,
+    pub(super) sink: Arc<dyn EventSink>,
+    pub(super) timeouts: Timeouts,
 }
 
-/// Every session this process holds.
-#[derive(Debug)]
-pub struct Registry {
-    index: Mutex<Index>,
-    timeouts: Timeouts,
-    next_conn: AtomicU64,
+impl<M: Machine> std::fmt::Debug for Registry<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry").finish_non_exhaustive()
+    }
+}
+
+pub(super) struct Index<M: Machine> {
+    pub(super) cells: HashMap<M::Id, Arc<Cell<M>>>,
+    /// Ids drawn but not yet recorded, so no one else draws them meanwhile.
+    pub(super) reserved: HashSet<M::Id>,
+    pub(super) live_by_agent: HashMap<AgentId, M::Id>,
 }
 
 /// What an attached connection gets.
 #[derive(Debug)]
-pub struct Attachment {
-    /// The session, to relay through without the registry's lock.
-    pub cell: Arc<SessionCell>,
+pub struct Attachment<M: Machine> {
+    /// The session or share, to relay through without the registry's lock.
+    pub cell: Arc<Cell<M>>,
     /// The lanes to read.
     pub inbox: Inbox,
 }
 
-impl Registry {
-    /// An empty registry applying these time limits.
-    pub fn new(timeouts: Timeouts) -> Self {
+impl<M: Machine> Registry<M> {
+    /// An empty registry that records to `sink` and applies these time limits.
+    pub fn new(sink: Arc<dyn EventSink>, timeouts: Timeouts) -> Self {
+        let index = Index {
+            cells: HashMap::new(),
+            reserved: HashSet::new(),
+            live_by_agent: HashMap::new(),
+        };
         Self {
-            index: Mutex::default(),
+            index: Mutex::new(index),
+            sink,
             timeouts,
-            next_conn: AtomicU64::new(1),
         }
     }
 
-    fn index(&self) -> MutexGuard<'_, Index> {
+    pub(super) fn index(&self) -> MutexGuard<'_, Index<M>> {
         self.index
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Starts an idle session for the customer, optionally linked to a conversation.
-    pub fn create(&self, conversation_id: Option<String>, now: Instant) -> SessionId {
-        let mut index = self.index();
-        let id = SessionId::generate(|candidate| index.sessions.contains_key(&candidate));
-        let session = Session::new(id, conversation_id, now);
-        let entry = Entry {
-            session,
-            room: Room::default(),
-            agents_gone_since: None,
-            ended_at: None,
-        };
-        index.sessions.insert(
-            id,
-            Arc::new(SessionCell {
-                entry: Mutex::new(entry),
-            }),
-        );
-        id
+    /// The session or share with this id, live or recently ended.
+    pub fn get(&self, id: M::Id) -> Option<Arc<Cell<M>>> {
+        self.index().cells.get(&id).cloned()
     }
 
-    /// The session with this id, live or recently ended.
-    pub fn get(&self, id: SessionId) -> Option<Arc<SessionCell>> {
-        self.index().sessions.get(&id).cloned()
+    /// Every cell now, to look through without holding the registry's lock.
+    pub(super) fn cells(&self) -> Vec<Arc<Cell<M>>> {
+        self.index().cells.values().cloned().collect()
     }
 
-    /// Joins an agent to a session; the agent may be in one live co-browse at a time.
-    pub fn join(&self, id: SessionId, agent: &AgentId, now: Instant) -> Result<Session, JoinError> {
+    /// Records a new machine's creation, then holds it. Its id must have been reserved.
+    pub(super) async fn insert(
+        &self,
+        machine: M,
+        happened: Vec<Happened>,
+        now: Timestamp,
+    ) -> Result<Arc<Cell<M>>, Unrecorded> {
+        let id = machine.id();
+        let recorded = record(&*self.sink, &machine, &happened, now).await;
         let mut index = self.index();
-        let cell = index
-            .sessions
-            .get(&id)
-            .cloned()
-            .ok_or(JoinError::NotFound(id))?;
-        if let Some(&other) = index.live_by_agent.get(agent) {
-            if other != id {
-                return Err(JoinError::AgentBusy(other));
+        index.reserved.remove(&id);
+        recorded?;
+        if machine.is_live() {
+            for agent in machine.agents() {
+                index.live_by_agent.insert(agent, id);
             }
         }
-        let mut entry = cell.lock();
-        let first_time = entry.session.join(agent, now)?;
-        index.live_by_agent.insert(agent.clone(), id);
-        if entry.room.agents_connected() == 0 && entry.agents_gone_since.is_none() {
-            // An agent who joins but whose console never connects is held to the same grace period.
-            entry.agents_gone_since = Some(now);
-        }
-        if first_time {
-            announce(&mut entry);
-        }
-        Ok(entry.session.clone())
+        let cell = Arc::new(Cell::new(machine));
+        index.cells.insert(id, cell.clone());
+        Ok(cell)
     }
 
-    /// The newest idle session the customer started for this conversation.
-    pub fn pending_for_conversation(&self, conversation_id: &str) -> Option<SessionId> {
-        let index = self.index();
-        index
-            .sessions
-            .values()
-            .map(|cell| cell.session())
-            .filter(|s| {
-                s.state == State::Idle && s.conversation_id.as_deref() == Some(conversation_id)
-            })
-            .max_by_key(|s| s.created_at)
-            .map(|s| s.id)
-    }
-
-    /// Attaches a connection; an agent must have joined first. Agents get a fresh snapshot asked for.
-    pub fn attach(&self, id: SessionId, role: Role, now: Instant) -> Result<Attachment, JoinError> {
-        let cell = self.get(id).ok_or(JoinError::NotFound(id))?;
-        let mut entry = cell.lock();
-        if !entry.session.is_live() {
-            return Err(JoinError::Ended(id));
-        }
-        if let Role::Agent(agent) = &role {
-            if !entry.session.agents.contains(agent) {
-                return Err(JoinError::NotFound(id));
-            }
-            entry.agents_gone_since = None;
-        }
-        let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
-        let is_agent = matches!(role, Role::Agent(_));
-        let inbox = entry.room.attach(conn, role);
-        entry.session.last_activity = now;
-        announce(&mut entry);
-        // The customer's page records only while someone watches: it starts (or, after a reload,
-        // restarts) on this request, and agents wait for the fresh snapshot it sends.
-        if is_agent || entry.room.agents_connected() > 0 {
-            entry.room.expect_full_snapshot();
-            entry.room.notify_customer(Notice::SnapshotNeeded);
-        }
-        drop(entry);
+    /// Attaches a connection of `role`: a party that had left is back (and recorded so).
+    pub async fn attach(
+        &self,
+        id: M::Id,
+        role: Role,
+        now: Timestamp,
+    ) -> Result<Attachment<M>, AttachError> {
+        let cell = self.get(id).ok_or_else(|| M::not_found(id))?;
+        let inbox = cell
+            .apply(
+                &*self.sink,
+                now,
+                |machine, room| {
+                    machine.admits(&role)?;
+                    let first = room.connections_of(&role) == 0;
+                    let happened = if first {
+                        machine.arrived(&role, now)
+                    } else {
+                        Vec::new()
+                    };
+                    Ok::<_, AttachError>(((), happened))
+                },
+                |machine, room, ()| {
+                    let inbox = room.attach(role.clone());
+                    machine.announce(room);
+                    machine.greet(&role, room);
+                    inbox
+                },
+            )
+            .await?;
         Ok(Attachment { cell, inbox })
     }
 
-    /// Detaches a connection; when the last agent leaves, the grace period starts.
-    pub fn detach(&self, id: SessionId, conn: ConnId, now: Instant) {
+    /// Detaches a connection; when it was `role`'s last, the party has left.
+    pub async fn detach(&self, id: M::Id, conn: ConnId, role: &Role, now: Timestamp) {
         let Some(cell) = self.get(id) else { return };
-        let mut entry = cell.lock();
-        let Some(role) = entry.room.detach(conn) else {
-            return;
-        };
-        if matches!(role, Role::Agent(_))
-            && entry.room.agents_connected() == 0
-            && entry.session.is_live()
-        {
-            entry.agents_gone_since = Some(now);
-        }
-        if entry.session.is_live() {
-            announce(&mut entry);
-        }
+        let detached = cell.apply(
+            &*self.sink,
+            now,
+            |machine, room| {
+                let mine = usize::from(room.role_of(conn).is_some());
+                let others = room.connections_of(role).saturating_sub(mine);
+                let agent_mine = if matches!(role, Role::Agent(_)) {
+                    mine
+                } else {
+                    0
+                };
+                let agents_left = room.agents_connected().saturating_sub(agent_mine);
+                let happened = if others == 0 && machine.is_live() {
+                    machine.departed(role, agents_left, now)
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, Unrecorded>(((), happened))
+            },
+            |machine, room, ()| {
+                if room.detach(conn).is_some() && machine.is_live() {
+                    machine.announce(room);
+                }
+            },
+        );
+        // Leaving never needs a record to take effect, so this cannot be refused.
+        let _ = detached.await;
     }
 
-    /// Ends a session for good and tells everyone; false when it was unknown or already ended.
-    pub fn end(&self, id: SessionId, reason: EndReason, now: Instant) -> bool {
-        let mut index = self.index();
-        let Some(cell) = index.sessions.get(&id).cloned() else {
+    /// Ends it for good and tells everyone; false when it was unknown or already over.
+    pub async fn end(&self, id: M::Id, reason: M::EndReason, by: Actor, now: Timestamp) -> bool {
+        let Some(cell) = self.get(id) else {
             return false;
         };
-        let ended = cell.end(reason, now);
+        let ended = cell
+            .apply(
+                &*self.sink,
+                now,
+                |machine, _| {
+                    let happened = machine.end(reason, by, now);
+                    Ok::<_, Unrecorded>((!happened.is_empty(), happened))
+                },
+                |_, _, ended| ended,
+            )
+            .await
+            .unwrap_or(false);
         if ended {
-            index.live_by_agent.retain(|_, session| *session != id);
+            self.release(id);
         }
         ended
     }
 
-    /// Ends every live session linked to the conversation; returns their ids.
-    pub fn end_conversation(&self, conversation_id: &str, now: Instant) -> Vec<SessionId> {
-        let linked: Vec<SessionId> = {
-            let index = self.index();
-            index
-                .sessions
-                .values()
-                .map(|cell| cell.session())
-                .filter(|s| s.is_live() && s.conversation_id.as_deref() == Some(conversation_id))
-                .map(|s| s.id)
-                .collect()
-        };
-        linked
-            .into_iter()
-            .filter(|&id| self.end(id, EndReason::InteractionEnded, now))
-            .collect()
-    }
-
-    /// Applies the time limits at `now`: ends what expired and forgets long-ended sessions.
-    pub fn sweep(&self, now: Instant) -> Vec<(SessionId, EndReason)> {
-        let due: Vec<(SessionId, EndReason)> = {
-            let mut index = self.index();
-            index.sessions.retain(|_, cell| {
-                let ended_at = cell.lock().ended_at;
-                ended_at.is_none_or(|at| now.duration_since(at) < ENDED_RETENTION)
-            });
-            index
-                .sessions
-                .values()
-                .filter_map(|cell| self.tick(cell, now))
-                .collect()
-        };
-        due.into_iter()
-            .filter(|&(id, reason)| self.end(id, reason, now))
-            .collect()
-    }
-
-    /// Lapses an unanswered control request, and says whether the session is due to end.
-    fn tick(&self, cell: &SessionCell, now: Instant) -> Option<(SessionId, EndReason)> {
-        let mut entry = cell.lock();
-        let lapse = self.timeouts.control_request;
-        if entry.session.is_live() && entry.session.lapse_control_request(now, lapse) {
-            announce(&mut entry);
-        }
-        self.due(&entry, now)
-    }
-
-    fn due(&self, entry: &Entry, now: Instant) -> Option<(SessionId, EndReason)> {
-        let session = &entry.session;
-        let since = |at: Instant| now.saturating_duration_since(at);
-        let reason = match session.state {
-            State::Ended => return None,
-            State::Idle if since(session.created_at) >= self.timeouts.idle_expiry => {
-                EndReason::IdleExpired
-            }
-            State::Active
-                if entry
-                    .agents_gone_since
-                    .is_some_and(|at| since(at) >= self.timeouts.agent_grace) =>
+    /// Ends everything live that belongs to the conversation; returns their ids.
+    pub async fn end_conversation(&self, conversation: &str, now: Timestamp) -> Vec<M::Id> {
+        let mut ended = Vec::new();
+        for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
+            let linked = cell.state().await.conversation() == Some(conversation);
+            let id = cell.id();
+            if linked
+                && self
+                    .end(id, M::INTERACTION_ENDED, Actor::system(), now)
+                    .await
             {
-                EndReason::AgentAway
+                ended.push(id);
             }
-            _ if since(session.last_activity) >= self.timeouts.inactivity => EndReason::Inactivity,
-            _ => return None,
-        };
-        Some((session.id, reason))
+        }
+        ended
     }
 
-    /// How many sessions are live now.
+    /// Applies the time limits at `now`: ends what is due and forgets what ended long ago.
+    /// Returns what ended.
+    pub async fn sweep(&self, now: Timestamp) -> Vec<M::Id> {
+        let mut ended = Vec::new();
+        for cell in self.cells() {
+            let outcome = cell.apply(
+                &*self.sink,
+                now,
+                |machine, _| {
+                    let was_live = machine.is_live();
+                    let happened = machine.tick(now, &self.timeouts);
+                    let ended = was_live && !machine.is_live();
+                    Ok::<_, Unrecorded>(((ended, machine.ended_at()), happened))
+                },
+                |_, _, outcome| outcome,
+            );
+            let Ok((just_ended, ended_at)) = outcome.await else {
+                continue;
+            };
+            if just_ended {
+                self.release(cell.id());
+                ended.push(cell.id());
+            }
+            if ended_at.is_some_and(|at| now.since(at) >= M::ENDED_RETENTION) {
+                self.index().cells.remove(&cell.id());
+            }
+        }
+        ended
+    }
+
+    /// Holds machines read back after a restart; live ones resume (recorded), and their time
+    /// limits apply from the next sweep. `stopped_at` is when this node was last known to run.
+    pub async fn restore(
+        &self,
+        machines: Vec<M>,
+        stopped_at: Timestamp,
+        clean: bool,
+        now: Timestamp,
+    ) -> Result<usize, Unrecorded> {
+        let mut resumed = 0;
+        for mut machine in machines {
+            let happened = machine.resume(stopped_at, clean, now);
+            resumed += usize::from(!happened.is_empty());
+            self.insert(machine, happened, now).await?;
+        }
+        Ok(resumed)
+    }
+
+    /// One transition of `cell` that `f` computes; recorded, applied, told.
+    pub(super) async fn change<E: From<Unrecorded>>(
+        &self,
+        cell: &Cell<M>,
+        now: Timestamp,
+        f: impl FnOnce(&mut M) -> Result<Vec<Happened>, E>,
+    ) -> Result<(), E> {
+        cell.apply(
+            &*self.sink,
+            now,
+            |machine, _| Ok(((), f(machine)?)),
+            |_, _, ()| (),
+        )
+        .await
+    }
+
+    /// Forgets which agents a just-ended id held.
+    pub(super) fn release(&self, id: M::Id) {
+        self.index().live_by_agent.retain(|_, held| *held != id);
+    }
+
+    /// How many are live now.
     pub fn live_count(&self) -> usize {
         self.index()
-            .sessions
+            .cells
             .values()
-            .filter(|cell| cell.lock().session.is_live())
+            .filter(|cell| cell.is_live())
             .count()
+    }
+
+    /// The activity of each live one that moved since the last call: (tenant, id, last).
+    pub fn unflushed_activity(&self) -> Vec<(TenantId, M::Id, Timestamp)> {
+        let mut moved = Vec::new();
+        for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
+            if let Some(last) = cell.unflushed_activity() {
+                moved.push((cell.tenant().clone(), cell.id(), last));
+            }
+        }
+        moved
     }
 }

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tokio::sync::{mpsc, watch};
 
-use super::session::{AgentId, ControlMode, EndReason, State};
+use super::actor::{AgentId, Role};
+use super::ids::ConnId;
+use super::session::{ControlMode, ControlOutcome, EndReason, State};
 
 /// How many frames may wait for one slow reader before it is resynced.
 pub const QUEUE_FRAMES: usize = 256;
@@ -26,18 +28,6 @@ impl From<String> for Frame {
     }
 }
 
-/// A connection's number, unique within the process.
-pub type ConnId = u64;
-
-/// Who is on the other end of a connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Role {
-    /// The customer whose page is shared.
-    Customer,
-    /// An agent who joined.
-    Agent(AgentId),
-}
-
 /// What the engine tells a participant; the web layer turns it into a wire message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
@@ -52,7 +42,7 @@ pub enum Notice {
         /// Whether an agent's request for write mode waits for the customer.
         control_pending: bool,
         /// How the last control request or grant ended.
-        control_outcome: Option<super::session::ControlOutcome>,
+        control_outcome: Option<ControlOutcome>,
         /// Agents connected now.
         agents_connected: usize,
         /// Whether the customer's page is connected now (it is not while it reloads).
@@ -66,7 +56,7 @@ pub enum Notice {
     /// The customer's script must send a fresh full snapshot (an agent joined or fell behind).
     SnapshotNeeded,
     /// A screen share changed state.
-    Share(super::screenshare::ShareNotice),
+    Share(super::share::ShareNotice),
     /// Inside a co-browse session: who shows their screen now (`None`: nobody).
     ScreenShown {
         /// `customer` or `agent`, with the sharer's name.
@@ -113,15 +103,17 @@ struct Peer {
     needs_full_snapshot: bool,
 }
 
-/// Everyone connected to one session.
+/// Everyone connected to one session or share. Once closed (it ended), it takes no one.
 #[derive(Debug, Default)]
 pub struct Room {
     peers: Vec<Peer>,
+    closed: bool,
 }
 
 impl Room {
     /// Adds a connection; a customer connection replaces an earlier one (a reload resumes the session).
-    pub fn attach(&mut self, conn: ConnId, role: Role) -> Inbox {
+    pub fn attach(&mut self, role: Role) -> Inbox {
+        let conn = ConnId::next();
         if role == Role::Customer {
             self.peers.retain(|peer| peer.role != Role::Customer);
         }
@@ -169,11 +161,14 @@ impl Room {
         self.peers.iter().any(|peer| peer.role == Role::Customer)
     }
 
-    /// Whether an agent connection for `agent` is attached.
-    pub fn has_agent(&self, agent: &AgentId) -> bool {
-        self.peers
-            .iter()
-            .any(|peer| peer.role == Role::Agent(agent.clone()))
+    /// How many connections `role` has attached.
+    pub fn connections_of(&self, role: &Role) -> usize {
+        self.peers.iter().filter(|peer| peer.role == *role).count()
+    }
+
+    /// Whether the session or share is over: relaying stops and nobody may attach.
+    pub fn is_closed(&self) -> bool {
+        self.closed
     }
 
     /// Relays a batch of page changes to every agent; returns true when a fresh snapshot is needed.
@@ -258,9 +253,10 @@ impl Room {
             .retain(|peer| !wanted(peer) || peer.queue.try_send(item.clone()).is_ok());
     }
 
-    /// Drops every connection (their tasks see the queue close and hang up).
-    pub fn clear(&mut self) {
+    /// Drops every connection for good (their tasks see the queue close and hang up).
+    pub fn close(&mut self) {
         self.peers.clear();
+        self.closed = true;
     }
 }
 
@@ -275,7 +271,7 @@ mod tests {
     #[test]
     fn a_new_agent_waits_for_a_full_snapshot_before_partial_batches() {
         let mut room = Room::default();
-        let mut agent = room.attach(1, Role::Agent(AgentId("a".into())));
+        let mut agent = room.attach(Role::Agent(AgentId("a".into())));
         room.relay_to_agents(&frame("partial"), false);
         assert!(agent.queue.try_recv().is_err());
         room.relay_to_agents(&frame("full"), true);
@@ -293,7 +289,7 @@ mod tests {
     #[test]
     fn a_slow_agent_is_resynced_instead_of_growing_a_queue() {
         let mut room = Room::default();
-        let _agent = room.attach(1, Role::Agent(AgentId("a".into())));
+        let _agent = room.attach(Role::Agent(AgentId("a".into())));
         room.relay_to_agents(&frame("full"), true);
         let mut asked = false;
         for _ in 0..QUEUE_FRAMES + 10 {
@@ -309,7 +305,7 @@ mod tests {
     #[test]
     fn binary_frames_follow_the_same_full_snapshot_rule() {
         let mut room = Room::default();
-        let mut agent = room.attach(1, Role::Agent(AgentId("a".into())));
+        let mut agent = room.attach(Role::Agent(AgentId("a".into())));
         let partial = Frame::Binary(Bytes::from_static(&[0, 1, 2]));
         let full = Frame::Binary(Bytes::from_static(&[1, 3, 4]));
         room.relay_to_agents(&partial, false);
@@ -321,10 +317,10 @@ mod tests {
     #[test]
     fn pointers_keep_only_the_latest_position() {
         let mut room = Room::default();
-        let _customer = room.attach(1, Role::Customer);
-        let agent = room.attach(2, Role::Agent(AgentId("a".into())));
+        let customer = room.attach(Role::Customer);
+        let agent = room.attach(Role::Agent(AgentId("a".into())));
         for x in 0..100 {
-            room.point(1, &frame(&format!("{x}")));
+            room.point(customer.conn, &frame(&format!("{x}")));
         }
         assert_eq!(*agent.pointer.borrow(), Some(frame("99")));
     }

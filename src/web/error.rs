@@ -33,6 +33,9 @@ pub enum Error {
     /// 429: too many attempts; wait and try again.
     #[error("{0}")]
     TooManyRequests(String),
+    /// 503: Duet cannot do this right now (its store refused); try again.
+    #[error("{0}")]
+    Unavailable(String),
     /// 500: our fault; the cause is logged once, the caller sees a plain sentence.
     #[error(
         "something went wrong on Duet's side; try again, and tell your administrator if it keeps happening"
@@ -50,6 +53,7 @@ impl Error {
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Gone(_) => StatusCode::GONE,
             Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -62,6 +66,12 @@ impl IntoResponse for Error {
         }
         let body = Json(serde_json::json!({ "error": self.to_string() }));
         (self.status(), body).into_response()
+    }
+}
+
+impl From<crate::engine::Unrecorded> for Error {
+    fn from(refused: crate::engine::Unrecorded) -> Self {
+        Error::Unavailable(refused.to_string())
     }
 }
 

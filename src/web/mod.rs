@@ -117,19 +117,17 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let registry = self.state.registry.clone();
-        let shares = self.state.shares.clone();
+        let (sessions, shares, clock) = (
+            self.state.sessions.clone(),
+            self.state.shares.clone(),
+            self.state.clock,
+        );
         let sweeper = tokio::spawn(async move {
             let mut tick = tokio::time::interval(SWEEP_INTERVAL);
             loop {
                 tick.tick().await;
-                let now = tokio::time::Instant::now();
-                for (id, reason) in registry.sweep(now) {
-                    tracing::info!(session.id = %id, reason = ?reason, "session ended by a time limit");
-                }
-                for id in shares.sweep(now) {
-                    tracing::info!(share.id = %id, "screen-share request expired unaccepted");
-                }
+                sessions.sweep(clock.now()).await;
+                shares.sweep(clock.now()).await;
             }
         });
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::engine::{ControlMode, EndReason, SessionId, State};
+use crate::engine::{ControlMode, EndReason, State};
 
 /// What a browser sends to Duet. Parse with [`ClientMsg::parse`].
 #[derive(Debug)]
@@ -229,8 +229,8 @@ impl<'a> ClientMsg<'a> {
 pub enum ServerMsg<'a> {
     /// Answer to `hello`: who you are in which session, and the tenant policy.
     Welcome {
-        /// The session id.
-        session_id: SessionId,
+        /// The session id (or the screen share's id).
+        session_id: &'a str,
         /// `customer` or `agent`.
         role: &'a str,
         /// Masking and control rules the customer's script applies.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::{Config, PolicySettings};
-use crate::engine::{RateLimiter, Registry, ShareRegistry};
+use crate::engine::{Clock, EventSink, RateLimiter, Sessions, Shares, TenantId};
 
 use super::protocol::IceServer;
 use super::signin::{AgentSignIn, DevSignIn};
@@ -12,10 +12,16 @@ use super::tokens::Tokens;
 /// Shared by every handler; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// Live sessions.
-    pub registry: Arc<Registry>,
+    /// Co-browse sessions.
+    pub sessions: Arc<Sessions>,
     /// Screen shares.
-    pub shares: Arc<ShareRegistry>,
+    pub shares: Arc<Shares>,
+    /// Wall-clock time, read off tokio's clock.
+    pub clock: Clock,
+    /// Where every engine event goes.
+    pub sink: Arc<dyn EventSink>,
+    /// The tenant this Duet serves.
+    pub tenant_id: TenantId,
     /// Token signing and checking.
     pub tokens: Arc<Tokens>,
     /// How agents sign in.
@@ -87,14 +93,18 @@ impl AppState {
         listening_on_loopback: bool,
     ) -> anyhow::Result<Self> {
         let dev = DevSignIn::new(config.dev_signin, listening_on_loopback);
+        let sink: Arc<dyn EventSink> = Arc::new(crate::engine::MemorySink::new());
         let tenant = super::api::tenant::TenantSettings::load(
             config.data_dir.as_deref(),
             config.admin_key.clone(),
         )?;
         Ok(Self {
             tenant: Arc::new(tenant),
-            registry: Arc::new(Registry::new(config.timeouts.clone())),
-            shares: Arc::new(ShareRegistry::new(config.timeouts.screenshare_accept)),
+            sessions: Arc::new(Sessions::new(sink.clone(), config.timeouts.clone())),
+            shares: Arc::new(Shares::new(sink.clone(), config.timeouts.clone())),
+            sink,
+            clock: Clock::system(),
+            tenant_id: TenantId::default(),
             tokens: Arc::new(Tokens::new(config.token_secret.as_ref())),
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),

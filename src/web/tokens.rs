@@ -8,7 +8,7 @@ use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{AgentId, SessionId};
+use crate::engine::{AgentId, SessionId, ShareId};
 
 /// How long an agent's sign-in lasts.
 pub const AGENT_SIGNIN_LIFETIME: Duration = Duration::from_secs(8 * 3600);
@@ -41,6 +41,9 @@ pub struct Claims {
     /// The session a session token is bound to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<SessionId>,
+    /// The screen share a share token is bound to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<ShareId>,
     /// The agent's display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -112,6 +115,7 @@ impl Tokens {
             sub: agent.0.clone(),
             role: TokenRole::Agent,
             sid: None,
+            share: None,
             name: Some(name.to_owned()),
             exp: expiry(AGENT_SIGNIN_LIFETIME),
         })
@@ -123,6 +127,7 @@ impl Tokens {
             sub: "customer".to_owned(),
             role: TokenRole::Customer,
             sid: Some(session),
+            share: None,
             name: None,
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })
@@ -134,23 +139,19 @@ impl Tokens {
             sub: agent.0.clone(),
             role: TokenRole::SessionAgent,
             sid: Some(session),
+            share: None,
             name: name.map(str::to_owned),
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })
     }
 
     /// A token for one side of one screen share (`ShareCustomer` or `ShareAgent`).
-    pub fn share(
-        &self,
-        share: SessionId,
-        role: TokenRole,
-        sub: &str,
-        name: Option<&str>,
-    ) -> String {
+    pub fn share(&self, share: ShareId, role: TokenRole, sub: &str, name: Option<&str>) -> String {
         self.sign(&Claims {
             sub: sub.to_owned(),
             role,
-            sid: Some(share),
+            sid: None,
+            share: Some(share),
             name: name.map(str::to_owned),
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })

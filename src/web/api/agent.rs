@@ -7,12 +7,12 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use tokio::time::Instant;
 
+use crate::engine::sink::record_tenant_change;
+use crate::engine::{Actor, Change, JoinError, RetryAfter, SessionId};
 use crate::web::auth::SignedIn;
 use crate::web::error::{ApiJson, ApiQuery, Error, Result};
 use crate::web::state::AppState;
-use crate::engine::{JoinError, RetryAfter, SessionId};
 
 /// Routes of the agent's API.
 pub fn router() -> Router<AppState> {
@@ -48,6 +48,12 @@ async fn sign_in(
         crate::web::signin::SignInError::Disabled => Error::Forbidden(e.to_string()),
         crate::web::signin::SignInError::BadName => Error::BadRequest(e.to_string()),
     })?;
+    let signed_in = Change::AgentSignedIn {
+        method: "development",
+    };
+    let actor = Actor::agent(&agent.id, &agent.name);
+    let now = state.clock.now();
+    record_tenant_change(&*state.sink, &state.tenant_id, actor, signed_in, now).await?;
     tracing::info!(agent.id = %agent.id, "agent signed in (development sign-in)");
     Ok(ApiJson(SignInResponse {
         token: state.tokens.agent(&agent.id, &agent.name),
@@ -75,8 +81,9 @@ async fn find_pending_session(
     ApiQuery(query): ApiQuery<PendingQuery>,
 ) -> Result<ApiJson<SessionRef>> {
     state
-        .registry
+        .sessions
         .pending_for_conversation(&query.conversation)
+        .await
         .map(|session_id| ApiJson(SessionRef { session_id }))
         .ok_or_else(|| {
             Error::NotFound(
@@ -111,9 +118,11 @@ async fn join_session(
     let agent = claims
         .agent()
         .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?;
+    let name = claims.name.as_deref().unwrap_or("Your agent");
     state
-        .registry
-        .join(id, &agent, Instant::now())
+        .sessions
+        .join(id, &agent, name, state.clock.now())
+        .await
         .map_err(join_error)?;
     tracing::info!(session.id = %id, agent.id = %agent, "agent joined");
     let token = state
@@ -133,7 +142,7 @@ async fn join_session(
 /// Counts the attempt against the agent and the address, whatever its outcome, so guessing ids
 /// costs the same whether an id exists or not.
 fn limit_join_attempts(state: &AppState, agent: &str, peer: SocketAddr) -> Result<()> {
-    let now = Instant::now();
+    let now = tokio::time::Instant::now();
     let limits = &state.join_limits;
     let verdict = limits
         .per_agent
@@ -153,6 +162,7 @@ fn join_error(error: JoinError) -> Error {
         JoinError::Ended(_) => Error::Gone(error.to_string()),
         JoinError::NotFound(_) => Error::NotFound(error.to_string()),
         JoinError::AgentBusy(_) => Error::Conflict(error.to_string()),
+        JoinError::Unrecorded(refused) => refused.into(),
     }
 }
 
@@ -162,7 +172,7 @@ pub struct EndedSessions {
     /// Their ids.
     pub ended: Vec<SessionId>,
     /// The screen shares it ended.
-    pub screenshares: Vec<SessionId>,
+    pub screenshares: Vec<crate::engine::ShareId>,
 }
 
 async fn end_conversation(
@@ -170,9 +180,9 @@ async fn end_conversation(
     _agent: SignedIn,
     Path(conversation): Path<String>,
 ) -> Result<ApiJson<EndedSessions>> {
-    let now = Instant::now();
-    let ended = state.registry.end_conversation(&conversation, now);
-    let screenshares = state.shares.end_conversation(&conversation, now);
+    let now = state.clock.now();
+    let ended = state.sessions.end_conversation(&conversation, now).await;
+    let screenshares = state.shares.end_conversation(&conversation, now).await;
     tracing::info!(
         sessions = ended.len(),
         screenshares = screenshares.len(),

@@ -6,13 +6,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use tokio::time::Instant;
 
+use crate::config::PolicySettings;
+use crate::engine::{Actor, EndReason, SessionId};
 use crate::web::error::{ApiQuery, Error, Result};
 use crate::web::state::AppState;
-use crate::web::tokens::TokenRole;
-use crate::config::PolicySettings;
-use crate::engine::{EndReason, SessionId};
 
 /// Routes of the customer's API.
 pub fn router() -> Router<AppState> {
@@ -61,7 +59,10 @@ async fn create_session(
             "conversationId is longer than 200 characters; pass the conversation's id".into(),
         ));
     }
-    let id = state.registry.create(conversation, Instant::now());
+    let id = state
+        .sessions
+        .create(state.tenant_id.clone(), conversation, state.clock.now())
+        .await?;
     tracing::info!(session.id = %id, "customer started a co-browse session");
     let response = StartResponse {
         session_id: id,
@@ -111,12 +112,14 @@ async fn end_session(
         .tokens
         .verify_session(token, id)
         .map_err(|e| Error::Unauthorized(e.to_string()))?;
-    let reason = if claims.role == TokenRole::Customer {
-        EndReason::CustomerExit
-    } else {
-        EndReason::AgentExit
+    let (reason, by) = match claims.agent() {
+        None => (EndReason::CustomerExit, Actor::customer()),
+        Some(agent) => {
+            let name = claims.name.as_deref().unwrap_or("an agent");
+            (EndReason::AgentExit, Actor::agent(&agent, name))
+        }
     };
-    if state.registry.end(id, reason, Instant::now()) {
+    if state.sessions.end(id, reason, by, state.clock.now()).await {
         tracing::info!(session.id = %id, reason = ?reason, "session ended by request");
     }
     Ok((StatusCode::NO_CONTENT, cors))

@@ -8,14 +8,13 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::post;
 use serde::{Deserialize, Serialize};
-use tokio::time::Instant;
 
+use crate::engine::{Actor, RetryAfter, ShareEnd, ShareError, ShareId};
 use crate::web::auth::SignedIn;
 use crate::web::error::{ApiJson, ApiQuery, Error, Result};
 use crate::web::protocol::IceServer;
 use crate::web::state::AppState;
 use crate::web::tokens::TokenRole;
-use crate::engine::{RetryAfter, SessionId, ShareEnd, ShareError};
 
 /// Routes of the screen-share API.
 pub fn router() -> Router<AppState> {
@@ -43,7 +42,7 @@ pub struct StartShare {
 #[serde(rename_all = "camelCase")]
 pub struct StartedShare {
     /// The share's id.
-    pub share_id: SessionId,
+    pub share_id: ShareId,
     /// The security key to read to the customer.
     pub key: String,
     /// Seconds the customer has to accept.
@@ -69,9 +68,11 @@ async fn start_screenshare(
         .clone()
         .unwrap_or_else(|| "Your agent".to_owned());
     let conversation = body.conversation_id.filter(|c| !c.trim().is_empty());
+    let tenant = state.tenant_id.clone();
     let started = state
         .shares
-        .create(&agent, &name, conversation, Instant::now())
+        .create(tenant, &agent, &name, conversation, state.clock.now())
+        .await
         .map_err(share_error)?;
     tracing::info!(share.id = %started.id, agent.id = %agent, "agent requested a screen share");
     let token = state
@@ -105,7 +106,7 @@ pub struct KeyLookup {
 #[serde(rename_all = "camelCase")]
 pub struct FoundShare {
     /// The share's id.
-    pub share_id: SessionId,
+    pub share_id: ShareId,
     /// The agent who asks to see the screen.
     pub agent_name: String,
     /// The customer's token for the share's WebSocket.
@@ -122,20 +123,24 @@ async fn look_up_key(
     state
         .join_limits
         .key_lookups
-        .attempt(&peer.ip().to_string(), Instant::now())
+        .attempt(&peer.ip().to_string(), tokio::time::Instant::now())
         .map_err(|RetryAfter(wait)| {
             Error::TooManyRequests(format!(
                 "too many tries; wait {} seconds, then check the key with your agent",
                 wait.as_secs().max(1)
             ))
         })?;
-    let share = state.shares.find_by_key(&body.key).map_err(share_error)?;
+    let share = state
+        .shares
+        .find_by_key(&body.key)
+        .await
+        .map_err(share_error)?;
     let token = state
         .tokens
-        .share(share.id, TokenRole::ShareCustomer, "customer", None);
+        .share(share.id(), TokenRole::ShareCustomer, "customer", None);
     Ok(ApiJson(FoundShare {
-        share_id: share.id,
-        agent_name: share.agent_name,
+        share_id: share.id(),
+        agent_name: share.agent_name().to_owned(),
         token,
         ice_servers: ice_servers(&state),
     }))
@@ -154,9 +159,9 @@ async fn end_share(
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<TokenQuery>,
 ) -> Result<StatusCode> {
-    let id: SessionId = id
+    let id: ShareId = id
         .parse()
-        .map_err(|e: crate::engine::ids::BadSessionId| Error::BadRequest(e.to_string()))?;
+        .map_err(|e: crate::engine::ids::BadShareId| Error::BadRequest(e.to_string()))?;
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -170,18 +175,22 @@ async fn end_share(
         .tokens
         .verify(token)
         .ok()
-        .filter(|claims| claims.sid == Some(id))
+        .filter(|claims| claims.share == Some(id))
         .ok_or_else(|| Error::Unauthorized("that token is not for this screen share".into()))?;
-    let reason = match claims.role {
-        TokenRole::ShareAgent => ShareEnd::AgentStopped,
-        TokenRole::ShareCustomer => ShareEnd::CustomerStopped,
+    let (reason, by) = match claims.role {
+        TokenRole::ShareAgent => {
+            let name = claims.name.as_deref().unwrap_or("an agent");
+            let agent = crate::engine::AgentId(claims.sub.clone());
+            (ShareEnd::AgentStopped, Actor::agent(&agent, name))
+        }
+        TokenRole::ShareCustomer => (ShareEnd::CustomerStopped, Actor::customer()),
         _ => {
             return Err(Error::Unauthorized(
                 "that token is not for a screen share".into(),
             ));
         }
     };
-    if state.shares.end(id, reason, Instant::now()) {
+    if state.shares.end(id, reason, by, state.clock.now()).await {
         tracing::info!(share.id = %id, reason = ?reason, "screen share ended by request");
     }
     Ok(StatusCode::NO_CONTENT)
@@ -193,5 +202,6 @@ fn share_error(error: ShareError) -> Error {
         ShareError::UnknownKey => Error::NotFound(error.to_string()),
         ShareError::Ended => Error::Gone(error.to_string()),
         ShareError::WrongState => Error::Conflict(error.to_string()),
+        ShareError::Unrecorded(refused) => refused.into(),
     }
 }

@@ -10,12 +10,12 @@ use axum::http::request::Parts;
 use axum::routing::{get, put};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::engine::bookmarks::{BookmarkError, Bookmarks, Entry, EntryInput};
+use crate::store::JsonFile;
 use crate::web::auth::bearer;
 use crate::web::error::{ApiJson, Error, Result};
 use crate::web::state::AppState;
 use crate::web::tokens::TokenRole;
-use crate::engine::bookmarks::{BookmarkError, Bookmarks, Entry, EntryInput};
-use crate::store::JsonFile;
 
 /// The tenant's settings held by the service, saved to the data directory when there is one.
 #[derive(Debug)]

@@ -1,46 +1,23 @@
-//! The WebSocket endpoint: one task per connection owns the socket and `select!`s over the
-//! socket, the session's queue and the pointer slot. Each message goes to a small function.
+//! A co-browse connection: one task owns the socket and `select!`s over the socket, the
+//! session's queue and the pointer slot. Each message goes to a small function.
 
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::State;
-use axum::extract::ws::{WebSocket, WebSocketUpgrade};
-use axum::response::Response;
-use axum::routing::get;
-use tokio::time::Instant;
+use axum::extract::ws::WebSocket;
 
+use super::DetachGuard;
+use super::hello::hang_up;
+use super::notices;
+use super::roles;
+use super::wire::{Incoming, Next, Wire, sort};
+use crate::engine::{
+    Cell, ConnId, EndReason, Frame, Notice, Outbound, Role, Session, SessionId, Sharer,
+    State as SessionState, Timestamp,
+};
 use crate::web::binary::{BinaryFrame, PointerFrom, binary_frame, pointer_frame};
 use crate::web::protocol::{ClientMsg, ServerMsg, close};
 use crate::web::state::AppState;
-use crate::web::tokens::TokenRole;
-use super::hello::{hang_up, read_hello};
-use super::notices as notices;
-use super::roles as roles;
-use super::wire::{Incoming, Next, Wire, sort};
-use crate::engine::{
-    EndReason, Frame, Notice, Outbound, Registry, Role, SessionCell, SessionId, Sharer,
-    State as SessionState,
-};
-
-/// Read buffer per socket. tungstenite's default, 128 KiB, is zero-filled on every read attempt
-/// and stays resident for the life of the socket (two per session): `benches/relay` measured
-/// 281 KiB RSS per idle session and a third of the relay's CPU in `memset` with it. Bigger
-/// messages still arrive whole; they take a few more reads.
-pub const READ_BUFFER_BYTES: usize = 4 * 1024;
-
-/// The WebSocket route.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/ws", get(upgrade))
-}
-
-async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
-    let limit = state.settings.max_message_bytes;
-    ws.max_message_size(limit)
-        .max_frame_size(limit)
-        .read_buffer_size(READ_BUFFER_BYTES)
-        .on_upgrade(move |socket| run(socket, state))
-}
+use crate::web::tokens::Claims;
 
 /// One participant's connection, attached to a session.
 struct Connection {
@@ -48,72 +25,50 @@ struct Connection {
     state: AppState,
     session: SessionId,
     role: Role,
+    /// The agent's name as their sign-in gave it.
     agent_name: String,
-    conn: u64,
-    cell: Arc<SessionCell>,
+    conn: ConnId,
+    cell: Arc<Cell<Session>>,
 }
 
-async fn run(mut socket: WebSocket, state: AppState) {
-    let claims = match read_hello(&mut socket, &state).await {
-        Ok(claims) => claims,
-        Err(reason) => return hang_up(socket, close::UNAUTHORIZED, reason).await,
-    };
-    let Some(session) = claims.sid else { return };
-    if matches!(
-        claims.role,
-        TokenRole::ShareCustomer | TokenRole::ShareAgent
-    ) {
-        return super::share::serve(socket, state, claims, session).await;
-    }
+/// Serves a socket that said hello with a co-browse session token.
+pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, session: SessionId) {
     let role = match claims.agent() {
         Some(agent) => Role::Agent(agent),
         None => Role::Customer,
     };
-    let attachment = match state.registry.attach(session, role.clone(), Instant::now()) {
+    let now = state.clock.now();
+    let attachment = match state.sessions.attach(session, role.clone(), now).await {
         Ok(attachment) => attachment,
         Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
+    };
+    let conn = attachment.inbox.conn;
+    let _guard = DetachGuard {
+        registry: state.sessions.clone(),
+        clock: state.clock,
+        id: session,
+        conn,
+        role: role.clone(),
     };
     let mut connection = Connection {
         wire: Wire::new(socket),
         session,
         role,
-        agent_name: claims
-            .name
-            .clone()
-            .unwrap_or_else(|| "Your agent".to_owned()),
-        conn: attachment.inbox.conn,
+        agent_name: claims.name.unwrap_or_else(|| "Your agent".to_owned()),
+        conn,
         cell: attachment.cell,
-        state: state.clone(),
-    };
-    let guard = DetachGuard {
-        registry: state.registry.clone(),
-        session,
-        conn: connection.conn,
+        state,
     };
     connection.serve(attachment.inbox).await;
-    drop(guard);
-}
-
-/// Detaches the connection from its session however the task ends.
-struct DetachGuard {
-    registry: Arc<Registry>,
-    session: SessionId,
-    conn: u64,
-}
-
-impl Drop for DetachGuard {
-    fn drop(&mut self) {
-        self.registry
-            .detach(self.session, self.conn, Instant::now());
-    }
 }
 
 impl Connection {
     fn role_name(&self) -> &'static str {
-        match self.role {
-            Role::Customer => "customer",
-            Role::Agent(_) => "agent",
-        }
+        self.role.kind()
+    }
+
+    fn now(&self) -> Timestamp {
+        self.state.clock.now()
     }
 
     /// Who this connection's pointer frames say moved.
@@ -125,12 +80,8 @@ impl Connection {
     }
 
     async fn serve(&mut self, mut inbox: crate::engine::Inbox) {
-        let role = self.role_name();
-        if let Next::Close(..) = self
-            .wire
-            .welcome(&self.state.settings, self.session, role)
-            .await
-        {
+        let (id, role) = (self.session.to_string(), self.role_name());
+        if let Next::Close(..) = self.wire.welcome(&self.state.settings, &id, role).await {
             return;
         }
         loop {
@@ -167,13 +118,14 @@ impl Connection {
         if let Err(refusal) = roles::permitted(&self.role, &message) {
             return self.wire.refuse(refusal).await;
         }
-        let now = Instant::now();
+        let now = self.now();
+        let sessions = self.state.sessions.clone();
         match message {
             ClientMsg::Dom { full, events } => {
                 self.relay_dom(Frame::from(ServerMsg::Dom { full, events }.encode()), full)
             }
             ClientMsg::Pointer { x, y } => self.relay_pointer(x, y).await,
-            ClientMsg::End => self.end_session(),
+            ClientMsg::End => self.end_session().await,
             ClientMsg::Ping => self.wire.send(ServerMsg::Pong.encode()).await,
             ClientMsg::Hello { .. } => {
                 self.wire
@@ -187,38 +139,42 @@ impl Connection {
             }
             ClientMsg::Signal { data } => self.relay_signal(data),
             ClientMsg::ShareStart => {
-                let started = self.cell.start_share(self.sharer(), now);
+                let started = sessions.start_share(&self.cell, self.sharer(), now).await;
                 self.report(started).await
             }
             ClientMsg::ShareStop => {
-                self.cell.stop_share(&self.sharer(), now);
+                sessions.stop_share(&self.cell, &self.sharer(), now).await;
                 Next::Continue
             }
             ClientMsg::ShareRequest => {
                 let Role::Agent(agent) = &self.role else {
                     return Next::Continue;
                 };
-                let asked = self.cell.request_customer_share(agent, &self.agent_name);
+                let asked = sessions
+                    .request_customer_share(&self.cell, agent, now)
+                    .await;
                 self.report(asked).await
             }
             ClientMsg::ControlRequest => {
                 let Role::Agent(agent) = &self.role else {
                     return Next::Continue;
                 };
-                let asked = self.cell.request_control(agent, &self.agent_name, now);
+                let asked = sessions.request_control(&self.cell, agent, now).await;
                 self.report(asked).await
             }
             ClientMsg::ControlAnswer { approved } => {
-                let answered = self.cell.answer_control(approved, now);
+                let answered = sessions.answer_control(&self.cell, approved, now).await;
                 self.report(answered).await
             }
             ClientMsg::ControlRevoke => {
-                self.cell.revoke_control(now);
+                sessions.revoke_control(&self.cell, &self.role, now).await;
                 Next::Continue
             }
             ClientMsg::Action { action } => {
                 let frame = Frame::from(ServerMsg::Action { action: &action }.encode());
-                let forwarded = self.cell.forward_action(self.conn, &frame, now);
+                let forwarded = sessions
+                    .forward_action(&self.cell, &self.role, &frame, now)
+                    .await;
                 self.report(forwarded).await
             }
         }
@@ -236,7 +192,12 @@ impl Connection {
 
     fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
         let frame = Frame::from(ServerMsg::Signal { data }.encode());
-        if self.cell.relay_signal(self.conn, &frame) {
+        let conn = self.conn;
+        if self
+            .cell
+            .relay(self.now(), |room| room.send_to_others(conn, &frame))
+            .is_some()
+        {
             Next::Continue
         } else {
             Next::Close(close::SESSION_ENDED, "the session has ended")
@@ -271,7 +232,7 @@ impl Connection {
 
     /// Relays page changes, text or binary, from the customer (others were refused before).
     fn relay_dom(&mut self, frame: Frame, full: bool) -> Next {
-        let relayed = self.cell.with_room(Instant::now(), |room| {
+        let relayed = self.cell.relay(self.now(), |room| {
             if room.relay_to_agents(&frame, full) {
                 room.notify_customer(Notice::SnapshotNeeded);
             }
@@ -303,25 +264,20 @@ impl Connection {
     /// Puts a pointer frame in the others' latest-wins slots.
     fn point(&mut self, frame: Frame) -> Next {
         let conn = self.conn;
-        match self
-            .cell
-            .with_room(Instant::now(), |room| room.point(conn, &frame))
-        {
+        match self.cell.relay(self.now(), |room| room.point(conn, &frame)) {
             Some(()) => Next::Continue,
             None => Next::Close(close::SESSION_ENDED, "the session has ended"),
         }
     }
 
-    fn end_session(&mut self) -> Next {
+    async fn end_session(&mut self) -> Next {
         let reason = match self.role {
             Role::Customer => EndReason::CustomerExit,
             Role::Agent(_) => EndReason::AgentExit,
         };
-        if self
-            .state
-            .registry
-            .end(self.session, reason, Instant::now())
-        {
+        let by = self.cell.state().await.actor(&self.role);
+        let now = self.now();
+        if self.state.sessions.end(self.session, reason, by, now).await {
             tracing::info!(session.id = %self.session, reason = ?reason, "session ended from a connection");
         }
         // The queue now holds the ended notice; the loop sends it and then closes.
@@ -334,9 +290,7 @@ impl Connection {
             Some(Outbound::Frame(frame)) if more_waiting => self.wire.feed_frame(frame).await,
             Some(Outbound::Frame(frame)) => self.wire.send_frame(frame).await,
             Some(Outbound::Notice(notice)) => self.on_notice(notice).await,
-            None if self.cell.session().is_live() => {
-                Next::Close(close::TOO_SLOW, "fell behind; reconnect")
-            }
+            None if self.cell.is_live() => Next::Close(close::TOO_SLOW, "fell behind; reconnect"),
             None => Next::Close(close::SESSION_ENDED, "the session has ended"),
         }
     }

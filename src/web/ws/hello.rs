@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 
+use crate::engine::{SessionId, ShareId};
 use crate::web::protocol::ClientMsg;
 use crate::web::state::AppState;
 use crate::web::tokens::{Claims, TokenRole};
@@ -12,11 +13,19 @@ use crate::web::tokens::{Claims, TokenRole};
 /// How long a new socket has to send its `hello`.
 pub(super) const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What a socket is for, by the token of its `hello`.
+pub(super) enum Hello {
+    /// A co-browse session's customer or agent.
+    Cobrowse(SessionId, Claims),
+    /// A screen share's customer or agent.
+    Share(ShareId, Claims),
+}
+
 /// Reads the first frame, which must be `hello` with a session or screen-share token.
 pub(super) async fn read_hello(
     socket: &mut WebSocket,
     state: &AppState,
-) -> Result<Claims, &'static str> {
+) -> Result<Hello, &'static str> {
     let first = tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await;
     let Ok(Some(Ok(Message::Text(text)))) = first else {
         return Err("send {\"type\":\"hello\",\"token\":…} first");
@@ -28,17 +37,15 @@ pub(super) async fn read_hello(
         .tokens
         .verify(&token)
         .map_err(|_| "the token is invalid or expired; start or join again")?;
-    let session_role = matches!(
-        claims.role,
-        TokenRole::Customer
-            | TokenRole::SessionAgent
-            | TokenRole::ShareCustomer
-            | TokenRole::ShareAgent
-    );
-    if !session_role || claims.sid.is_none() {
-        return Err("this token is not a session token; join the session first");
+    match (claims.role, claims.sid, claims.share) {
+        (TokenRole::Customer | TokenRole::SessionAgent, Some(session), _) => {
+            Ok(Hello::Cobrowse(session, claims))
+        }
+        (TokenRole::ShareCustomer | TokenRole::ShareAgent, _, Some(share)) => {
+            Ok(Hello::Share(share, claims))
+        }
+        _ => Err("this token is not a session token; join the session first"),
     }
-    Ok(claims)
 }
 
 /// Closes the socket with a code from [`close`] and a short reason.

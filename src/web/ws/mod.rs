@@ -9,4 +9,64 @@ mod roles;
 mod share;
 mod wire;
 
-pub use cobrowse::{READ_BUFFER_BYTES, router};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use axum::routing::get;
+
+use crate::engine::{ConnId, Machine, Registry, Role};
+use crate::web::protocol::close;
+use crate::web::state::AppState;
+use hello::{Hello, hang_up, read_hello};
+
+/// Read buffer per socket. tungstenite's default, 128 KiB, is zero-filled on every read attempt
+/// and stays resident for the life of the socket (two per session): `benches/relay` measured
+/// 281 KiB RSS per idle session and a third of the relay's CPU in `memset` with it. Bigger
+/// messages still arrive whole; they take a few more reads.
+pub const READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// The WebSocket route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/ws", get(upgrade))
+}
+
+async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
+    let limit = state.settings.max_message_bytes;
+    ws.max_message_size(limit)
+        .max_frame_size(limit)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .on_upgrade(move |socket| run(socket, state))
+}
+
+async fn run(mut socket: WebSocket, state: AppState) {
+    match read_hello(&mut socket, &state).await {
+        Ok(Hello::Cobrowse(session, claims)) => {
+            cobrowse::serve(socket, state, claims, session).await
+        }
+        Ok(Hello::Share(share, claims)) => share::serve(socket, state, claims, share).await,
+        Err(reason) => hang_up(socket, close::UNAUTHORIZED, reason).await,
+    }
+}
+
+/// Detaches a connection from its session or share however its task ends: the party has left
+/// when this was its last connection.
+struct DetachGuard<M: Machine> {
+    registry: Arc<Registry<M>>,
+    clock: crate::engine::Clock,
+    id: M::Id,
+    conn: ConnId,
+    role: Role,
+}
+
+impl<M: Machine> Drop for DetachGuard<M> {
+    fn drop(&mut self) {
+        let registry = self.registry.clone();
+        let (id, conn, role) = (self.id, self.conn, self.role.clone());
+        let now = self.clock.now();
+        // Leaving may be recorded, which is async; the task runs whatever ended this one.
+        tokio::spawn(async move { registry.detach(id, conn, &role, now).await });
+    }
+}

@@ -1,8 +1,8 @@
 //! Turns what the engine tells a co-browse participant into the wire message it reads.
 
+use crate::engine::{EndReason, Notice, State as SessionState};
 use crate::web::protocol::ServerMsg;
 use crate::web::state::Settings;
-use crate::engine::{EndReason, Notice, State as SessionState};
 
 /// The frame text for a notice, or `None` when the notice is not for co-browse sockets.
 /// `customer` says who reads it, so the sentences can speak to them.

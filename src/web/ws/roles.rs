@@ -1,7 +1,7 @@
 //! Which participant may send which co-browse message: checked before any message is handled.
 
-use crate::web::protocol::ClientMsg;
 use crate::engine::Role;
+use crate::web::protocol::ClientMsg;
 
 /// Which role may send which message; every other combination is refused.
 pub(super) fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'static str> {

@@ -4,62 +4,68 @@
 use std::sync::Arc;
 
 use axum::extract::ws::WebSocket;
-use tokio::time::Instant;
 
+use super::DetachGuard;
+use super::hello::hang_up;
+use super::wire::{Incoming, Next, Wire, sort};
+use crate::engine::{
+    AgentId, Cell, ConnId, Frame, Inbox, Notice, Outbound, Role, Share, ShareEnd, ShareError,
+    ShareId, ShareNotice, ShareState,
+};
 use crate::web::protocol::{ClientMsg, ServerMsg, close};
 use crate::web::state::AppState;
 use crate::web::tokens::{Claims, TokenRole};
-use super::hello::hang_up;
-use super::wire::{Incoming, Next, Wire, sort};
-use crate::engine::screenshare::{ShareCell, ShareNotice};
-use crate::engine::{
-    AgentId, Frame, Inbox, Notice, Outbound, Role, SessionId, ShareEnd, ShareError, ShareState,
-};
 
 /// One side of a screen share.
 struct ShareConnection {
     wire: Wire,
     state: AppState,
-    share: SessionId,
-    customer: bool,
-    conn: u64,
-    cell: Arc<ShareCell>,
+    share: ShareId,
+    role: Role,
+    conn: ConnId,
+    cell: Arc<Cell<Share>>,
     agent_name: String,
 }
 
 /// Serves a socket that said hello with a screen-share token.
-pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, share: SessionId) {
-    let customer = claims.role == TokenRole::ShareCustomer;
-    let role = if customer {
+pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, share: ShareId) {
+    let role = if claims.role == TokenRole::ShareCustomer {
         Role::Customer
     } else {
         Role::Agent(AgentId(claims.sub.clone()))
     };
-    let (cell, inbox) = match state.shares.attach(share, role) {
+    let now = state.clock.now();
+    let attachment = match state.shares.attach(share, role.clone(), now).await {
         Ok(attached) => attached,
         Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
     };
-    let agent_name = cell.share().agent_name;
-    let conn = inbox.conn;
+    let agent_name = attachment.cell.state().await.agent_name().to_owned();
+    let conn = attachment.inbox.conn;
+    let _guard = DetachGuard {
+        registry: state.shares.clone(),
+        clock: state.clock,
+        id: share,
+        conn,
+        role: role.clone(),
+    };
     let mut connection = ShareConnection {
         wire: Wire::new(socket),
-        state: state.clone(),
+        state,
         share,
-        customer,
+        role,
         conn,
-        cell,
+        cell: attachment.cell,
         agent_name,
     };
-    connection.run(inbox).await;
-    state.shares.detach(share, conn);
+    connection.run(attachment.inbox).await;
 }
 
 impl ShareConnection {
     async fn run(&mut self, mut inbox: Inbox) {
-        let role = if self.customer { "customer" } else { "agent" };
+        let welcome = (self.share.to_string(), self.role.kind());
         if let Next::Close(..) = self
             .wire
-            .welcome(&self.state.settings, self.share, role)
+            .welcome(&self.state.settings, &welcome.0, welcome.1)
             .await
         {
             return;
@@ -87,23 +93,27 @@ impl ShareConnection {
             Ok(message) => message,
             Err(error) => return self.wire.refuse(&error.to_string()).await,
         };
+        let customer = self.role == Role::Customer;
+        let now = self.state.clock.now();
+        let shares = self.state.shares.clone();
         match message {
-            ClientMsg::ShareAccept if self.customer => {
-                let accepted = self.state.shares.accept(self.share);
+            ClientMsg::ShareAccept if customer => {
+                let accepted = shares.accept(&self.cell, now).await;
                 self.report(accepted).await
             }
-            ClientMsg::ShareConnected if !self.customer => {
-                let live = self.cell.mark_live();
+            ClientMsg::ShareConnected if !customer => {
+                let live = shares.mark_live(&self.cell, now).await;
                 self.report(live).await
             }
             ClientMsg::Signal { data } => self.relay_signal(data),
             ClientMsg::End => {
-                let reason = if self.customer {
+                let reason = if customer {
                     ShareEnd::CustomerStopped
                 } else {
                     ShareEnd::AgentStopped
                 };
-                self.state.shares.end(self.share, reason, Instant::now());
+                let by = self.cell.state().await.actor(&self.role);
+                shares.end(self.share, reason, by, now).await;
                 Next::Continue
             }
             ClientMsg::Ping => self.wire.send(ServerMsg::Pong.encode()).await,
@@ -125,10 +135,9 @@ impl ShareConnection {
     fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
         let frame = Frame::from(ServerMsg::Signal { data }.encode());
         let conn = self.conn;
-        match self
-            .cell
-            .with_room(|room| room.send_to_others(conn, &frame))
-        {
+        match self.cell.relay(self.state.clock.now(), |room| {
+            room.send_to_others(conn, &frame)
+        }) {
             Some(()) => Next::Continue,
             None => Next::Close(close::SESSION_ENDED, "the screen share has ended"),
         }

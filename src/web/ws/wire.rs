@@ -9,10 +9,9 @@ use futures_util::SinkExt;
 
 use super::gate::{GatedRecv, ReadGate};
 
+use crate::engine::Frame;
 use crate::web::protocol::{ServerMsg, close};
 use crate::web::state::Settings;
-use crate::engine::Frame;
-use crate::engine::SessionId;
 
 /// What a connection's loop does after handling one event.
 pub(super) enum Next {
@@ -86,14 +85,9 @@ impl Wire {
     }
 
     /// Sends the `welcome` every socket starts with: who it is, the policy, ICE servers, limits.
-    pub(super) async fn welcome(
-        &mut self,
-        settings: &Settings,
-        session: SessionId,
-        role: &str,
-    ) -> Next {
+    pub(super) async fn welcome(&mut self, settings: &Settings, id: &str, role: &str) -> Next {
         let welcome = ServerMsg::Welcome {
-            session_id: session,
+            session_id: id,
             role,
             policy: &settings.policy,
             ice_servers: &settings.ice_servers,

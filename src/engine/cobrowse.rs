@@ -1,0 +1,175 @@
+//! What only the co-browse registry does: customers start sessions, agents join (one live
+//! co-browse each), find the pending session of a conversation, and ask for control or screens.
+
+use super::actor::{AgentId, Role};
+use super::cell::Cell;
+use super::clock::Timestamp;
+use super::ids::{SessionId, TenantId};
+use super::registry::Registry;
+use super::room::Frame;
+use super::session::{ControlError, JoinError, Session, Sharer, State};
+use super::sink::Unrecorded;
+
+/// Every co-browse session this process holds.
+pub type Sessions = Registry<Session>;
+
+impl Registry<Session> {
+    /// Starts an idle session for the customer, optionally linked to a conversation. The id is
+    /// one the store has not seen: an id it still remembers is drawn again.
+    pub async fn create(
+        &self,
+        tenant: TenantId,
+        conversation: Option<String>,
+        now: Timestamp,
+    ) -> Result<SessionId, Unrecorded> {
+        loop {
+            let id = {
+                let mut index = self.index();
+                let id = SessionId::generate(|candidate| {
+                    index.cells.contains_key(&candidate) || index.reserved.contains(&candidate)
+                });
+                index.reserved.insert(id);
+                id
+            };
+            let (session, happened) = Session::start(id, tenant.clone(), conversation.clone(), now);
+            match self.insert(session, happened, now).await {
+                Ok(_) => return Ok(id),
+                Err(Unrecorded::IdTaken) => continue,
+                Err(refused) => return Err(refused),
+            }
+        }
+    }
+
+    /// Joins an agent to a session; an agent may be in one live co-browse at a time.
+    pub async fn join(
+        &self,
+        id: SessionId,
+        agent: &AgentId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Session, JoinError> {
+        let cell = self.get(id).ok_or(JoinError::NotFound(id))?;
+        self.claim(agent, id)?;
+        let joined = cell
+            .apply(
+                &*self.sink,
+                now,
+                |session, room| Ok(((), session.join(agent, name, room.agents_connected(), now)?)),
+                |session, _, ()| session.clone(),
+            )
+            .await;
+        if joined.is_err() {
+            let mut index = self.index();
+            if index.live_by_agent.get(agent) == Some(&id) {
+                index.live_by_agent.remove(agent);
+            }
+        }
+        joined
+    }
+
+    /// Holds `agent` to `id` for the one-live-co-browse rule, unless they are in another.
+    fn claim(&self, agent: &AgentId, id: SessionId) -> Result<(), JoinError> {
+        let mut index = self.index();
+        match index.live_by_agent.get(agent) {
+            Some(&other) if other != id => Err(JoinError::AgentBusy(other)),
+            _ => {
+                index.live_by_agent.insert(agent.clone(), id);
+                Ok(())
+            }
+        }
+    }
+
+    /// The newest idle session the customer started for this conversation.
+    pub async fn pending_for_conversation(&self, conversation: &str) -> Option<SessionId> {
+        let mut newest: Option<(Timestamp, SessionId)> = None;
+        for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
+            let session = cell.state().await;
+            let pending =
+                session.state() == State::Idle && session.conversation_id() == Some(conversation);
+            if pending && newest.is_none_or(|(at, _)| session.created_at() > at) {
+                newest = Some((session.created_at(), session.id()));
+            }
+        }
+        newest.map(|(_, id)| id)
+    }
+
+    /// An agent asks for write mode; the customer is prompted and everyone sees it pending.
+    pub async fn request_control(
+        &self,
+        cell: &Cell<Session>,
+        agent: &AgentId,
+        now: Timestamp,
+    ) -> Result<(), ControlError> {
+        self.change(cell, now, |session| session.request_control(agent, now))
+            .await
+    }
+
+    /// The customer approves or declines the pending request (recorded before anyone is told).
+    pub async fn answer_control(
+        &self,
+        cell: &Cell<Session>,
+        approved: bool,
+        now: Timestamp,
+    ) -> Result<(), ControlError> {
+        self.change(cell, now, |session| session.answer_control(approved, now))
+            .await
+    }
+
+    /// Back to pointer mode: the customer takes control back, or the agent hands it back.
+    pub async fn revoke_control(&self, cell: &Cell<Session>, by: &Role, now: Timestamp) {
+        let revoked = self.change(cell, now, |session| {
+            Ok::<_, Unrecorded>(session.revoke_control(by, now))
+        });
+        // Taking control away never waits for a record.
+        let _ = revoked.await;
+    }
+
+    /// Forwards an agent's action to the customer's page, only in write mode.
+    pub async fn forward_action(
+        &self,
+        cell: &Cell<Session>,
+        from: &Role,
+        frame: &Frame,
+        now: Timestamp,
+    ) -> Result<(), ControlError> {
+        cell.inspect(|session, room| {
+            session.check_action(from)?;
+            session.touch(now);
+            room.send_to_customer(frame);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Someone starts showing their screen inside the session; an agent sharing before is told.
+    pub async fn start_share(
+        &self,
+        cell: &Cell<Session>,
+        who: Sharer,
+        now: Timestamp,
+    ) -> Result<(), ControlError> {
+        self.change(cell, now, |session| session.start_share(who, now))
+            .await
+    }
+
+    /// The sharer stops; the co-browse goes on.
+    pub async fn stop_share(&self, cell: &Cell<Session>, who: &Sharer, now: Timestamp) {
+        let stopped = self.change(cell, now, |session| {
+            Ok::<_, Unrecorded>(session.stop_share(who, now))
+        });
+        let _ = stopped.await;
+    }
+
+    /// An agent asks the customer to show their screen (no key needed inside a session).
+    pub async fn request_customer_share(
+        &self,
+        cell: &Cell<Session>,
+        agent: &AgentId,
+        now: Timestamp,
+    ) -> Result<(), ControlError> {
+        self.change(cell, now, |session| {
+            session.request_customer_share(agent, now)
+        })
+        .await
+    }
+}

@@ -1,0 +1,112 @@
+//! Write mode: an agent asks, the customer approves or declines, an unanswered request lapses,
+//! and either side can go back to pointer mode. Agent actions pass only in write mode.
+
+use std::time::Duration;
+
+use super::{ControlError, ControlMode, ControlOutcome, ControlRequest, Session, State};
+use crate::engine::actor::{Actor, AgentId, Role};
+use crate::engine::clock::Timestamp;
+use crate::engine::event::{Change, Happened};
+
+impl Session {
+    /// Records an agent's request for write mode (a newer request replaces an older one).
+    pub fn request_control(
+        &mut self,
+        agent: &AgentId,
+        now: Timestamp,
+    ) -> Result<Vec<Happened>, ControlError> {
+        if self.state != State::Active || !self.has_agent(agent) {
+            return Err(ControlError::NotActive);
+        }
+        if self.control == ControlMode::Write {
+            return Err(ControlError::AlreadyGranted);
+        }
+        self.last_activity.touch(now);
+        self.control_outcome = None;
+        self.control_request = Some(ControlRequest {
+            agent: agent.clone(),
+            agent_name: self.agent_name(agent).to_owned(),
+            asked_at: now,
+        });
+        let asker = self.actor(&Role::Agent(agent.clone()));
+        Ok(vec![Happened::new(asker, Change::ControlRequested)])
+    }
+
+    /// The customer's answer to the pending request.
+    pub fn answer_control(
+        &mut self,
+        approved: bool,
+        now: Timestamp,
+    ) -> Result<Vec<Happened>, ControlError> {
+        let request = self
+            .control_request
+            .take()
+            .ok_or(ControlError::NothingToAnswer)?;
+        self.last_activity.touch(now);
+        let agent = request.agent;
+        let change = if approved && self.state == State::Active {
+            self.control = ControlMode::Write;
+            self.control_holder = Some(agent.clone());
+            self.control_outcome = Some(ControlOutcome::Approved);
+            Change::ControlApproved { agent }
+        } else {
+            self.control_outcome = Some(ControlOutcome::Denied);
+            Change::ControlDenied { agent }
+        };
+        Ok(vec![Happened::new(Actor::customer(), change)])
+    }
+
+    /// Back to pointer mode: the customer takes control back, or an agent hands it back.
+    pub fn revoke_control(&mut self, by: &Role, now: Timestamp) -> Vec<Happened> {
+        let agent = self
+            .control_holder
+            .take()
+            .or_else(|| self.control_request.take().map(|request| request.agent));
+        self.control = ControlMode::Pointer;
+        self.control_request = None;
+        let Some(agent) = agent.filter(|_| self.is_live()) else {
+            return Vec::new();
+        };
+        self.last_activity.touch(now);
+        self.control_outcome = Some(ControlOutcome::Revoked);
+        vec![Happened::new(
+            self.actor(by),
+            Change::ControlRevoked { agent },
+        )]
+    }
+
+    /// Whether an agent's action may be forwarded to the customer's page now.
+    /// The customer's script still decides whether it may touch its target.
+    pub fn check_action(&self, from: &Role) -> Result<(), ControlError> {
+        if !matches!(from, Role::Agent(_)) {
+            return Err(ControlError::AgentOnly);
+        }
+        if !self.is_live() || self.control != ControlMode::Write {
+            return Err(ControlError::PointerMode);
+        }
+        Ok(())
+    }
+
+    /// Drops a request older than `lapse`.
+    pub(super) fn lapse_control_request(
+        &mut self,
+        now: Timestamp,
+        lapse: Duration,
+    ) -> Vec<Happened> {
+        let lapsed = self
+            .control_request
+            .as_ref()
+            .is_some_and(|request| now.since(request.asked_at) >= lapse);
+        if !lapsed {
+            return Vec::new();
+        }
+        let Some(request) = self.control_request.take() else {
+            return Vec::new();
+        };
+        self.control_outcome = Some(ControlOutcome::Lapsed);
+        let change = Change::ControlLapsed {
+            agent: request.agent,
+        };
+        vec![Happened::new(Actor::system(), change)]
+    }
+}

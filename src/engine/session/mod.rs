@@ -1,0 +1,227 @@
+//! One co-browse session's state machine: idle → active → ended with the reason it ended, its
+//! agents, control and in-session screen sharing (in `control.rs` and `sharing.rs`), its activity
+//! clock and grace timer. Its fields are private: every change goes through a method that returns
+//! what [`Happened`], and the registry records that before anyone is told (`tell.rs`).
+
+mod control;
+mod kinds;
+mod machine;
+mod sharing;
+mod tell;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+pub use kinds::{
+    ControlError, ControlMode, ControlOutcome, ControlRequest, EndReason, JoinError, Seat, Sharer,
+    SharerKind, State,
+};
+
+use super::actor::{Actor, AgentId, Role};
+use super::clock::{Activity, Timestamp};
+use super::event::{Change, Happened};
+use super::ids::{SessionId, TenantId};
+
+/// One co-browse session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    id: SessionId,
+    tenant: TenantId,
+    conversation: Option<String>,
+    state: State,
+    end_reason: Option<EndReason>,
+    agents: Vec<Seat>,
+    control: ControlMode,
+    control_holder: Option<AgentId>,
+    control_request: Option<ControlRequest>,
+    control_outcome: Option<ControlOutcome>,
+    sharer: Option<Sharer>,
+    created_at: Timestamp,
+    ended_at: Option<Timestamp>,
+    last_activity: Activity,
+    /// Since when no agent console has been connected to an active session.
+    #[serde(default)]
+    agents_gone_since: Option<Timestamp>,
+    /// Parties whose connections went away; their return is a `session.joined` again.
+    #[serde(default)]
+    departed: BTreeSet<Role>,
+}
+
+impl Session {
+    /// A new idle session the customer started, and the change that says so.
+    pub fn start(
+        id: SessionId,
+        tenant: TenantId,
+        conversation: Option<String>,
+        now: Timestamp,
+    ) -> (Self, Vec<Happened>) {
+        let created = Change::SessionCreated {
+            conversation: conversation.clone(),
+        };
+        let session = Self {
+            id,
+            tenant,
+            conversation,
+            state: State::Idle,
+            end_reason: None,
+            agents: Vec::new(),
+            control: ControlMode::Pointer,
+            control_holder: None,
+            control_request: None,
+            control_outcome: None,
+            sharer: None,
+            created_at: now,
+            ended_at: None,
+            last_activity: Activity::new(now),
+            agents_gone_since: None,
+            departed: BTreeSet::new(),
+        };
+        (session, vec![Happened::new(Actor::customer(), created)])
+    }
+
+    /// The id the customer reads out.
+    pub fn id(&self) -> SessionId {
+        self.id
+    }
+
+    /// The Omnichannel conversation it belongs to, when the site passed one.
+    pub fn conversation_id(&self) -> Option<&str> {
+        self.conversation.as_deref()
+    }
+
+    /// Where it is in its life.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Why it ended, once it has.
+    pub fn end_reason(&self) -> Option<EndReason> {
+        self.end_reason
+    }
+
+    /// The agents admitted, in the order they joined.
+    pub fn agents(&self) -> &[Seat] {
+        &self.agents
+    }
+
+    /// Whether `agent` has joined.
+    pub fn has_agent(&self, agent: &AgentId) -> bool {
+        self.agents.iter().any(|seat| seat.agent == *agent)
+    }
+
+    /// Pointer or write.
+    pub fn control(&self) -> ControlMode {
+        self.control
+    }
+
+    /// The agent the customer gave control to, while in write mode.
+    pub fn control_holder(&self) -> Option<&AgentId> {
+        self.control_holder.as_ref()
+    }
+
+    /// An agent's request for write mode, waiting for the customer.
+    pub fn control_request(&self) -> Option<&ControlRequest> {
+        self.control_request.as_ref()
+    }
+
+    /// How the last request or grant ended.
+    pub fn control_outcome(&self) -> Option<ControlOutcome> {
+        self.control_outcome
+    }
+
+    /// Who shows their screen inside the session, if anyone.
+    pub fn sharer(&self) -> Option<&Sharer> {
+        self.sharer.as_ref()
+    }
+
+    /// When the customer started it.
+    pub fn created_at(&self) -> Timestamp {
+        self.created_at
+    }
+
+    /// When it ended.
+    pub fn ended_at(&self) -> Option<Timestamp> {
+        self.ended_at
+    }
+
+    /// The last thing either side did.
+    pub fn last_activity(&self) -> Timestamp {
+        self.last_activity.last()
+    }
+
+    /// Marks that someone did something at `now`.
+    pub fn touch(&self, now: Timestamp) {
+        self.last_activity.touch(now);
+    }
+
+    /// Since when no agent console has been connected to the active session.
+    pub fn agents_gone_since(&self) -> Option<Timestamp> {
+        self.agents_gone_since
+    }
+
+    /// Whether the session can still be joined or used.
+    pub fn is_live(&self) -> bool {
+        self.state != State::Ended
+    }
+
+    /// Admits `agent` and makes the session active; an agent already in it changes nothing.
+    /// `agents_connected` agent consoles are connected now.
+    pub fn join(
+        &mut self,
+        agent: &AgentId,
+        name: &str,
+        agents_connected: usize,
+        now: Timestamp,
+    ) -> Result<Vec<Happened>, JoinError> {
+        if !self.is_live() {
+            return Err(JoinError::Ended(self.id));
+        }
+        self.last_activity.touch(now);
+        if self.has_agent(agent) {
+            return Ok(Vec::new());
+        }
+        self.agents.push(Seat {
+            agent: agent.clone(),
+            name: name.to_owned(),
+            joined_at: now,
+        });
+        self.state = State::Active;
+        if agents_connected == 0 && self.agents_gone_since.is_none() {
+            // An agent who joins but whose console never connects is held to the same grace period.
+            self.agents_gone_since = Some(now);
+        }
+        let joined = Change::SessionJoined { reconnected: false };
+        Ok(vec![Happened::new(Actor::agent(agent, name), joined)])
+    }
+
+    /// Ends the session for good; nothing when it had already ended.
+    pub fn end(&mut self, reason: EndReason, by: Actor, now: Timestamp) -> Vec<Happened> {
+        if !self.is_live() {
+            return Vec::new();
+        }
+        self.state = State::Ended;
+        self.end_reason = Some(reason);
+        self.ended_at = Some(now);
+        self.control = ControlMode::Pointer;
+        self.control_holder = None;
+        self.control_request = None;
+        self.sharer = None;
+        vec![Happened::new(by, Change::SessionEnded { reason })]
+    }
+
+    /// The actor a connection's role stands for, with the agent's name when known.
+    pub fn actor(&self, role: &Role) -> Actor {
+        match role {
+            Role::Customer => Actor::customer(),
+            Role::Agent(id) => Actor::agent(id, self.agent_name(id)),
+        }
+    }
+
+    fn agent_name(&self, agent: &AgentId) -> &str {
+        self.agents
+            .iter()
+            .find(|seat| seat.agent == *agent)
+            .map_or("an agent", |seat| seat.name.as_str())
+    }
+}

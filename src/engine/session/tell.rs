@@ -1,0 +1,68 @@
+//! Who is told what when a session changes: the one place that turns what happened into the
+//! notices each participant's connection receives.
+
+use super::{Session, Sharer};
+use crate::engine::actor::Role;
+use crate::engine::event::{Change, Happened};
+use crate::engine::room::{Notice, Room};
+
+/// Tells the participants what `happened` means for them, then the state if it changed.
+pub(super) fn tell(session: &Session, happened: &[Happened], room: &mut Room) {
+    let mut state_changed = false;
+    for step in happened {
+        match &step.change {
+            Change::ControlRequested => {
+                let agent_name = step.actor.name.clone().unwrap_or_default();
+                room.notify_customer(Notice::ControlRequested { agent_name });
+                state_changed = true;
+            }
+            Change::ShareRequested { .. } => {
+                let agent_name = step.actor.name.clone().unwrap_or_default();
+                room.notify_customer(Notice::ShareRequested { agent_name });
+            }
+            Change::ShareStarted { took_over_from, .. } => {
+                if let Some(previous) = took_over_from {
+                    let by_customer = session.sharer == Some(Sharer::Customer);
+                    room.notify_agent(previous, Notice::ShareTakenOver { by_customer });
+                }
+                let sharer = session.sharer.as_ref().map(describe_sharer);
+                room.notify_all(Notice::ScreenShown { sharer });
+            }
+            Change::ShareEnded { .. } => room.notify_all(Notice::ScreenShown { sharer: None }),
+            _ => state_changed = true,
+        }
+    }
+    if state_changed {
+        announce(session, room);
+    }
+}
+
+/// Tells everyone in the session its current state.
+pub(super) fn announce(session: &Session, room: &mut Room) {
+    let notice = Notice::State {
+        state: session.state,
+        reason: session.end_reason,
+        control: session.control,
+        control_pending: session.control_request.is_some(),
+        control_outcome: session.control_outcome,
+        agents_connected: room.agents_connected(),
+        customer_connected: room.customer_connected(),
+    };
+    room.notify_all(notice);
+}
+
+/// The customer's page records only while someone watches: it starts (or, after a reload,
+/// restarts) on this request, and agents wait for the fresh snapshot it sends.
+pub(super) fn greet(role: &Role, room: &mut Room) {
+    if matches!(role, Role::Agent(_)) || room.agents_connected() > 0 {
+        room.expect_full_snapshot();
+        room.notify_customer(Notice::SnapshotNeeded);
+    }
+}
+
+fn describe_sharer(sharer: &Sharer) -> (&'static str, String) {
+    match sharer {
+        Sharer::Customer => ("customer", "The customer".to_owned()),
+        Sharer::Agent { name, .. } => ("agent", name.clone()),
+    }
+}
