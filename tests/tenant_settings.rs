@@ -13,7 +13,7 @@ const ADMIN: &str = "admin-key-for-tests";
 fn config(data_dir: &std::path::Path) -> Config {
     Config {
         admin_key: Some(SecretString::from(ADMIN)),
-        data_dir: Some(data_dir.to_path_buf()),
+        data_dir: data_dir.to_path_buf(),
         ..Config::default()
     }
 }

@@ -96,8 +96,14 @@ impl Config {
             "a whole number of join attempts",
         )?;
         if let Some(dir) = (env.var)("DUET_DATA_DIR") {
-            self.data_dir = Some(dir.into());
+            self.data_dir = dir.into();
         }
+        env.text("DUET_DATABASE_URL", &mut self.database_url);
+        env.parsed(
+            "DUET_AUDIT_RETENTION_DAYS",
+            &mut self.audit_retention_days,
+            "a whole number of days (0 keeps the audit trail forever)",
+        )?;
         env.list("DUET_ICE_SERVERS", &mut self.ice_servers);
         Ok(())
     }

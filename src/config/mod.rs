@@ -10,6 +10,9 @@ use serde::Deserialize;
 
 mod env;
 
+/// Where Duet keeps its data unless `DUET_DATA_DIR` says otherwise.
+pub const DEFAULT_DATA_DIR: &str = "duet-data";
+
 /// Every setting Duet reads; see the README's settings table.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -33,8 +36,13 @@ pub struct Config {
     pub admin_key: Option<SecretString>,
     /// Join attempts allowed per client address per minute (`DUET_JOINS_PER_ADDRESS_PER_MINUTE`).
     pub joins_per_address_per_minute: usize,
-    /// Where Duet keeps tenant settings across restarts (`DUET_DATA_DIR`); unset keeps them in memory.
-    pub data_dir: Option<std::path::PathBuf>,
+    /// Where Duet keeps its data (`DUET_DATA_DIR`, default `./duet-data`, created on first start).
+    pub data_dir: std::path::PathBuf,
+    /// The store (`DUET_DATABASE_URL`): `sqlite://…` or `postgres://…`; default
+    /// `sqlite://<data dir>/duet.db`.
+    pub database_url: Option<String>,
+    /// Days the audit trail is kept (`DUET_AUDIT_RETENTION_DAYS`); 0 keeps it forever.
+    pub audit_retention_days: u32,
     /// Client credentials for the Dataverse commands.
     pub dataverse: DataverseSettings,
     /// STUN/TURN URLs for screen-share WebRTC (`DUET_ICE_SERVERS`, comma separated); none on loopback.
@@ -125,7 +133,9 @@ impl Default for Config {
             max_message_bytes: 8 * 1024 * 1024,
             admin_key: None,
             joins_per_address_per_minute: 300,
-            data_dir: None,
+            data_dir: std::path::PathBuf::from(DEFAULT_DATA_DIR),
+            database_url: None,
+            audit_retention_days: 365,
             dataverse: DataverseSettings {
                 tenant_id: None,
                 client_id: None,
@@ -150,6 +160,8 @@ struct FileConfig {
     admin_key: Option<SecretString>,
     joins_per_address_per_minute: Option<usize>,
     data_dir: Option<std::path::PathBuf>,
+    database_url: Option<String>,
+    audit_retention_days: Option<u32>,
     policy: Option<PolicySettings>,
     timeouts: Option<FileTimeouts>,
     dataverse: Option<FileDataverse>,
@@ -202,6 +214,14 @@ impl Config {
         Ok(config)
     }
 
+    /// The store's URL: `DUET_DATABASE_URL`, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("duet.db").display()),
+        }
+    }
+
     fn apply_file(&mut self, text: &str) -> anyhow::Result<()> {
         let file: FileConfig = toml::from_str(text)?;
         set(&mut self.listen, file.listen);
@@ -215,7 +235,9 @@ impl Config {
             &mut self.joins_per_address_per_minute,
             file.joins_per_address_per_minute,
         );
-        self.data_dir = file.data_dir.or(self.data_dir.take());
+        set(&mut self.data_dir, file.data_dir);
+        self.database_url = file.database_url.or(self.database_url.take());
+        set(&mut self.audit_retention_days, file.audit_retention_days);
         set(&mut self.policy, file.policy);
         check_surfaces(&self.policy.allowed_surfaces).context("[policy] allowed_surfaces")?;
         set(&mut self.ice_servers, file.ice_servers);

@@ -47,9 +47,7 @@ pub async fn deprovision(config: Config, args: OrgArgs) -> anyhow::Result<()> {
 
 /// Removes what the Duet service keeps for the tenant (bookmarks) from `DUET_DATA_DIR`.
 fn forget_tenant_settings(config: &Config) -> anyhow::Result<()> {
-    let Some(dir) = config.data_dir.as_deref() else {
-        return Ok(());
-    };
+    let dir = config.data_dir.as_path();
     let removed =
         crate::store::forget_tenant(dir).context("removing Duet's own tenant settings")?;
     for path in &removed {

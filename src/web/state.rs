@@ -95,7 +95,7 @@ impl AppState {
         let dev = DevSignIn::new(config.dev_signin, listening_on_loopback);
         let sink: Arc<dyn EventSink> = Arc::new(crate::engine::MemorySink::new());
         let tenant = super::api::tenant::TenantSettings::load(
-            config.data_dir.as_deref(),
+            Some(config.data_dir.as_path()),
             config.admin_key.clone(),
         )?;
         Ok(Self {
