@@ -1,5 +1,5 @@
-//! Persistence of what Duet keeps for a tenant: JSON files in the data directory, written
-//! atomically (a temporary file, then a rename), read at start-up.
+//! The tenant's JSON documents in the data directory (bookmarks and folders), written atomically
+//! (a temporary file, then a rename) and read at start-up.
 
 use std::path::{Path, PathBuf};
 

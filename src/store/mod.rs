@@ -1,0 +1,15 @@
+//! Duet's durable store: its own plain rows, times shown as RFC 3339, its errors; and the
+//! tenant's JSON documents in the data directory ([`JsonFile`]).
+
+mod clock;
+mod error;
+mod json_file;
+mod rows;
+
+pub use clock::{TimeError, parse_rfc3339, rfc3339};
+pub use error::StoreError;
+pub use json_file::{BOOKMARKS, JsonFile, TENANT_DOCUMENTS, forget_tenant};
+pub use rows::{
+    ActorRef, Activity, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, MalformedRecord,
+    Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectRow, Write,
+};
