@@ -42,7 +42,6 @@ pub enum StoreError {
 
 impl StoreError {
     /// Wraps a driver error with what the store was doing; the reason is kept on one line.
-    #[allow(dead_code)]
     pub(crate) fn database(operation: &'static str, error: sqlx::Error) -> Self {
         Self::Database {
             operation,

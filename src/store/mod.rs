@@ -1,19 +1,32 @@
-//! Duet's durable store: the [`Store`] trait, its own plain rows, times shown as RFC 3339, its
-//! errors and the hash-chained audit trail; and the tenant's JSON documents in the data
-//! directory ([`JsonFile`]).
+//! Duet's durable store: co-browse sessions and screen shares with their parties, tenant
+//! settings, secrets, node heartbeats and each tenant's hash-chained audit trail, behind the
+//! [`Store`] trait, in SQLite (embedded, the default: [`SqliteStore`]) or PostgreSQL
+//! ([`PostgresStore`]); and the tenant's JSON documents in the data directory ([`JsonFile`]).
+//!
+//! The store knows nothing of the engine or the web layer: it takes and gives its own plain
+//! rows ([`SubjectRow`], [`NewAuditRecord`], …), with times as unix milliseconds ([`Millis`])
+//! shown as RFC 3339 ([`rfc3339`]). [`open`] picks the implementation from a database URL and
+//! runs the migrations in `migrations/sqlite/` or `migrations/postgres/`.
 
 mod api;
 pub mod audit;
 mod clock;
 mod error;
 mod json_file;
+mod open;
+mod postgres;
 mod rows;
+mod sql;
+mod sqlite;
 
 pub use api::Store;
 pub use clock::{TimeError, parse_rfc3339, rfc3339};
 pub use error::StoreError;
 pub use json_file::{BOOKMARKS, JsonFile, TENANT_DOCUMENTS, forget_tenant};
+pub use open::{OpenError, open, redact};
+pub use postgres::PostgresStore;
 pub use rows::{
-    ActorRef, Activity, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, MalformedRecord,
+    Activity, ActorRef, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, MalformedRecord,
     Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectRow, Write,
 };
+pub use sqlite::SqliteStore;
