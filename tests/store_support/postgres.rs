@@ -16,8 +16,9 @@ const LOCAL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// Databases of earlier runs older than this were left behind (a filtered or killed run).
 const STALE_AFTER_SECS: u64 = 3 * 60 * 60;
 
-/// This run's database, made once; `None` when PostgreSQL is skipped.
-static RUN: OnceLock<Option<Run>> = OnceLock::new();
+/// This run's database, made once; `None` when PostgreSQL is skipped, the reason when it must
+/// be there and is not.
+static RUN: OnceLock<Result<Option<Run>, String>> = OnceLock::new();
 static EXPECTED: AtomicUsize = AtomicUsize::new(0);
 static FINISHED: AtomicUsize = AtomicUsize::new(0);
 
@@ -39,7 +40,7 @@ impl Drop for CaseGuard {
     fn drop(&mut self) {
         let finished = FINISHED.fetch_add(1, Ordering::SeqCst) + 1;
         if finished == EXPECTED.load(Ordering::SeqCst) {
-            if let Some(Some(run)) = RUN.get() {
+            if let Some(Ok(Some(run))) = RUN.get() {
                 let (server, database) = (run.server_url.clone(), run.database.clone());
                 let _ =
                     std::thread::spawn(move || block_on(drop_database(&server, &database))).join();
@@ -51,8 +52,10 @@ impl Drop for CaseGuard {
 /// A URL whose connections use a new schema named after `case`, in this run's database.
 pub async fn case(case: &str) -> Option<(String, CaseGuard)> {
     let guard = CaseGuard;
-    let run = RUN
-        .get_or_init(|| std::thread::spawn(|| block_on(prepare())).join().unwrap())
+    let run = RUN.get_or_init(|| std::thread::spawn(|| block_on(prepare())).join().unwrap());
+    let run = run
+        .as_ref()
+        .unwrap_or_else(|reason| panic!("{reason}"))
         .as_ref()?;
     let schema: String = format!("case_{case}").chars().take(63).collect();
     let mut connection = PgConnection::connect(&run.database_url).await.unwrap();
@@ -75,7 +78,7 @@ fn block_on<T>(future: impl Future<Output = T>) -> T {
 }
 
 /// Finds the server and makes this run's database, or decides to skip.
-async fn prepare() -> Option<Run> {
+async fn prepare() -> Result<Option<Run>, String> {
     let given = std::env::var("DUET_TEST_POSTGRES_URL")
         .ok()
         .filter(|url| !url.is_empty());
@@ -94,14 +97,15 @@ async fn prepare() -> Option<Run> {
     connection
         .execute(format!("CREATE DATABASE \"{database}\"").as_str())
         .await
-        .unwrap_or_else(|error| panic!("cannot create the test database {database}: {error}"));
-    let mut database_url = url::Url::parse(&server_url).expect("DUET_TEST_POSTGRES_URL is a URL");
+        .map_err(|error| format!("cannot create the test database {database}: {error}"))?;
+    let mut database_url = url::Url::parse(&server_url)
+        .map_err(|error| format!("DUET_TEST_POSTGRES_URL is not a URL: {error}"))?;
     database_url.set_path(&database);
-    Some(Run {
+    Ok(Some(Run {
         server_url,
         database,
         database_url: database_url.to_string(),
-    })
+    }))
 }
 
 async fn connect(url: &str) -> Result<PgConnection, String> {
@@ -112,14 +116,14 @@ async fn connect(url: &str) -> Result<PgConnection, String> {
     }
 }
 
-fn skip_or_fail(url: &str, reason: &str, url_given: bool) -> Option<Run> {
+fn skip_or_fail(url: &str, reason: &str, url_given: bool) -> Result<Option<Run>, String> {
     let url = duet::store::redact(url);
     if url_given || std::env::var_os("CI").is_some() {
-        panic!(
+        return Err(format!(
             "PostgreSQL is not reachable at {url}: {reason}: start it (scripts/test.sh starts a \
              throwaway server) or set DUET_TEST_POSTGRES_URL to a server where this user may \
              create databases"
-        );
+        ));
     }
     let line = "=".repeat(78);
     // Written to the process's stderr directly, so the test harness does not swallow it.
@@ -128,7 +132,7 @@ fn skip_or_fail(url: &str, reason: &str, url_given: bool) -> Option<Run> {
         "\n{line}\nSKIPPED: the PostgreSQL half of the store suite: no server at {url} \
          ({reason}).\nRun scripts/test.sh (it starts one) or set DUET_TEST_POSTGRES_URL.\n{line}"
     );
-    None
+    Ok(None)
 }
 
 fn now_secs() -> u64 {
