@@ -1,95 +1,32 @@
-//! Persistence of what Duet keeps for a tenant: JSON files in the data directory, written
-//! atomically (a temporary file, then a rename), read at start-up.
+//! Duet's durable store: co-browse sessions and screen shares with their parties, tenant
+//! settings, secrets, node heartbeats and each tenant's hash-chained audit trail, behind the
+//! [`Store`] trait, in SQLite (embedded, the default: [`SqliteStore`]) or PostgreSQL
+//! ([`PostgresStore`]); and the tenant's JSON documents in the data directory ([`JsonFile`]).
+//!
+//! The store knows nothing of the engine or the web layer: it takes and gives its own plain
+//! rows ([`SubjectRow`], [`NewAuditRecord`], …), with times as unix milliseconds ([`Millis`])
+//! shown as RFC 3339 ([`rfc3339`]). [`open`] picks the implementation from a database URL and
+//! runs the migrations in `migrations/sqlite/` or `migrations/postgres/`.
 
-use std::path::{Path, PathBuf};
+mod api;
+pub mod audit;
+mod clock;
+mod error;
+mod json_file;
+mod open;
+mod postgres;
+mod rows;
+mod sql;
+mod sqlite;
 
-use anyhow::Context;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
-/// The tenant's bookmarks and folders.
-pub const BOOKMARKS: &str = "bookmarks.json";
-
-/// Every document Duet keeps for the tenant, so deprovisioning can remove them all.
-pub const TENANT_DOCUMENTS: [&str; 1] = [BOOKMARKS];
-
-/// Removes everything Duet keeps for the tenant in `dir`; returns the documents that were there.
-pub fn forget_tenant(dir: &Path) -> anyhow::Result<Vec<String>> {
-    let mut removed = Vec::new();
-    for name in TENANT_DOCUMENTS {
-        let path = dir.join(name);
-        if path.exists() {
-            JsonFile::new(dir, name).remove()?;
-            removed.push(path.display().to_string());
-        }
-    }
-    Ok(removed)
-}
-
-/// A JSON document at one path in the data directory.
-#[derive(Debug, Clone)]
-pub struct JsonFile {
-    path: PathBuf,
-}
-
-impl JsonFile {
-    /// The document `name` inside `dir`.
-    pub fn new(dir: &Path, name: &str) -> Self {
-        Self {
-            path: dir.join(name),
-        }
-    }
-
-    /// Reads the document, or the default when it does not exist yet.
-    pub fn load<T: DeserializeOwned + Default>(&self) -> anyhow::Result<T> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| {
-                format!(
-                    "{} is not valid: fix it or move it away, and Duet starts from empty",
-                    self.path.display()
-                )
-            }),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
-            Err(error) => Err(error).with_context(|| format!("reading {}", self.path.display())),
-        }
-    }
-
-    /// Writes the document atomically, creating the directory when needed.
-    pub fn save<T: Serialize>(&self, value: &T) -> anyhow::Result<()> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating the data directory {}", dir.display()))?;
-        let temporary = self.path.with_extension("tmp");
-        let bytes = serde_json::to_vec_pretty(value).context("encoding tenant settings")?;
-        std::fs::write(&temporary, bytes)
-            .with_context(|| format!("writing {}", temporary.display()))?;
-        std::fs::rename(&temporary, &self.path)
-            .with_context(|| format!("replacing {}", self.path.display()))
-    }
-
-    /// Removes the document (what deprovisioning a tenant does); absent is fine.
-    pub fn remove(&self) -> anyhow::Result<()> {
-        match std::fs::remove_file(&self.path) {
-            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-                Err(error).with_context(|| format!("removing {}", self.path.display()))
-            }
-            _ => Ok(()),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_saved_document_loads_back_and_a_missing_one_is_the_default() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = JsonFile::new(dir.path(), "tenant.json");
-        assert_eq!(file.load::<Vec<String>>().unwrap(), Vec::<String>::new());
-        file.save(&vec!["a".to_owned()]).unwrap();
-        assert_eq!(file.load::<Vec<String>>().unwrap(), vec!["a".to_owned()]);
-        file.remove().unwrap();
-        assert_eq!(file.load::<Vec<String>>().unwrap(), Vec::<String>::new());
-    }
-}
+pub use api::Store;
+pub use clock::{TimeError, parse_rfc3339, rfc3339};
+pub use error::StoreError;
+pub use json_file::{BOOKMARKS, JsonFile, TENANT_DOCUMENTS, forget_tenant};
+pub use open::{OpenError, open, redact};
+pub use postgres::PostgresStore;
+pub use rows::{
+    Activity, ActorRef, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, MalformedRecord,
+    Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectRow, Write,
+};
+pub use sqlite::SqliteStore;

@@ -1,0 +1,92 @@
+//! The [`Store`] trait: every durable operation Duet needs, the same for SQLite and PostgreSQL.
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use super::error::StoreError;
+use super::rows::{
+    Activity, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, Millis, NewAuditRecord,
+    Outcome, Pruned, SubjectKind, SubjectRow, Write,
+};
+
+/// Duet's durable store, shared as `Arc<dyn Store>`.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn dialect(&self) -> &'static str;
+
+    /// Stores every group in one transaction, each group atomically on its own: a group that
+    /// fails is rolled back alone. Per write: upserts the subject (insert-only when `creates`),
+    /// replaces its parties, and appends the audit record to the tenant's chain.
+    async fn commit(&self, groups: &[Vec<Write>]) -> Result<Vec<Outcome>, StoreError>;
+
+    /// Every live subject of `kind`, and the ended ones whose `ended_at >= live_or_ended_since`.
+    async fn subjects(
+        &self,
+        kind: SubjectKind,
+        live_or_ended_since: Millis,
+    ) -> Result<Vec<SubjectRow>, StoreError>;
+
+    /// Raises each subject's `last_activity_at` (never lowers it), in one transaction.
+    async fn touch(&self, activity: &[Activity]) -> Result<(), StoreError>;
+
+    /// Deletes ended subjects (and their parties) that ended before `ended_before`; returns how
+    /// many.
+    async fn prune_subjects(&self, ended_before: Millis) -> Result<u64, StoreError>;
+
+    /// Records that `node` is alive at `at`, or stopped cleanly at `at`.
+    async fn heartbeat(&self, node: &str, at: Millis, clean_stop: bool) -> Result<(), StoreError>;
+
+    /// The last heartbeat of `node`: when, and whether it was a clean stop.
+    async fn last_heartbeat(&self, node: &str) -> Result<Option<(Millis, bool)>, StoreError>;
+
+    /// The tenant's setting `name`, if set.
+    async fn setting(&self, tenant: &str, name: &str) -> Result<Option<Value>, StoreError>;
+
+    /// Sets the tenant's setting `name` and appends `audit` to the tenant's chain, together.
+    async fn put_setting(
+        &self,
+        tenant: &str,
+        name: &str,
+        value: &Value,
+        audit: NewAuditRecord,
+    ) -> Result<(), StoreError>;
+
+    /// The stored secret `name`; stores `candidate` first when there is none, so nodes starting
+    /// together agree on one value.
+    async fn secret_or_insert(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError>;
+
+    /// Audit records matching `query`, ordered by tenant then seq, each one read or the reason it
+    /// cannot be (for verification).
+    async fn audit_page(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError>;
+
+    /// Audit records matching `query`, ordered by tenant then seq; a record that cannot be read
+    /// is an error.
+    async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows = self.audit_page(query).await?;
+        rows.into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::Malformed)
+    }
+
+    /// The tenants that have an audit chain, in name order.
+    async fn tenants(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Where the tenant's retained chain starts and ends, if it has one.
+    async fn chain(&self, tenant: &str) -> Result<Option<ChainHead>, StoreError>;
+
+    /// Deletes the tenant's records older than `before`, as a prefix in seq order (stopping at the
+    /// first that is not older), moves the chain's checkpoint, and appends an `audit.pruned`
+    /// record at `at`. Nothing to remove appends nothing.
+    async fn prune_audit(
+        &self,
+        tenant: &str,
+        before: Millis,
+        at: Millis,
+    ) -> Result<Pruned, StoreError>;
+
+    /// Removes the tenant's sessions, shares and settings, and its audit trail when
+    /// `purge_audit`; what `duet deprovision` removes.
+    async fn forget_tenant(&self, tenant: &str, purge_audit: bool)
+    -> Result<Forgotten, StoreError>;
+}
