@@ -1,12 +1,37 @@
 #!/usr/bin/env bash
 # Runs every test of Duet on a fresh machine: installs what the tests need, type-checks the
-# browser code, checks formatting and lints, runs the Rust tests, then the Chromium end-to-end tests.
+# browser code, checks formatting and lints, makes PostgreSQL available for the store suite, runs
+# the Rust tests, then the Chromium end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The local PostgreSQL the store suite uses by default (trust auth), when it answers.
+local_postgres="postgres://postgres@127.0.0.1:5432/postgres"
+
+local_postgres_answers() {
+  command -v psql >/dev/null 2>&1 &&
+    PGCONNECT_TIMEOUT=3 psql "$local_postgres" -Atqc 'select 1' >/dev/null 2>&1
+}
+
+# The directory of PostgreSQL's initdb and pg_ctl (Debian's newest, else the PATH's), empty when
+# they are not installed.
+postgres_bin() {
+  local initdb
+  initdb="$(find /usr/lib/postgresql -path '*/bin/initdb' 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$initdb" ] && command -v initdb >/dev/null 2>&1; then
+    initdb="$(readlink -f "$(command -v initdb)")"
+  fi
+  if [ -n "$initdb" ] && [ -x "$(dirname "$initdb")/pg_ctl" ]; then
+    dirname "$initdb"
+  fi
+}
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
+if [ -z "${DUET_TEST_POSTGRES_URL:-}" ] && ! local_postgres_answers && [ -z "$(postgres_bin)" ]; then
+  need_apt+=(postgresql)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "error: the tests need ${need_apt[*]}: install them with 'sudo apt-get install -y ${need_apt[*]}'" >&2
@@ -23,6 +48,35 @@ echo "==> browser code: install and type-check"
 echo "==> cargo fmt and clippy"
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
+
+echo "==> PostgreSQL for the store suite"
+if [ -n "${DUET_TEST_POSTGRES_URL:-}" ]; then
+  echo "using DUET_TEST_POSTGRES_URL"
+elif local_postgres_answers; then
+  echo "using the local server on 127.0.0.1:5432"
+  export DUET_TEST_POSTGRES_URL="$local_postgres"
+else
+  # A throwaway cluster the tests own: trust auth, loopback only, on a free port, stopped at exit.
+  pg_bin="$(postgres_bin)"
+  pg_dir="$(mktemp -d)"
+  pg_port=55432
+  while (echo >"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; do pg_port=$((pg_port + 1)); done
+  as_owner=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$pg_dir"
+    as_owner=(runuser -u postgres --)
+  fi
+  stop_postgres() {
+    "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  }
+  trap stop_postgres EXIT
+  echo "starting a throwaway PostgreSQL on 127.0.0.1:$pg_port"
+  "${as_owner[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres --no-sync >/dev/null
+  "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o \
+    "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  export DUET_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+fi
 
 echo "==> Rust tests"
 cargo test --quiet

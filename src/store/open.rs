@@ -20,6 +20,17 @@ pub enum OpenError {
         /// The URL, password hidden.
         url: String,
     },
+    /// The URL cannot be read.
+    #[error(
+        "the database URL {url} cannot be read: {reason}: fix DUET_DATABASE_URL, e.g. \
+         sqlite://./duet-data/duet.db or postgres://user:password@host:5432/database"
+    )]
+    BadUrl {
+        /// The URL, password hidden.
+        url: String,
+        /// Why, on one line.
+        reason: String,
+    },
     /// The SQLite database (or its directory) cannot be opened or created.
     #[error(
         "cannot open the database {url}: {reason}: check that the directory is writable, or set \
@@ -66,24 +77,26 @@ pub enum OpenError {
 }
 
 impl OpenError {
+    /// Why SQLite could not open `url`.
     pub(crate) fn sqlite(url: &str, error: &sqlx::Error) -> Self {
-        Self::Sqlite {
-            url: redact(url),
-            reason: reason(url, error),
-        }
-    }
-
-    pub(crate) fn postgres(url: &str, error: &sqlx::Error) -> Self {
-        let refused =
-            error.as_database_error().is_some() || matches!(error, sqlx::Error::Configuration(_));
         let (url, reason) = (redact(url), reason(url, error));
-        if refused {
-            Self::Refused { url, reason }
-        } else {
-            Self::Unreachable { url, reason }
+        match error {
+            sqlx::Error::Configuration(_) => Self::BadUrl { url, reason },
+            _ => Self::Sqlite { url, reason },
         }
     }
 
+    /// Why PostgreSQL at `url` could not be used: not reachable, or refusing Duet.
+    pub(crate) fn postgres(url: &str, error: &sqlx::Error) -> Self {
+        let (url, reason) = (redact(url), reason(url, error));
+        match error {
+            sqlx::Error::Configuration(_) => Self::BadUrl { url, reason },
+            sqlx::Error::Database(_) => Self::Refused { url, reason },
+            _ => Self::Unreachable { url, reason },
+        }
+    }
+
+    /// Why the migrations of `url` could not run.
     pub(crate) fn migrate(url: &str, error: &sqlx::migrate::MigrateError) -> Self {
         Self::Migrate {
             url: redact(url),
@@ -210,6 +223,21 @@ mod tests {
     fn a_password_that_appears_in_a_reason_is_hidden_too() {
         let url = "postgres://duet:hunter2@db/duet";
         assert_eq!(hide_password(url, "bad hunter2 here"), "bad *** here");
+    }
+
+    #[tokio::test]
+    async fn a_url_that_cannot_be_read_says_so_and_how_to_fix_it() {
+        let Err(error) = open("postgres://duet:pw@db:notaport/duet").await else {
+            panic!("a URL with a bad port opened");
+        };
+        let message = error.to_string();
+        assert!(
+            message.starts_with(
+                "the database URL postgres://duet:***@db:notaport/duet cannot be read: "
+            ),
+            "{message}"
+        );
+        assert!(message.contains("fix DUET_DATABASE_URL"), "{message}");
     }
 
     #[tokio::test]

@@ -202,7 +202,7 @@ pub struct AuditQuery {
     pub since: Option<Millis>,
     /// Only records whose seq is greater (needs `tenant`).
     pub after_seq: Option<i64>,
-    /// At most this many records.
+    /// At most this many records (0 reads none).
     pub limit: u32,
 }
 

@@ -61,8 +61,10 @@ impl SqliteStore {
     }
 }
 
+/// Whether `url` names a memory database (`sqlite::memory:`, `sqlite://:memory:`,
+/// `…?mode=memory`).
 fn is_memory(url: &str) -> bool {
-    url.starts_with("sqlite::memory:") || url.contains("mode=memory")
+    url.contains(":memory:") || url.contains("mode=memory")
 }
 
 fn connect_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {

@@ -141,19 +141,26 @@ fn now_secs() -> u64 {
         .map_or(0, |elapsed| elapsed.as_secs())
 }
 
-/// Drops the databases earlier runs left behind, once they are old enough to be abandoned.
+/// Drops the databases earlier runs left behind (a filtered or killed run does not drop its
+/// own): at once when their test process is gone from this machine and the server is local,
+/// otherwise once they are old enough to be abandoned.
 async fn drop_stale_databases(connection: &mut PgConnection, server_url: &str) {
     let names: Vec<(String,)> =
         sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'duet\\_test\\_%'")
             .fetch_all(&mut *connection)
             .await
             .unwrap_or_default();
+    let local = url::Url::parse(server_url)
+        .is_ok_and(|url| matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")));
     for (name,) in names {
-        let made = name
-            .split('_')
-            .nth(2)
-            .and_then(|secs| secs.parse::<u64>().ok());
-        if made.is_some_and(|made| now_secs().saturating_sub(made) > STALE_AFTER_SECS) {
+        let mut parts = name.split('_').skip(2);
+        let made = parts.next().and_then(|secs| secs.parse::<u64>().ok());
+        let pid = parts.next().and_then(|pid| pid.parse::<u32>().ok());
+        let gone = pid.is_some_and(|pid| {
+            pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        });
+        let old = made.is_some_and(|made| now_secs().saturating_sub(made) > STALE_AFTER_SECS);
+        if old || (local && gone && cfg!(target_os = "linux")) {
             drop_database(server_url, &name).await;
         }
     }

@@ -21,14 +21,29 @@ pub(crate) async fn audit_page(
         ));
     }
     let since = query.since.map(rfc3339);
-    let filters: [(&str, Option<Param<'_>>); 4] = [
+    let (sql, params) = select_for(query, since.as_deref());
+    let rows = conn
+        .fetch(&sql, &params)
+        .await
+        .map_err(|error| StoreError::database("reading the audit trail", error))?;
+    let tenant = query.tenant.as_deref().unwrap_or("?");
+    Ok(rows
+        .into_iter()
+        .map(|cells| decode_record(tenant, cells))
+        .collect())
+}
+
+/// The SELECT for `query` with only the filters it sets (so each can use its index), and its
+/// parameters; `since` is the query's moment as stored text.
+fn select_for<'a>(query: &'a AuditQuery, since: Option<&'a str>) -> (String, Vec<Param<'a>>) {
+    let filters: [(&str, Option<Param<'a>>); 4] = [
         ("tenant = ", query.tenant.as_ref().map(Param::from)),
         ("session = ", query.session.as_ref().map(Param::from)),
-        ("at >= ", since.as_ref().map(Param::from)),
+        ("at >= ", since.map(Param::from)),
         ("seq > ", query.after_seq.map(Param::from)),
     ];
     let mut conditions: Vec<String> = Vec::new();
-    let mut params: Vec<Param<'_>> = Vec::new();
+    let mut params: Vec<Param<'a>> = Vec::new();
     for (condition, param) in filters {
         if let Some(param) = param {
             params.push(param);
@@ -41,15 +56,7 @@ pub(crate) async fn audit_page(
     }
     params.push(i64::from(query.limit).into());
     let sql = format!("{sql} ORDER BY tenant, seq LIMIT ${}", params.len());
-    let rows = conn
-        .fetch(&sql, &params)
-        .await
-        .map_err(|error| StoreError::database("reading the audit trail", error))?;
-    let tenant = query.tenant.as_deref().unwrap_or("?");
-    Ok(rows
-        .into_iter()
-        .map(|cells| decode_record(tenant, cells))
-        .collect())
+    (sql, params)
 }
 
 /// One row as a record, or as the reason it cannot be read.
