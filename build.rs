@@ -24,6 +24,11 @@ fn main() {
         println!("cargo:rerun-if-changed={}", web.join(path).display());
     }
     println!("cargo:rerun-if-env-changed=DUET_MINIFY");
+    // sqlx::migrate! embeds the migrations; a new file there must rebuild the crate.
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("migrations").display()
+    );
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("assets");
     if needs_install(&web) {
         run(

@@ -27,10 +27,48 @@ pub enum Command {
     Solution(SolutionCommand),
     /// Install Duet into a Dataverse org: import the solution and upsert its records.
     Provision(OrgArgs),
-    /// Remove everything of Duet from a Dataverse org, and prove nothing is left.
-    Deprovision(OrgArgs),
+    /// Remove everything of Duet from a Dataverse org, and prove nothing is left; then remove
+    /// the tenant's sessions and settings from Duet's database.
+    Deprovision(DeprovisionArgs),
     /// Show what of Duet is in a Dataverse org now, record by record.
     Status(StatusArgs),
+    /// Read and check the audit trail in Duet's database.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `duet audit …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Print audit records in seq order.
+    Export(ExportArgs),
+    /// Check the whole hash chain; exits 1 naming the first bad seq.
+    Verify(VerifyArgs),
+}
+
+/// Flags of `duet audit export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only the records of this session (or screen share) id.
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// Only records at or after this time (RFC 3339, e.g. 2026-12-01T00:00:00Z).
+    #[arg(long, value_name = "RFC3339")]
+    pub since: Option<String>,
+    /// jsonl (one JSON object per line) or csv.
+    #[arg(long, value_name = "FORMAT", default_value = "jsonl")]
+    pub format: String,
+    /// Only this tenant's records (every tenant's by default).
+    #[arg(long, value_name = "TENANT")]
+    pub tenant: Option<String>,
+}
+
+/// Flags of `duet audit verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only this tenant's chain (every tenant's by default).
+    #[arg(long, value_name = "TENANT")]
+    pub tenant: Option<String>,
 }
 
 /// Flags of `duet serve`.
@@ -66,6 +104,21 @@ pub struct BuildArgs {
     /// Also write the unpacked source layout of `pac solution unpack` into this directory.
     #[arg(long, value_name = "DIR")]
     pub unpacked: Option<PathBuf>,
+}
+
+/// Flags of `duet deprovision`.
+#[derive(Debug, Args)]
+pub struct DeprovisionArgs {
+    /// The org and solution, as for provision.
+    #[command(flatten)]
+    pub org: OrgArgs,
+    /// Write the tenant's audit trail (JSON lines) to this file before removing Duet's data.
+    #[arg(long, value_name = "FILE")]
+    pub export_audit: Option<PathBuf>,
+    /// Also remove the tenant's audit trail (it is kept, and pruned after
+    /// DUET_AUDIT_RETENTION_DAYS, unless this is given).
+    #[arg(long)]
+    pub purge_audit: bool,
 }
 
 /// Flags shared by `duet provision` and `duet deprovision`.

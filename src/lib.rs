@@ -11,9 +11,12 @@ pub mod cli;
 pub mod config;
 pub mod dataverse;
 pub mod engine;
+pub mod journal;
+pub mod service;
 pub mod solution;
 pub mod store;
 pub mod telemetry;
+pub mod tenant;
 pub mod web;
 
 use anyhow::Context;
@@ -30,10 +33,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Provision(args) => {
             runtime()?.block_on(dataverse::command::provision(config, args))
         }
-        Command::Deprovision(args) => {
-            runtime()?.block_on(dataverse::command::deprovision(config, args))
-        }
+        Command::Deprovision(args) => runtime()?.block_on(async {
+            dataverse::command::deprovision(&config, &args.org).await?;
+            store::command::forget_tenant(&config, &args).await
+        }),
         Command::Status(args) => runtime()?.block_on(dataverse::command::status(config, args)),
+        Command::Audit(command) => runtime()?.block_on(store::command::audit(config, command)),
     }
 }
 

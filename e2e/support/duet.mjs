@@ -2,6 +2,8 @@
 // DUET_BIN overrides the binary (default target/debug/duet); CHROMIUM the browser (/usr/bin/chromium).
 
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { after, afterEach, before } from "node:test";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -18,14 +20,22 @@ export const WAIT_MS = 15_000;
 
 const LISTENING = /Duet is listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
-/** Starts Duet (with extra `env` settings); resolves with its base URL, its captured output, and stop(). */
+/** Starts Duet (with extra `env` settings) on a data directory of its own, removed at stop();
+ * resolves with its base URL, its captured output, and stop(). */
 export function startDuet({ env = {} } = {}) {
   const bin = process.env.DUET_BIN ?? join(root, "target", "debug", "duet");
+  const dataDir = mkdtempSync(join(tmpdir(), "duet-e2e-"));
   const child = spawn(bin, ["serve", "--listen", "127.0.0.1:0"], {
     cwd: root,
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "info,duet=debug,tower_http=debug", ...env },
+    env: {
+      ...process.env,
+      RUST_LOG: process.env.RUST_LOG ?? "info,duet=debug,tower_http=debug",
+      DUET_DATA_DIR: dataDir,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  child.once("exit", () => rmSync(dataDir, { recursive: true, force: true }));
   const output = { stdout: "", stderr: "" };
   child.stdout.setEncoding("utf8").on("data", (chunk) => (output.stdout += chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk) => (output.stderr += chunk));

@@ -32,31 +32,16 @@ pub async fn provision(config: Config, args: OrgArgs) -> anyhow::Result<()> {
 }
 
 /// Removes Duet from the org and proves nothing is left.
-pub async fn deprovision(config: Config, args: OrgArgs) -> anyhow::Result<()> {
+pub async fn deprovision(config: &Config, args: &OrgArgs) -> anyhow::Result<()> {
     let org = org_url(&args.org)?;
-    let artifacts = load(&args)?;
+    let artifacts = load(args)?;
     if args.dry_run {
-        return dry_run(&config, &org, &plan::deprovision(&org, &artifacts));
+        return dry_run(config, &org, &plan::deprovision(&org, &artifacts));
     }
-    let client = connect(&config, &org)?;
+    let client = connect(config, &org)?;
     remove::deprovision(&client, &artifacts, &mut std::io::stdout())
         .await
-        .with_context(|| format!("deprovisioning Duet from {org}"))?;
-    forget_tenant_settings(&config)
-}
-
-/// Removes what the Duet service keeps for the tenant (bookmarks) from `DUET_DATA_DIR`.
-fn forget_tenant_settings(config: &Config) -> anyhow::Result<()> {
-    let dir = config.data_dir.as_path();
-    let removed =
-        crate::store::forget_tenant(dir).context("removing Duet's own tenant settings")?;
-    for path in &removed {
-        println!("removed Duet's tenant settings: {path}");
-    }
-    if removed.is_empty() {
-        println!("Duet keeps no tenant settings in {}", dir.display());
-    }
-    Ok(())
+        .with_context(|| format!("deprovisioning Duet from {org}"))
 }
 
 /// Reports what of Duet is in the org, record by record.

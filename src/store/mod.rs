@@ -11,6 +11,7 @@
 mod api;
 pub mod audit;
 mod clock;
+pub mod command;
 mod error;
 mod json_file;
 mod open;

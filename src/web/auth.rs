@@ -1,10 +1,13 @@
-//! Extractors that read and check bearer tokens: a signed-in agent, or a session participant.
+//! Extractors that read and check bearer tokens: a signed-in agent, the tenant's administrator
+//! (`DUET_ADMIN_KEY`), or either.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
 use super::error::Error;
 use super::state::AppState;
+use secrecy::ExposeSecret;
+
 use super::tokens::{Claims, TokenRole};
 
 /// A request from a signed-in agent (`Authorization: Bearer <agent token>`).
@@ -39,4 +42,53 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
         .strip_prefix("Bearer ")
         .map(str::trim)
         .filter(|token| !token.is_empty())
+}
+
+/// A request from an agent or the administrator.
+pub struct Reader;
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let token = bearer(parts).ok_or_else(|| Error::Unauthorized("sign in first".into()))?;
+        if is_admin(state, token) || state.tokens.verify_role(token, TokenRole::Agent).is_ok() {
+            return Ok(Reader);
+        }
+        Err(Error::Unauthorized(
+            "sign in as an agent, or use the administrator key".into(),
+        ))
+    }
+}
+
+/// A request from the administrator.
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        if state.admin_key.is_none() {
+            return Err(Error::Forbidden(
+                "this needs the administrator key, and none is set: set DUET_ADMIN_KEY".into(),
+            ));
+        }
+        match bearer(parts) {
+            Some(token) if is_admin(state, token) => Ok(Admin),
+            _ => Err(Error::Unauthorized(
+                "this needs the administrator key (DUET_ADMIN_KEY) as a Bearer token".into(),
+            )),
+        }
+    }
+}
+
+fn is_admin(state: &AppState, token: &str) -> bool {
+    state
+        .admin_key
+        .as_ref()
+        .is_some_and(|key| constant_time_eq(key.expose_secret().as_bytes(), token.as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -18,7 +18,6 @@ pub mod webresources;
 pub mod ws;
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -31,10 +30,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
+use crate::service::Service;
 pub use state::AppState;
-
-/// How often the time limits are applied.
-pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Builds the app. Paths:
 /// `GET /healthz`; `GET /` (demo index); `GET /console` (agent console);
@@ -47,6 +44,7 @@ pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 /// `POST /api/conversations/{id}/end` (agent); `POST /api/agent/screenshare`,
 /// `POST /api/screenshare/lookup`, `POST /api/screenshare/{id}/end` (screen share);
 /// `GET|POST /api/tenant/bookmarks`, `PUT|DELETE /api/tenant/bookmarks/{id}` (tenant settings);
+/// `GET /api/tenant/audit` (the audit trail, administrator only);
 /// `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -59,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::agent::router())
         .merge(api::share::router())
         .merge(api::tenant::router())
+        .merge(api::audit::router())
         .merge(share_page::router())
         .merge(ws::router())
         .layer(
@@ -79,15 +78,18 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// A bound listener and the app it serves.
+/// A bound listener, the service under it, and the app it serves.
 pub struct Server {
     listener: TcpListener,
+    service: Service,
     state: AppState,
 }
 
 impl Server {
-    /// Binds `listen` (port 0 picks a free port) and builds the state for that address.
+    /// Starts the service (store, journal, resumed sessions), binds `listen` (port 0 picks a
+    /// free port) and builds the state for that address.
     pub async fn bind(config: &Config, listen: SocketAddr) -> anyhow::Result<Self> {
+        let service = Service::start(config).await?;
         let listener = TcpListener::bind(listen).await.with_context(|| {
             format!("cannot listen on {listen}: is another program using it? Pick another with --listen or DUET_LISTEN")
         })?;
@@ -97,9 +99,12 @@ impl Server {
             .clone()
             .map(|url| url.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("http://{local}"));
-        let state = AppState::new(config, public_origin, local.ip().is_loopback())
-            .context("loading tenant settings from DUET_DATA_DIR")?;
-        Ok(Self { listener, state })
+        let state = AppState::new(config, &service, public_origin, local.ip().is_loopback());
+        Ok(Self {
+            listener,
+            service,
+            state,
+        })
     }
 
     /// The address actually bound.
@@ -112,24 +117,13 @@ impl Server {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, applying time limits in the background.
+    /// Serves until `shutdown` completes, with the service's background work running; a clean
+    /// stop writes the last activity and heartbeat.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let (sessions, shares, clock) = (
-            self.state.sessions.clone(),
-            self.state.shares.clone(),
-            self.state.clock,
-        );
-        let sweeper = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(SWEEP_INTERVAL);
-            loop {
-                tick.tick().await;
-                sessions.sweep(clock.now()).await;
-                shares.sweep(clock.now()).await;
-            }
-        });
+        let background = self.service.run_in_background();
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         // Small frames (pointers, keystrokes) must not wait for Nagle's algorithm.
         let listener = self.listener.tap_io(|tcp| {
@@ -138,22 +132,37 @@ impl Server {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
-        sweeper.abort();
+        background.stop().await;
         served.context("serving HTTP")
     }
 }
 
-/// Runs `duet serve` until interrupted.
+/// Runs `duet serve` until interrupted (Ctrl-C or SIGTERM).
 pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let listen = args.listen.unwrap_or(config.listen);
     let server = Server::bind(&config, listen).await?;
     let local = server.local_addr()?;
     println!("Duet is listening on http://{local}");
     println!("Open http://{local}/ for the demo.");
-    tracing::info!(address = %local, origin = %server.state.settings.public_origin, "Duet started");
-    server
-        .run(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    tracing::info!(address = %local, origin = %server.state.settings.public_origin, store = server.service.store.dialect(), "Duet started");
+    server.run(stop_signal()).await
+}
+
+/// Resolves on Ctrl-C or SIGTERM, whichever comes first.
+async fn stop_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return std::mem::drop(interrupt.await),
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
 }

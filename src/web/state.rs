@@ -3,7 +3,12 @@
 use std::sync::Arc;
 
 use crate::config::{Config, PolicySettings};
+use secrecy::SecretString;
+
 use crate::engine::{Clock, EventSink, RateLimiter, Sessions, Shares, TenantId};
+use crate::service::Service;
+use crate::store::Store;
+use crate::tenant::TenantSettings;
 
 use super::protocol::IceServer;
 use super::signin::{AgentSignIn, DevSignIn};
@@ -20,8 +25,14 @@ pub struct AppState {
     pub clock: Clock,
     /// Where every engine event goes.
     pub sink: Arc<dyn EventSink>,
+    /// The durable store (the audit trail is read from it).
+    pub store: Arc<dyn Store>,
+    /// Tenants' settings (bookmarks).
+    pub tenants: TenantSettings,
     /// The tenant this Duet serves.
     pub tenant_id: TenantId,
+    /// The administrator's key for tenant settings and the audit trail; unset refuses both.
+    pub admin_key: Option<SecretString>,
     /// Token signing and checking.
     pub tokens: Arc<Tokens>,
     /// How agents sign in.
@@ -32,8 +43,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Limits on join attempts, so ids cannot be guessed.
     pub join_limits: Arc<JoinLimits>,
-    /// The tenant's settings (bookmarks).
-    pub tenant: Arc<super::api::tenant::TenantSettings>,
 }
 
 /// Join attempts allowed per agent and per address.
@@ -86,43 +95,48 @@ impl Settings {
 }
 
 impl AppState {
-    /// Builds the state for a service reachable at `public_origin`; fails when saved settings are unreadable.
+    /// The state for a service reachable at `public_origin`, on top of the running `service`.
     pub fn new(
         config: &Config,
+        service: &Service,
         public_origin: String,
         listening_on_loopback: bool,
-    ) -> anyhow::Result<Self> {
+    ) -> Self {
         let dev = DevSignIn::new(config.dev_signin, listening_on_loopback);
-        let sink: Arc<dyn EventSink> = Arc::new(crate::engine::MemorySink::new());
-        let tenant = super::api::tenant::TenantSettings::load(
-            Some(config.data_dir.as_path()),
-            config.admin_key.clone(),
-        )?;
-        Ok(Self {
-            tenant: Arc::new(tenant),
-            sessions: Arc::new(Sessions::new(sink.clone(), config.timeouts.clone())),
-            shares: Arc::new(Shares::new(sink.clone(), config.timeouts.clone())),
-            sink,
-            clock: Clock::system(),
-            tenant_id: TenantId::default(),
-            tokens: Arc::new(Tokens::new(config.token_secret.as_ref())),
+        Self {
+            sessions: service.sessions.clone(),
+            shares: service.shares.clone(),
+            clock: service.clock,
+            sink: service.sink.clone(),
+            store: service.store.clone(),
+            tenants: service.tenants.clone(),
+            tenant_id: service.tenant.clone(),
+            admin_key: config.admin_key.clone(),
+            tokens: Arc::new(Tokens::new(Some(&service.token_key))),
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),
             join_limits: Arc::new(JoinLimits::new(config.joins_per_address_per_minute)),
-            settings: Arc::new(Settings {
-                public_origin,
-                allowed_origins: config.allowed_origins.clone(),
-                policy: config.policy.clone(),
-                max_message_bytes: config.max_message_bytes,
-                screenshare_accept_secs: config.timeouts.screenshare_accept.as_secs(),
-                ice_servers: config
-                    .ice_servers
-                    .iter()
-                    .map(|urls| IceServer { urls: urls.clone() })
-                    .collect(),
-                control_request_ms: u64::try_from(config.timeouts.control_request.as_millis())
-                    .unwrap_or(u64::MAX),
-            }),
-        })
+            settings: Arc::new(Settings::new(config, public_origin)),
+        }
+    }
+}
+
+impl Settings {
+    fn new(config: &Config, public_origin: String) -> Self {
+        let control_request_ms =
+            u64::try_from(config.timeouts.control_request.as_millis()).unwrap_or(u64::MAX);
+        Self {
+            public_origin,
+            allowed_origins: config.allowed_origins.clone(),
+            policy: config.policy.clone(),
+            max_message_bytes: config.max_message_bytes,
+            screenshare_accept_secs: config.timeouts.screenshare_accept.as_secs(),
+            ice_servers: config
+                .ice_servers
+                .iter()
+                .map(|urls| IceServer { urls: urls.clone() })
+                .collect(),
+            control_request_ms,
+        }
     }
 }

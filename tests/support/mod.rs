@@ -20,8 +20,13 @@ pub struct App {
     pub state: duet::web::AppState,
 }
 
-/// Starts Duet on 127.0.0.1:0 with `config`.
-pub async fn spawn_with(config: Config) -> App {
+/// Starts Duet on 127.0.0.1:0 with `config`; unless it names a data directory or database of its
+/// own, the store is an in-memory SQLite database of this app alone.
+pub async fn spawn_with(mut config: Config) -> App {
+    let default_dir = std::path::Path::new(duet::config::DEFAULT_DATA_DIR);
+    if config.database_url.is_none() && config.data_dir == default_dir {
+        config.database_url = Some("sqlite::memory:".to_owned());
+    }
     let server = Server::bind(&config, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -99,16 +104,19 @@ impl App {
 
     /// Opens the WebSocket and says hello with `token`.
     pub async fn socket(&self, token: &str) -> Socket {
-        let (mut ws, _) = connect_async(format!("ws://{}/api/ws", self.addr))
-            .await
-            .unwrap();
-        ws.send(Message::text(
-            json!({ "type": "hello", "token": token }).to_string(),
-        ))
-        .await
-        .unwrap();
-        Socket { ws }
+        connect(self.addr, token).await
     }
+}
+
+/// Opens the WebSocket of the Duet at `addr` and says hello with `token`.
+pub async fn connect(addr: SocketAddr, token: &str) -> Socket {
+    let (mut ws, _) = connect_async(format!("ws://{addr}/api/ws")).await.unwrap();
+    ws.send(Message::text(
+        json!({ "type": "hello", "token": token }).to_string(),
+    ))
+    .await
+    .unwrap();
+    Socket { ws }
 }
 
 /// A test WebSocket client speaking Duet's protocol.

@@ -1,7 +1,8 @@
 //! The JSON API, one file per caller: the customer's script, the agent's console, screen shares,
-//! and the tenant's administrator.
+//! and the tenant's administrator (settings and the audit trail).
 
 pub mod agent;
+pub mod audit;
 pub mod customer;
 pub mod share;
 pub mod tenant;

@@ -1,0 +1,149 @@
+//! The service's work in the background: the time limits every second, a heartbeat every few
+//! seconds that also keeps each live session's activity (so a restart knows how long each was
+//! quiet), and audit retention every hour. A clean stop writes a last heartbeat.
+
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+
+use super::{NODE, Service};
+use crate::engine::Machine;
+use crate::store::{Activity, SubjectKind};
+
+/// How often the time limits are applied.
+pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
+/// How often the heartbeat (with activity) is written.
+pub const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
+/// How often old audit records and ended sessions are pruned.
+pub const RETENTION_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// The background tasks; they stop when this is dropped.
+#[derive(Debug)]
+pub struct Background {
+    service: Service,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Background {
+    pub(super) fn start(service: Service) -> Self {
+        let tasks = vec![
+            tokio::spawn(sweep_forever(service.clone())),
+            tokio::spawn(heartbeat_forever(service.clone())),
+            tokio::spawn(prune_forever(service.clone())),
+        ];
+        Self { service, tasks }
+    }
+
+    /// Stops the tasks and writes what a clean stop leaves: the last activity and heartbeat.
+    pub async fn stop(mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        let now = self.service.clock.now();
+        flush_activity(&self.service).await;
+        if let Err(error) = self
+            .service
+            .store
+            .heartbeat(NODE, now.unix_millis(), true)
+            .await
+        {
+            tracing::error!(error = %error, "could not record the clean stop");
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+async fn sweep_forever(service: Service) {
+    let mut tick = tokio::time::interval(SWEEP_INTERVAL);
+    loop {
+        tick.tick().await;
+        service.sessions.sweep(service.clock.now()).await;
+        service.shares.sweep(service.clock.now()).await;
+    }
+}
+
+async fn heartbeat_forever(service: Service) {
+    let mut tick = tokio::time::interval(HEARTBEAT_INTERVAL);
+    loop {
+        tick.tick().await;
+        flush_activity(&service).await;
+        let now = service.clock.now().unix_millis();
+        if let Err(error) = service.store.heartbeat(NODE, now, false).await {
+            tracing::warn!(error = %error, "could not write the heartbeat");
+        }
+    }
+}
+
+/// Writes the activity that moved since the last flush.
+async fn flush_activity(service: &Service) {
+    let mut moved = activity_rows(&service.sessions, SubjectKind::Session);
+    moved.extend(activity_rows(&service.shares, SubjectKind::Share));
+    if moved.is_empty() {
+        return;
+    }
+    if let Err(error) = service.store.touch(&moved).await {
+        tracing::warn!(error = %error, "could not keep the sessions' activity");
+    }
+}
+
+fn activity_rows<M: Machine>(
+    registry: &crate::engine::Registry<M>,
+    kind: SubjectKind,
+) -> Vec<Activity> {
+    registry
+        .unflushed_activity()
+        .into_iter()
+        .map(|(tenant, id, at)| Activity {
+            tenant: tenant.as_str().to_owned(),
+            kind,
+            id: id.to_string(),
+            at: at.unix_millis(),
+        })
+        .collect()
+}
+
+async fn prune_forever(service: Service) {
+    let Some(keep) = service.audit_retention else {
+        return;
+    };
+    let mut tick = tokio::time::interval(RETENTION_INTERVAL);
+    loop {
+        tick.tick().await;
+        prune(&service, keep).await;
+    }
+}
+
+/// Removes audit records and ended sessions older than `keep`, keeping each chain verifiable.
+pub async fn prune(service: &Service, keep: Duration) {
+    let now = service.clock.now();
+    let before = now.minus(keep).unix_millis();
+    let tenants = match service.store.tenants().await {
+        Ok(tenants) => tenants,
+        Err(error) => return tracing::warn!(error = %error, "could not list tenants to prune"),
+    };
+    for tenant in tenants {
+        match service
+            .store
+            .prune_audit(&tenant, before, now.unix_millis())
+            .await
+        {
+            Ok(pruned) if pruned.removed > 0 => {
+                tracing::info!(tenant = %tenant, removed = pruned.removed, "pruned audit records past retention");
+            }
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(error = %error, tenant = %tenant, "could not prune the audit trail")
+            }
+        }
+    }
+    if let Err(error) = service.store.prune_subjects(before).await {
+        tracing::warn!(error = %error, "could not prune ended sessions");
+    }
+}

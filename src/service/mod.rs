@@ -1,0 +1,111 @@
+//! The running service without its HTTP: the store opened, the journal started, the token key
+//! loaded, sessions and shares read back and resumed, and the work in the background (time
+//! limits, heartbeats that keep activity, audit retention). `web::Server` serves on top of it.
+
+mod background;
+mod resume;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use rand::RngCore;
+use secrecy::SecretString;
+
+use crate::config::Config;
+use crate::engine::{Clock, EventSink, Sessions, Shares, TenantId};
+use crate::journal::Journal;
+use crate::store::Store;
+use crate::tenant::TenantSettings;
+
+pub use background::Background;
+
+/// The name this node's heartbeat is kept under (one node per store until clustering).
+pub const NODE: &str = "duet";
+/// The stored secret that signs tokens, unless `DUET_TOKEN_SECRET` is set.
+pub const TOKEN_KEY: &str = "token_signing_key";
+
+/// Everything the service runs on, built once at start-up.
+#[derive(Clone)]
+pub struct Service {
+    /// The durable store.
+    pub store: Arc<dyn Store>,
+    /// Where every engine event goes.
+    pub sink: Arc<dyn EventSink>,
+    /// Co-browse sessions.
+    pub sessions: Arc<Sessions>,
+    /// Screen shares.
+    pub shares: Arc<Shares>,
+    /// Tenants' settings.
+    pub tenants: TenantSettings,
+    /// The tenant this Duet serves.
+    pub tenant: TenantId,
+    /// Wall-clock time off tokio's clock.
+    pub clock: Clock,
+    /// The key that signs tokens.
+    pub token_key: SecretString,
+    /// How long audit records are kept; `None` keeps them forever.
+    pub audit_retention: Option<Duration>,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Service { .. }")
+    }
+}
+
+impl Service {
+    /// Opens the store, starts the journal, loads the token key, and resumes what was live.
+    pub async fn start(config: &Config) -> anyhow::Result<Self> {
+        let url = config.database_url();
+        let store = crate::store::open(&url)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        let (journal, _writer) = Journal::start(store.clone());
+        let sink: Arc<dyn EventSink> = Arc::new(journal);
+        let token_key = token_key(config, &*store).await?;
+        let clock = Clock::system();
+        let service = Self {
+            sessions: Arc::new(Sessions::new(sink.clone(), config.timeouts.clone())),
+            shares: Arc::new(Shares::new(sink.clone(), config.timeouts.clone())),
+            tenants: TenantSettings::new(store.clone()),
+            tenant: TenantId::default(),
+            audit_retention: retention(config.audit_retention_days),
+            store,
+            sink,
+            clock,
+            token_key,
+        };
+        resume::resume(&service)
+            .await
+            .context("reading back the sessions that were live when Duet last stopped")?;
+        Ok(service)
+    }
+
+    /// Starts the time limits, the heartbeat and audit retention; they stop with the handle.
+    pub fn run_in_background(&self) -> Background {
+        Background::start(self.clone())
+    }
+}
+
+/// `DUET_TOKEN_SECRET`, or the key kept in the store (made on first start), so a restart keeps
+/// every token valid.
+async fn token_key(config: &Config, store: &dyn Store) -> anyhow::Result<SecretString> {
+    if let Some(secret) = &config.token_secret {
+        return Ok(secret.clone());
+    }
+    let mut candidate = [0u8; 32];
+    rand::rng().fill_bytes(&mut candidate);
+    let key = store
+        .secret_or_insert(TOKEN_KEY, hex::encode(candidate).as_bytes())
+        .await
+        .context("reading the token-signing key from Duet's database")?;
+    let text = String::from_utf8(key).context(
+        "the stored token-signing key is not text: delete it from the secrets table and restart",
+    )?;
+    Ok(SecretString::from(text))
+}
+
+fn retention(days: u32) -> Option<Duration> {
+    (days > 0).then(|| Duration::from_secs(u64::from(days) * 24 * 3600))
+}
