@@ -8,7 +8,7 @@ import { ALL_SURFACES, pickSurface, prefersCurrentTab, stopTracks } from "./disp
 import { SharePeer, isSignalData } from "./peer";
 import type { DisplaySurface, IceServer, ShareState } from "./protocol";
 
-/** What the key lookup returns (`FoundShare` in src/web/api_share.rs). */
+/** What the key lookup returns (`FoundShare` in src/web/api/share.rs). */
 export interface FoundShare {
   shareId: string;
   agentName: string;
