@@ -51,6 +51,7 @@ pub struct Config {
 
 /// The tenant's masking and control policy, pushed to the customer's script.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct PolicySettings {
     /// CSS selectors whose values are masked (`DUET_MASK_SELECTORS`); passwords always are.
@@ -64,6 +65,7 @@ pub struct PolicySettings {
     /// Sites agents may open from the share menu and bookmark (`DUET_SHARE_SITES`); empty allows any.
     pub share_sites: Vec<String>,
     /// What a customer may share: `monitor`, `window`, `browser` (`DUET_ALLOWED_SURFACES`).
+    #[cfg_attr(test, ts(as = "Vec<crate::web::protocol_ts::words::DisplaySurface>"))]
     pub allowed_surfaces: Vec<String>,
 }
 

@@ -10,6 +10,8 @@ pub mod demo;
 pub mod error;
 pub mod pages;
 pub mod protocol;
+#[cfg(test)]
+pub(crate) mod protocol_ts;
 pub mod share_page;
 pub mod signin;
 pub mod state;

@@ -1,6 +1,8 @@
 //! The WebSocket wire protocol: one JSON envelope per text frame, `{"type": "...", ...}`. The
 //! binary frames (page changes, pointer positions) are in [`super::binary`].
-//! Mirrored for the browser in `webresource/src/protocol.ts`; change both together.
+//! The browser's types of these messages, `webresource/src/protocol.gen.ts`, are generated from
+//! the types here by ts-rs in `super::protocol_ts` (`cfg(test)` only); `cargo test` fails while
+//! that file is stale.
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -9,6 +11,10 @@ use crate::engine::{ControlMode, EndReason, State};
 
 /// What a browser sends to Duet. Parse with [`ClientMsg::parse`].
 #[derive(Debug)]
+// Under test it also serializes, with the tag and names the parser reads, and ts-rs reads the same
+// attributes: `protocol_ts::samples` proves the parser reads what the generated type describes.
+#[cfg_attr(test, derive(Serialize, ts_rs::TS))]
+#[cfg_attr(test, serde(tag = "type", rename_all = "snake_case"))]
 pub enum ClientMsg<'a> {
     /// First frame on every socket: the token from the start or join call.
     Hello {
@@ -20,6 +26,7 @@ pub enum ClientMsg<'a> {
         /// True when the batch starts with a full snapshot (Meta + FullSnapshot).
         full: bool,
         /// The rrweb events, as JSON, untouched.
+        #[cfg_attr(test, ts(type = "unknown[]"))]
         events: &'a RawValue,
     },
     /// Either side: where its pointer is, in the customer's viewport CSS pixels.
@@ -61,6 +68,7 @@ pub enum ClientMsg<'a> {
     /// Screen share: a WebRTC offer, answer or ICE candidate for the other side, relayed untouched.
     Signal {
         /// The signalling payload.
+        #[cfg_attr(test, ts(type = "unknown"))]
         data: &'a RawValue,
     },
 }
@@ -70,6 +78,7 @@ pub const MAX_SIGNAL_BYTES: usize = 64 * 1024;
 
 /// What an agent asks the customer's page to do; the customer's script decides whether it may.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(optional_fields))]
 #[serde(deny_unknown_fields)]
 pub struct AgentAction {
     /// The kind of action.
@@ -99,6 +108,7 @@ pub struct AgentAction {
 
 /// The kinds of agent action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// Click the target.
@@ -225,6 +235,7 @@ impl<'a> ClientMsg<'a> {
 
 /// What Duet sends to a browser.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg<'a> {
     /// Answer to `hello`: who you are in which session, and the tenant policy.
@@ -232,6 +243,7 @@ pub enum ServerMsg<'a> {
         /// The session id (or the screen share's id).
         session_id: &'a str,
         /// `customer` or `agent`.
+        #[cfg_attr(test, ts(as = "crate::web::protocol_ts::words::Role"))]
         role: &'a str,
         /// Masking and control rules the customer's script applies.
         policy: &'a crate::config::PolicySettings,
@@ -283,6 +295,7 @@ pub enum ServerMsg<'a> {
     /// Inside co-browse: who shows their screen now.
     ScreenShown {
         /// `customer`, `agent`, or null when nobody shares.
+        #[cfg_attr(test, ts(as = "Option<crate::web::protocol_ts::words::Role>"))]
         sharer: Option<&'a str>,
         /// The sharer's name.
         name: Option<&'a str>,
@@ -300,6 +313,7 @@ pub enum ServerMsg<'a> {
     /// Screen share: the other side's WebRTC signalling, untouched.
     Signal {
         /// The payload.
+        #[cfg_attr(test, ts(type = "unknown"))]
         data: &'a RawValue,
     },
     /// To agents: the customer's page changes, as sent.
@@ -307,11 +321,13 @@ pub enum ServerMsg<'a> {
         /// True when the batch starts with a full snapshot.
         full: bool,
         /// The rrweb events, untouched.
+        #[cfg_attr(test, ts(type = "unknown[]"))]
         events: &'a RawValue,
     },
     /// The other side's pointer, in the customer's viewport CSS pixels.
     Pointer {
         /// `customer` or `agent`.
+        #[cfg_attr(test, ts(as = "crate::web::protocol_ts::words::Role"))]
         from: &'a str,
         /// Horizontal position.
         x: f64,
@@ -343,6 +359,7 @@ mod tests;
 
 /// One entry of `RTCConfiguration.iceServers`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct IceServer {
     /// A STUN or TURN URL.
     pub urls: String,

@@ -10,6 +10,7 @@ use crate::engine::sink::Unrecorded;
 
 /// Where a session is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Started by the customer, no agent yet.
@@ -33,6 +34,7 @@ impl State {
 
 /// Why a session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
     /// The customer pressed Exit.
@@ -65,6 +67,7 @@ impl EndReason {
 
 /// Who sees the customer's page and points at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ControlMode {
     /// The agent only points.
@@ -75,6 +78,7 @@ pub enum ControlMode {
 
 /// How the last control request or grant ended, so agents can be told why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ControlOutcome {
     /// The customer approved.

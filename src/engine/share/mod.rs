@@ -20,6 +20,7 @@ pub const KEY_DIGITS: usize = 6;
 
 /// Where a screen share is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ShareState {
     /// Created by the agent, waiting for the customer's key and acceptance.
@@ -46,6 +47,7 @@ impl ShareState {
 
 /// Why a screen share ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ShareEnd {
     /// Not accepted within the time allowed.

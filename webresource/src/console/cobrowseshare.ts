@@ -46,7 +46,7 @@ export class CobrowseShare {
   onMessage(msg: ServerMsg): void {
     switch (msg.type) {
       case "welcome":
-        this.#mesh.setIceServers(msg.ice_servers ?? []);
+        this.#mesh.setIceServers(msg.ice_servers);
         this.#mesh.watch();
         break;
       case "screen_shown":

@@ -16,7 +16,7 @@ import { endEverywhere } from "./ending";
 /** How often the key's countdown is redrawn. */
 const COUNTDOWN_TICK_MS = 1_000;
 
-/** What the start call returns (`StartedShare` in src/web/api_share.rs). */
+/** What the start call returns (`StartedShare` in src/web/api/share.rs). */
 interface StartedShare {
   shareId: string;
   key: string;

@@ -41,8 +41,8 @@ export class CustomerScreens {
   onMessage(msg: ServerMsg): void {
     switch (msg.type) {
       case "welcome":
-        this.#mesh.setIceServers(msg.ice_servers ?? []);
-        this.#allowed = msg.policy.allowed_surfaces ?? ALL_SURFACES;
+        this.#mesh.setIceServers(msg.ice_servers);
+        this.#allowed = msg.policy.allowed_surfaces;
         this.#mesh.watch();
         break;
       case "screen_shown":

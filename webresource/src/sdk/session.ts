@@ -102,7 +102,7 @@ export class CustomerSession {
     this.#screens.onMessage(msg);
     switch (msg.type) {
       case "welcome":
-        this.#maxFrameBytes = msg.max_message_bytes ?? Number.POSITIVE_INFINITY;
+        this.#maxFrameBytes = msg.max_message_bytes;
         this.#onWelcome(msg.policy);
         break;
       case "state":

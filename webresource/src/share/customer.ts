@@ -6,9 +6,9 @@ import type { ServerMsg } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
 import { ALL_SURFACES, pickSurface, prefersCurrentTab, stopTracks } from "./display";
 import { SharePeer, isSignalData } from "./peer";
-import type { DisplaySurface, IceServer, SharePolicy, ShareState } from "./protocol";
+import type { DisplaySurface, IceServer, ShareState } from "./protocol";
 
-/** What the key lookup returns (`FoundShare` in src/web/api_share.rs). */
+/** What the key lookup returns (`FoundShare` in src/web/api/share.rs). */
 export interface FoundShare {
   shareId: string;
   agentName: string;
@@ -105,11 +105,9 @@ export class CustomerShare {
 
   #onMessage(msg: ServerMsg): void {
     switch (msg.type) {
-      case "welcome": {
-        const policy = msg.policy as SharePolicy;
-        this.#allowed = policy.allowed_surfaces ?? ALL_SURFACES;
+      case "welcome":
+        this.#allowed = msg.policy.allowed_surfaces;
         break;
-      }
       case "share_state":
         if (msg.state === "ended") this.#finish(msg.message);
         else if (msg.state === "live") this.#view.state("live", `Sharing your screen with ${this.#found.agentName}.`);

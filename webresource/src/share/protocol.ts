@@ -1,14 +1,9 @@
-// Screen-share frames of the wire protocol, mirrored from src/web/protocol.rs (ClientMsg and
-// ServerMsg's share variants) and src/engine/screenshare.rs. Change both together.
+// Screen-share words of the wire protocol. The share frames and states are generated from the
+// Rust types into ../protocol.gen.ts (`ShareState`, `ShareEnd` in src/engine/share/mod.rs,
+// `IceServer` and the `share_*` and `signal` messages in src/web/protocol.rs); what is here is the
+// browsers' own: the `signal` payloads, which Duet relays without reading.
 
-/** Where a screen share is in its life (`ShareState`). */
-export type ShareState = "pending" | "accepted" | "live" | "ended";
-
-/** Why a screen share ended (`ShareEnd`). */
-export type ShareEnd = "expired" | "agent_stopped" | "customer_stopped" | "interaction_ended";
-
-/** What the browser reports as the chosen surface; the tenant allows some (`PolicySettings.allowed_surfaces`). */
-export type DisplaySurface = "monitor" | "window" | "browser";
+export type { DisplaySurface, IceServer, ShareEnd, ShareState } from "../protocol.gen";
 
 /** A WebRTC description or ICE candidate, relayed untouched by Duet. */
 export type SignalData =
@@ -23,27 +18,3 @@ export type MeshSignal = { from: string; to: string | null; role: "agent" | "cus
   | { kind: "watch" }
   | SignalData
 );
-
-/** Share frames a browser sends. */
-export type ShareClientMsg =
-  | { type: "share_accept" }
-  | { type: "share_connected" }
-  | { type: "signal"; data: SignalData | MeshSignal };
-
-/** Share frames Duet sends. */
-export type ShareServerMsg =
-  | { type: "share_state"; state: ShareState; reason: ShareEnd | null; message: string; agent_name: string }
-  | { type: "signal"; data: SignalData };
-
-/** Types of the share frames Duet sends, for the frame parser. */
-export const SHARE_SERVER_TYPES = ["share_state", "signal"] as const;
-
-/** `RTCConfiguration.iceServers` as the share API returns it (`IceServer` in src/web/api_share.rs). */
-export interface IceServer {
-  urls: string;
-}
-
-/** The welcome's policy, as far as a screen share reads it. */
-export interface SharePolicy {
-  allowed_surfaces?: DisplaySurface[];
-}

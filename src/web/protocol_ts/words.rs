@@ -1,0 +1,73 @@
+//! Test-only enums for the words the protocol carries as Rust strings, so the generated
+//! TypeScript can name them; each test here ties one to where Rust writes those strings.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Which side a socket speaks for: the `role`, `from` and `sharer` fields of `ServerMsg`, written
+/// by `Role::kind` in src/engine/actor.rs.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The customer whose page or screen is shared.
+    Customer,
+    /// An agent.
+    Agent,
+}
+
+/// A surface `getDisplayMedia` reports: the entries of `PolicySettings::allowed_surfaces`, which
+/// `check_surfaces` in src/config/mod.rs keeps to these.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DisplaySurface {
+    /// A whole screen.
+    Monitor,
+    /// One application window.
+    Window,
+    /// One browser tab.
+    Browser,
+}
+
+impl DisplaySurface {
+    /// Every surface, in the order the default policy lists them.
+    pub const ALL: [Self; 3] = [Self::Monitor, Self::Window, Self::Browser];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::PolicySettings;
+    use crate::engine::{self, AgentId};
+
+    /// The word for an engine role; the match makes a new kind of role a compile error here.
+    fn word(role: &engine::Role) -> Role {
+        match role {
+            engine::Role::Customer => Role::Customer,
+            engine::Role::Agent(_) => Role::Agent,
+        }
+    }
+
+    fn serialized(value: impl Serialize) -> String {
+        serde_json::to_value(value)
+            .expect("a word serializes")
+            .as_str()
+            .expect("a word serializes as a string")
+            .to_owned()
+    }
+
+    #[test]
+    fn every_role_kind_rust_sends_is_a_role_word() {
+        for role in [
+            engine::Role::Customer,
+            engine::Role::Agent(AgentId("a1".to_owned())),
+        ] {
+            assert_eq!(serialized(word(&role)), role.kind());
+        }
+    }
+
+    #[test]
+    fn the_default_policy_allows_exactly_the_display_surface_words() {
+        let words: Vec<String> = DisplaySurface::ALL.into_iter().map(serialized).collect();
+        assert_eq!(PolicySettings::default().allowed_surfaces, words);
+    }
+}
