@@ -6,6 +6,8 @@ mod support;
 
 use std::process::{Command, Output};
 
+mod process_support;
+
 use support::fixture::{self, APP_TAB, SOLUTION, VERSION};
 use support::identity::{CLIENT_ID, TENANT, TOKEN_PREFIX};
 use support::{FakeIdentity, FakeOrg, GOOD_SECRET, Package};
@@ -204,19 +206,42 @@ async fn the_binary_provisions_every_record_of_records_json_and_deprovision_remo
     }
 
     let data = tempfile::tempdir().unwrap();
-    std::fs::write(
-        data.path().join("bookmarks.json"),
-        r#"{"entries":[],"next_id":0}"#,
-    )
-    .unwrap();
+    seed_tenant_data(data.path()).await;
+    let exported = data.path().join("audit.jsonl");
     let mut env = settings(&identity, GOOD_SECRET);
     env.push(("DUET_DATA_DIR", data.path().display().to_string()));
-    let (output, text) = duet(org_args("deprovision", &org), env).await;
+    let mut args = org_args("deprovision", &org);
+    args.extend(["--export-audit".to_owned(), exported.display().to_string()]);
+    let (output, text) = duet(args, env).await;
     assert!(output.status.success(), "{text}");
     assert_eq!(org.all_rows(), Vec::<String>::new());
     assert!(
-        !data.path().join("bookmarks.json").exists(),
-        "Duet's own tenant settings must go too"
+        text.contains("1 sessions, 0 screen shares, 1 settings of tenant default"),
+        "Duet's own data for the tenant must go too: {text}"
     );
-    assert!(text.contains("removed Duet's tenant settings"), "{text}");
+    let trail = std::fs::read_to_string(&exported).unwrap();
+    assert!(trail.contains("\"session.created\"") && trail.contains("\"settings.changed\""));
+    assert!(text.contains("kept the tenant's audit trail"), "{text}");
+}
+
+/// A tenant with a session and a bookmark folder, made through a real `duet serve` on `dir`.
+async fn seed_tenant_data(dir: &std::path::Path) {
+    let served = process_support::Duet::start(dir, &[("DUET_ADMIN_KEY", "admin-key")]);
+    let http = reqwest::Client::new();
+    let started = http
+        .post(format!("{}/api/sessions", served.base))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 201);
+    let folder = http
+        .post(format!("{}/api/tenant/bookmarks", served.base))
+        .bearer_auth("admin-key")
+        .json(&serde_json::json!({"kind": "folder", "name": "Help"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(folder.status(), 201);
+    served.stop();
 }

@@ -154,3 +154,35 @@ async fn a_bookmark_outside_the_allowed_sites_is_refused() {
     assert_eq!(status, 400);
     assert!(body["error"].as_str().unwrap().contains("DUET_SHARE_SITES"));
 }
+
+#[tokio::test]
+async fn bookmarks_an_earlier_duet_kept_in_a_file_move_into_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let legacy = r#"{"entries":[{"id":0,"kind":"folder","name":"From the file"}],"next_id":1}"#;
+    std::fs::write(dir.path().join("bookmarks.json"), legacy).unwrap();
+    let app = spawn_with(config(dir.path())).await;
+    let (_, listed) = app.get("/api/tenant/bookmarks", Some(ADMIN)).await;
+    assert!(listed.contains("From the file"), "{listed}");
+    assert!(
+        !dir.path().join("bookmarks.json").exists(),
+        "the file is gone once moved"
+    );
+    let (_, trail) = app.get("/api/tenant/audit", Some(ADMIN)).await;
+    assert!(trail.contains("imported_from"), "{trail}");
+}
+
+#[tokio::test]
+async fn every_change_is_in_the_audit_trail_as_the_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_with(config(dir.path())).await;
+    let (_, added) = app
+        .post("/api/tenant/bookmarks", Some(ADMIN), bookmark("audited"))
+        .await;
+    let (_, trail) = app.get("/api/tenant/audit", Some(ADMIN)).await;
+    let trail: serde_json::Value = serde_json::from_str(&trail).unwrap();
+    let last = trail["records"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "settings.changed");
+    assert_eq!(last["actor"]["role"], "admin");
+    assert_eq!(last["detail"]["change"]["added"], added["id"]);
+    assert_eq!(last["detail"]["setting"], "bookmarks");
+}

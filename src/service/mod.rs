@@ -79,6 +79,15 @@ impl Service {
         resume::resume(&service)
             .await
             .context("reading back the sessions that were live when Duet last stopped")?;
+        let now = service.clock.now();
+        let imported = service
+            .tenants
+            .import_legacy_bookmarks(&service.tenant, &config.data_dir, now)
+            .await
+            .context("moving bookmarks.json from the data directory into Duet's database")?;
+        if imported {
+            tracing::info!("moved the bookmarks of bookmarks.json into Duet's database");
+        }
         Ok(service)
     }
 

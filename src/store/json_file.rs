@@ -1,5 +1,5 @@
-//! The tenant's JSON documents in the data directory (bookmarks and folders), written atomically
-//! (a temporary file, then a rename) and read at start-up.
+//! JSON documents in the data directory, where an earlier Duet kept a tenant's bookmarks
+//! (`bookmarks.json`): read once at start-up to move them into the store, then removed.
 
 use std::path::{Path, PathBuf};
 
@@ -9,22 +9,6 @@ use serde::de::DeserializeOwned;
 
 /// The tenant's bookmarks and folders.
 pub const BOOKMARKS: &str = "bookmarks.json";
-
-/// Every document Duet keeps for the tenant, so deprovisioning can remove them all.
-pub const TENANT_DOCUMENTS: [&str; 1] = [BOOKMARKS];
-
-/// Removes everything Duet keeps for the tenant in `dir`; returns the documents that were there.
-pub fn forget_tenant(dir: &Path) -> anyhow::Result<Vec<String>> {
-    let mut removed = Vec::new();
-    for name in TENANT_DOCUMENTS {
-        let path = dir.join(name);
-        if path.exists() {
-            JsonFile::new(dir, name).remove()?;
-            removed.push(path.display().to_string());
-        }
-    }
-    Ok(removed)
-}
 
 /// A JSON document at one path in the data directory.
 #[derive(Debug, Clone)]

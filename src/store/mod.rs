@@ -1,7 +1,7 @@
 //! Duet's durable store: co-browse sessions and screen shares with their parties, tenant
 //! settings, secrets, node heartbeats and each tenant's hash-chained audit trail, behind the
 //! [`Store`] trait, in SQLite (embedded, the default: [`SqliteStore`]) or PostgreSQL
-//! ([`PostgresStore`]); and the tenant's JSON documents in the data directory ([`JsonFile`]).
+//! ([`PostgresStore`]); and [`JsonFile`], where an earlier Duet kept bookmarks.
 //!
 //! The store knows nothing of the engine or the web layer: it takes and gives its own plain
 //! rows ([`SubjectRow`], [`NewAuditRecord`], …), with times as unix milliseconds ([`Millis`])
@@ -23,7 +23,7 @@ mod sqlite;
 pub use api::Store;
 pub use clock::{TimeError, parse_rfc3339, rfc3339};
 pub use error::StoreError;
-pub use json_file::{BOOKMARKS, JsonFile, TENANT_DOCUMENTS, forget_tenant};
+pub use json_file::{BOOKMARKS, JsonFile};
 pub use open::{OpenError, open, redact};
 pub use postgres::PostgresStore;
 pub use rows::{

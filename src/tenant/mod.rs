@@ -110,6 +110,37 @@ impl TenantSettings {
         .await
     }
 
+    /// Moves the bookmarks an earlier Duet kept in `<data dir>/bookmarks.json` into the store
+    /// (when the store has none yet), then removes the file. Returns whether it moved them.
+    pub async fn import_legacy_bookmarks(
+        &self,
+        tenant: &TenantId,
+        data_dir: &std::path::Path,
+        now: Timestamp,
+    ) -> anyhow::Result<bool> {
+        let file = crate::store::JsonFile::new(data_dir, crate::store::BOOKMARKS);
+        if !data_dir.join(crate::store::BOOKMARKS).exists() {
+            return Ok(false);
+        }
+        let legacy: Bookmarks = file.load()?;
+        if self
+            .store
+            .setting(tenant.as_str(), BOOKMARKS)
+            .await?
+            .is_none()
+        {
+            let value = serde_json::to_value(&legacy).unwrap_or(Value::Null);
+            let detail = json!({ "imported_from": crate::store::BOOKMARKS });
+            let event = settings_event(tenant, detail, now);
+            let record = crate::journal::audit_record(&event);
+            self.store
+                .put_setting(tenant.as_str(), BOOKMARKS, &value, record)
+                .await?;
+        }
+        file.remove()?;
+        Ok(true)
+    }
+
     async fn change<T>(
         &self,
         tenant: &TenantId,
@@ -120,7 +151,12 @@ impl TenantSettings {
         let mut menu = self.bookmarks(tenant).await?;
         let (edit, outcome) = f(&mut menu)?;
         let value = serde_json::to_value(&menu).unwrap_or(Value::Null);
-        let event = settings_event(tenant, edit, now);
+        let detail = match edit {
+            Edit::Added(id) => json!({ "added": id }),
+            Edit::Updated(id) => json!({ "updated": id }),
+            Edit::Removed(id) => json!({ "removed": id }),
+        };
+        let event = settings_event(tenant, detail, now);
         let record = crate::journal::audit_record(&event);
         self.store
             .put_setting(tenant.as_str(), BOOKMARKS, &value, record)
@@ -129,12 +165,7 @@ impl TenantSettings {
     }
 }
 
-fn settings_event(tenant: &TenantId, edit: Edit, now: Timestamp) -> Event {
-    let detail = match edit {
-        Edit::Added(id) => json!({ "added": id }),
-        Edit::Updated(id) => json!({ "updated": id }),
-        Edit::Removed(id) => json!({ "removed": id }),
-    };
+fn settings_event(tenant: &TenantId, detail: Value, now: Timestamp) -> Event {
     Event {
         at: now,
         tenant: tenant.clone(),

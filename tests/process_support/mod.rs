@@ -24,7 +24,7 @@ impl Duet {
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("DUET_DATA_DIR", dir)
             .env_remove("DUET_DATABASE_URL")
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "error")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
