@@ -3,6 +3,8 @@
 use serde::Serialize;
 
 use crate::runs::{MemoryRun, StepRun, Target};
+use crate::store::StoreRun;
+
 use crate::wire::WireStats;
 
 /// Duet's p99 may be this many times the bare relay's.
@@ -33,10 +35,13 @@ pub enum Met {
     Yes,
     No,
     NotMeasured,
+    /// A number the issue asks for, with no target to meet.
+    Reported,
 }
 
 impl Met {
-    fn from(ok: bool) -> Self {
+    /// Met when `ok`.
+    pub fn from(ok: bool) -> Self {
         if ok { Met::Yes } else { Met::No }
     }
 
@@ -46,6 +51,7 @@ impl Met {
             Met::Yes => "met",
             Met::No => "**not met**",
             Met::NotMeasured => "not measured",
+            Met::Reported => "reported",
         }
     }
 }
@@ -64,6 +70,7 @@ pub fn judge(
     relay: &[(StepRun, StepRun)],
     memory: Option<&MemoryRun>,
     wire: &WireStats,
+    store: Option<&StoreRun>,
 ) -> Vec<Goal> {
     let mut goals = Vec::new();
     for (duet, bare) in relay {
@@ -87,6 +94,9 @@ pub fn judge(
         goals.extend(memory_goals(memory));
     }
     goals.push(wire_goal(wire));
+    if let Some(store) = store {
+        goals.extend(crate::store_report::goals(store));
+    }
     goals
 }
 

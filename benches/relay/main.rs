@@ -15,6 +15,8 @@ mod procs;
 mod report;
 mod runs;
 mod stats;
+mod store;
+mod store_report;
 mod wire;
 
 use anyhow::Context;
@@ -69,7 +71,12 @@ async fn run(options: Options) -> anyhow::Result<report::Results> {
     } else {
         None
     };
-    let goals = goals::judge(&relay, memory.as_ref(), &wire);
+    let store = if options.store {
+        Some(store::measure(&options).await?)
+    } else {
+        None
+    };
+    let goals = goals::judge(&relay, memory.as_ref(), &wire, store.as_ref());
     Ok(report::Results {
         machine: report::Machine::here(),
         parameters: options,
@@ -77,6 +84,7 @@ async fn run(options: Options) -> anyhow::Result<report::Results> {
         relay,
         memory,
         wire,
+        store,
     })
 }
 

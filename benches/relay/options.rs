@@ -25,11 +25,18 @@ pub struct Options {
     pub name: String,
     pub relay: bool,
     pub memory: bool,
+    /// Whether to measure the store's cost.
+    pub store: bool,
+    /// Sessions of the relay step run with the store on and off.
+    pub store_sessions: usize,
+    /// Whole sessions put through the journal to measure audit records a second.
+    pub audit_sessions: usize,
 }
 
 const HELP: &str = "relay bench: [--quick] [--sessions 500,1000] [--duration-secs 10] \
 [--warmup-secs 2] [--memory-sessions 1000] [--soak-secs 600] [--sample-secs 5] [--out DIR] \
-[--name NAME] [--no-relay] [--no-memory]; DUET_BIN, BENCH_SESSIONS, BENCH_DURATION_SECS, \
+[--name NAME] [--no-relay] [--no-memory] [--no-store] [--store-sessions 1000] \
+[--audit-sessions 20000]; BENCH_POSTGRES_URL adds PostgreSQL to the audit measure; DUET_BIN, BENCH_SESSIONS, BENCH_DURATION_SECS, \
 BENCH_MEMORY_SESSIONS, BENCH_SOAK_SECS also set them";
 
 impl Options {
@@ -53,6 +60,9 @@ impl Options {
                 "--name" => options.name = value()?.clone(),
                 "--no-relay" => options.relay = false,
                 "--no-memory" => options.memory = false,
+                "--no-store" => options.store = false,
+                "--store-sessions" => options.store_sessions = value()?.parse()?,
+                "--audit-sessions" => options.audit_sessions = value()?.parse()?,
                 _ => bail!("unknown flag {flag}; {HELP}"),
             }
         }
@@ -78,6 +88,9 @@ impl Options {
             name: if quick { "relay-quick" } else { "relay" }.into(),
             relay: true,
             memory: true,
+            store: true,
+            store_sessions: if quick { 200 } else { 1000 },
+            audit_sessions: if quick { 2000 } else { 20_000 },
         }
     }
 

@@ -17,19 +17,27 @@ pub struct Server {
     pub addr: SocketAddr,
     // Kept open so the server's later prints do not hit a closed pipe.
     _stdout: BufReader<ChildStdout>,
+    /// Duet's data directory, removed with the server.
+    _data: Option<tempfile::TempDir>,
 }
 
 impl Server {
-    /// Starts `duet serve --listen 127.0.0.1:0`, stopped by `timeout` after `max` at the latest.
-    pub fn duet(bin: &str, max: Duration) -> anyhow::Result<Self> {
+    /// Starts `duet serve --listen 127.0.0.1:0` on a data directory of its own, with `env` on
+    /// top, stopped by `timeout` after `max` at the latest.
+    pub fn duet(bin: &str, max: Duration, env: &[(&str, &str)]) -> anyhow::Result<Self> {
+        let data = tempfile::tempdir().context("making Duet's data directory")?;
         let mut command = Command::new("timeout");
         command
             .args(["--signal=TERM", &format!("{}s", max.as_secs().max(1))])
             .args([bin, "serve", "--listen", "127.0.0.1:0"])
+            .env("DUET_DATA_DIR", data.path())
+            .env_remove("DUET_DATABASE_URL")
             // Every session of the load comes from this one address.
-            .env("DUET_JOINS_PER_ADDRESS_PER_MINUTE", "1000000");
+            .env("DUET_JOINS_PER_ADDRESS_PER_MINUTE", "1000000")
+            .envs(env.iter().copied());
         let mut server = Self::start(command).with_context(|| format!("starting {bin}"))?;
         server.pid = served_pid(server.child.id())?;
+        server._data = Some(data);
         Ok(server)
     }
 
@@ -66,6 +74,7 @@ impl Server {
                     pid,
                     addr,
                     _stdout: stdout,
+                    _data: None,
                 });
             }
         }

@@ -19,6 +19,7 @@ pub struct Results {
     pub relay: Vec<(StepRun, StepRun)>,
     pub memory: Option<MemoryRun>,
     pub wire: WireStats,
+    pub store: Option<crate::store::StoreRun>,
 }
 
 /// Where the numbers come from.
@@ -110,6 +111,9 @@ fn markdown(results: &Results) -> String {
         memory_table(&mut md, memory);
     }
     wire_table(&mut md, &results.wire);
+    if let Some(store) = &results.store {
+        crate::store_report::table(&mut md, store);
+    }
     md
 }
 

@@ -25,14 +25,21 @@ const SERVER_SLACK: Duration = Duration::from_secs(300);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
+    /// Duet as it ships: the SQLite store and the audit trail on.
     Duet,
+    /// Duet with `DUET_DATABASE_URL=none`: no store, no audit trail.
+    DuetStoreOff,
     Bare,
 }
 
 impl Target {
     fn start(self, options: &Options, run: Duration) -> anyhow::Result<Server> {
+        let bin = &options.duet_bin;
         match self {
-            Target::Duet => Server::duet(&options.duet_bin, run + SERVER_SLACK),
+            Target::Duet => Server::duet(bin, run + SERVER_SLACK, &[]),
+            Target::DuetStoreOff => {
+                Server::duet(bin, run + SERVER_SLACK, &[("DUET_DATABASE_URL", "none")])
+            }
             Target::Bare => Server::baseline(run + SERVER_SLACK),
         }
     }
@@ -58,7 +65,7 @@ pub async fn open_pairs(target: Target, addr: SocketAddr, n: usize) -> anyhow::R
         tasks.spawn(async move {
             let _permit = permits.acquire().await?;
             match target {
-                Target::Duet => api.open_pair(index).await,
+                Target::Duet | Target::DuetStoreOff => api.open_pair(index).await,
                 Target::Bare => baseline::open_pair(addr, index).await,
             }
         });

@@ -13,6 +13,10 @@ mod env;
 /// Where Duet keeps its data unless `DUET_DATA_DIR` says otherwise.
 pub const DEFAULT_DATA_DIR: &str = "duet-data";
 
+/// `DUET_DATABASE_URL` that keeps nothing: no audit trail, nothing across a restart (for
+/// measuring Duet without its store).
+pub const NO_STORE: &str = "none";
+
 /// Every setting Duet reads; see the README's settings table.
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -65,6 +65,18 @@ impl EventSink for Journal {
     }
 }
 
+/// A sink that writes nothing: what `DUET_DATABASE_URL=none` runs with (no audit trail, nothing
+/// kept across a restart), to measure Duet without its store. It still logs the end lines.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Discard;
+
+impl EventSink for Discard {
+    fn emit(&self, events: Vec<Event>) -> Receipt {
+        log::observe(&events);
+        Receipt::ready(Ok(()))
+    }
+}
+
 /// The writer: takes what is queued, commits it as one transaction, settles each receipt.
 async fn write_all(store: Arc<dyn Store>, mut incoming: mpsc::UnboundedReceiver<Emission>) {
     let mut backlog: VecDeque<Vec<Write>> = VecDeque::new();

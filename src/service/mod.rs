@@ -58,11 +58,23 @@ impl Service {
     /// Opens the store, starts the journal, loads the token key, and resumes what was live.
     pub async fn start(config: &Config) -> anyhow::Result<Self> {
         let url = config.database_url();
-        let store = crate::store::open(&url)
+        let keep_nothing = url == crate::config::NO_STORE;
+        let opened = if keep_nothing {
+            "sqlite::memory:"
+        } else {
+            url.as_str()
+        };
+        let store = crate::store::open(opened)
             .await
             .map_err(|error| anyhow::anyhow!("{error}"))?;
-        let (journal, _writer) = Journal::start(store.clone());
-        let sink: Arc<dyn EventSink> = Arc::new(journal);
+        let sink: Arc<dyn EventSink> = if keep_nothing {
+            tracing::warn!(
+                "DUET_DATABASE_URL=none: no audit trail is written and nothing is kept across a restart"
+            );
+            Arc::new(crate::journal::Discard)
+        } else {
+            Arc::new(Journal::start(store.clone()).0)
+        };
         let token_key = token_key(config, &*store).await?;
         let clock = Clock::system();
         let service = Self {

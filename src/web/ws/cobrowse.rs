@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::ws::WebSocket;
 
-use super::DetachGuard;
+use super::attach;
 use super::hello::hang_up;
 use super::notices;
 use super::roles;
@@ -37,19 +37,11 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, se
         Some(agent) => Role::Agent(agent),
         None => Role::Customer,
     };
-    let now = state.clock.now();
-    let attachment = match state.sessions.attach(session, role.clone(), now).await {
-        Ok(attachment) => attachment,
+    let (attachment, _guard) = match attach(&state.sessions, state.clock, session, &role).await {
+        Ok(attached) => attached,
         Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
     };
     let conn = attachment.inbox.conn;
-    let _guard = DetachGuard {
-        registry: state.sessions.clone(),
-        clock: state.clock,
-        id: session,
-        conn,
-        role: role.clone(),
-    };
     let mut connection = Connection {
         wire: Wire::new(socket),
         session,

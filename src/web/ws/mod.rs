@@ -17,7 +17,7 @@ use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::engine::{ConnId, Machine, Registry, Role};
+use crate::engine::{AttachError, Attachment, Clock, ConnId, Machine, Registry, Role};
 use crate::web::protocol::close;
 use crate::web::state::AppState;
 use hello::{Hello, hang_up, read_hello};
@@ -51,11 +51,29 @@ async fn run(mut socket: WebSocket, state: AppState) {
     }
 }
 
+/// Attaches `role` to `id`, with a guard that detaches it however the connection's task ends.
+async fn attach<M: Machine>(
+    registry: &Arc<Registry<M>>,
+    clock: Clock,
+    id: M::Id,
+    role: &Role,
+) -> Result<(Attachment<M>, DetachGuard<M>), AttachError> {
+    let attachment = registry.attach(id, role.clone(), clock.now()).await?;
+    let guard = DetachGuard {
+        registry: registry.clone(),
+        clock,
+        id,
+        conn: attachment.inbox.conn,
+        role: role.clone(),
+    };
+    Ok((attachment, guard))
+}
+
 /// Detaches a connection from its session or share however its task ends: the party has left
 /// when this was its last connection.
 struct DetachGuard<M: Machine> {
     registry: Arc<Registry<M>>,
-    clock: crate::engine::Clock,
+    clock: Clock,
     id: M::Id,
     conn: ConnId,
     role: Role,

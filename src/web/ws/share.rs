@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::ws::WebSocket;
 
-use super::DetachGuard;
+use super::attach;
 use super::hello::hang_up;
 use super::wire::{Incoming, Next, Wire, sort};
 use crate::engine::{
@@ -34,20 +34,12 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
     } else {
         Role::Agent(AgentId(claims.sub.clone()))
     };
-    let now = state.clock.now();
-    let attachment = match state.shares.attach(share, role.clone(), now).await {
+    let (attachment, _guard) = match attach(&state.shares, state.clock, share, &role).await {
         Ok(attached) => attached,
         Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
     };
     let agent_name = attachment.cell.state().await.agent_name().to_owned();
     let conn = attachment.inbox.conn;
-    let _guard = DetachGuard {
-        registry: state.shares.clone(),
-        clock: state.clock,
-        id: share,
-        conn,
-        role: role.clone(),
-    };
     let mut connection = ShareConnection {
         wire: Wire::new(socket),
         state,
