@@ -235,3 +235,40 @@ async fn without_an_administrator_key_the_trail_is_not_served_and_says_what_to_s
     assert_eq!(response.status(), 403);
     assert!(response.text().await.unwrap().contains("DUET_ADMIN_KEY"));
 }
+
+#[tokio::test]
+async fn pruning_past_retention_keeps_the_rest_of_the_trail_verifiable_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = duet::config::Config {
+        data_dir: dir.path().to_path_buf(),
+        ..duet::config::Config::default()
+    };
+    let service = duet::service::Service::start(&config).await.unwrap();
+    let tenant = service.tenant_id.clone();
+    for _ in 0..3 {
+        let now = service.clock.now();
+        service
+            .sessions
+            .create(tenant.clone(), None, now)
+            .await
+            .unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    duet::service::prune(&service, std::time::Duration::ZERO).await;
+    let first = service
+        .sessions
+        .create(tenant.clone(), None, service.clock.now())
+        .await;
+    assert!(first.is_ok(), "the trail goes on after pruning");
+    let query = duet::store::AuditQuery {
+        tenant: Some(tenant.as_str().to_owned()),
+        limit: 100,
+        ..Default::default()
+    };
+    let left = service.store.audit(&query).await.unwrap();
+    let actions: Vec<&str> = left.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["audit.pruned", "session.created"]);
+    assert_eq!(left[0].detail["removed"], 3);
+    let verified = duet::store::audit::verify_store(&*service.store, None).await;
+    assert!(verified.is_ok(), "{verified:?}");
+}

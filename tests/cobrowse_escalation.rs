@@ -45,6 +45,7 @@ async fn an_agent_shares_and_stops_and_the_co_browse_is_still_active_afterwards(
     customer.next_of("pong").await;
     let session = app
         .state
+        .service
         .sessions
         .get(id.parse().unwrap())
         .unwrap()
@@ -81,6 +82,7 @@ async fn a_second_agent_who_starts_sharing_takes_over_and_the_first_is_told() {
     bo.next_of("pong").await;
     let session = app
         .state
+        .service
         .sessions
         .get(id.parse().unwrap())
         .unwrap()

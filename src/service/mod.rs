@@ -18,7 +18,7 @@ use crate::journal::Journal;
 use crate::store::Store;
 use crate::tenant::TenantSettings;
 
-pub use background::Background;
+pub use background::{Background, prune};
 
 /// The name this node's heartbeat is kept under (one node per store until clustering).
 pub const NODE: &str = "duet";
@@ -39,7 +39,7 @@ pub struct Service {
     /// Tenants' settings.
     pub tenants: TenantSettings,
     /// The tenant this Duet serves.
-    pub tenant: TenantId,
+    pub tenant_id: TenantId,
     /// Wall-clock time off tokio's clock.
     pub clock: Clock,
     /// The key that signs tokens.
@@ -81,7 +81,7 @@ impl Service {
             sessions: Arc::new(Sessions::new(sink.clone(), config.timeouts.clone())),
             shares: Arc::new(Shares::new(sink.clone(), config.timeouts.clone())),
             tenants: TenantSettings::new(store.clone()),
-            tenant: TenantId::default(),
+            tenant_id: TenantId::default(),
             audit_retention: retention(config.audit_retention_days),
             store,
             sink,
@@ -94,7 +94,7 @@ impl Service {
         let now = service.clock.now();
         let imported = service
             .tenants
-            .import_legacy_bookmarks(&service.tenant, &config.data_dir, now)
+            .import_legacy_bookmarks(&service.tenant_id, &config.data_dir, now)
             .await
             .context("moving bookmarks.json from the data directory into Duet's database")?;
         if imported {

@@ -35,6 +35,9 @@ use crate::config::Config;
 use crate::service::Service;
 pub use state::AppState;
 
+/// How long requests in flight may take to finish once a stop is asked for.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Builds the app. Paths:
 /// `GET /healthz`; `GET /` (demo index); `GET /console` (agent console);
 /// `GET /demo/shop`, `GET /demo/omnichannel`, `GET /demo/pwned`, `GET /demo/pwned/count` (demo);
@@ -131,9 +134,21 @@ impl Server {
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let (stopping, stop_asked) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stopping.send(());
+        };
+        let served = axum::serve(listener, app).with_graceful_shutdown(shutdown);
+        // Requests in flight get a little time to finish; a stop never waits longer.
+        let overdue = async {
+            let _ = stop_asked.await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        let served = tokio::select! {
+            served = served => served,
+            () = overdue => Ok(()),
+        };
         background.stop().await;
         served.context("serving HTTP")
     }

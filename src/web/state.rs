@@ -5,32 +5,18 @@ use std::sync::Arc;
 use crate::config::{Config, PolicySettings};
 use secrecy::SecretString;
 
-use crate::engine::{Clock, EventSink, RateLimiter, Sessions, Shares, TenantId};
+use crate::engine::RateLimiter;
 use crate::service::Service;
-use crate::store::Store;
-use crate::tenant::TenantSettings;
 
 use super::protocol::IceServer;
 use super::signin::{AgentSignIn, DevSignIn};
 use super::tokens::Tokens;
 
-/// Shared by every handler; cheap to clone.
+/// Shared by every handler; cheap to clone: the service, and what only the web layer needs.
 #[derive(Clone)]
 pub struct AppState {
-    /// Co-browse sessions.
-    pub sessions: Arc<Sessions>,
-    /// Screen shares.
-    pub shares: Arc<Shares>,
-    /// Wall-clock time, read off tokio's clock.
-    pub clock: Clock,
-    /// Where every engine event goes.
-    pub sink: Arc<dyn EventSink>,
-    /// The durable store (the audit trail is read from it).
-    pub store: Arc<dyn Store>,
-    /// Tenants' settings (bookmarks).
-    pub tenants: TenantSettings,
-    /// The tenant this Duet serves.
-    pub tenant_id: TenantId,
+    /// The running service: registries, clock, sink, store, tenant settings.
+    pub service: Service,
     /// The administrator's key for tenant settings and the audit trail; unset refuses both.
     pub admin_key: Option<SecretString>,
     /// Token signing and checking.
@@ -104,13 +90,7 @@ impl AppState {
     ) -> Self {
         let dev = DevSignIn::new(config.dev_signin, listening_on_loopback);
         Self {
-            sessions: service.sessions.clone(),
-            shares: service.shares.clone(),
-            clock: service.clock,
-            sink: service.sink.clone(),
-            store: service.store.clone(),
-            tenants: service.tenants.clone(),
-            tenant_id: service.tenant.clone(),
+            service: service.clone(),
             admin_key: config.admin_key.clone(),
             tokens: Arc::new(Tokens::new(Some(&service.token_key))),
             dev_signin: dev.enabled(),

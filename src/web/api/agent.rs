@@ -52,8 +52,15 @@ async fn sign_in(
         method: "development",
     };
     let actor = Actor::agent(&agent.id, &agent.name);
-    let now = state.clock.now();
-    record_tenant_change(&*state.sink, &state.tenant_id, actor, signed_in, now).await?;
+    let now = state.service.clock.now();
+    record_tenant_change(
+        &*state.service.sink,
+        &state.service.tenant_id,
+        actor,
+        signed_in,
+        now,
+    )
+    .await?;
     tracing::info!(agent.id = %agent.id, "agent signed in (development sign-in)");
     Ok(ApiJson(SignInResponse {
         token: state.tokens.agent(&agent.id, &agent.name),
@@ -81,6 +88,7 @@ async fn find_pending_session(
     ApiQuery(query): ApiQuery<PendingQuery>,
 ) -> Result<ApiJson<SessionRef>> {
     state
+        .service
         .sessions
         .pending_for_conversation(&query.conversation)
         .await
@@ -120,8 +128,9 @@ async fn join_session(
         .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?;
     let name = claims.name.as_deref().unwrap_or("Your agent");
     state
+        .service
         .sessions
-        .join(id, &agent, name, state.clock.now())
+        .join(id, &agent, name, state.service.clock.now())
         .await
         .map_err(join_error)?;
     tracing::info!(session.id = %id, agent.id = %agent, "agent joined");
@@ -180,9 +189,17 @@ async fn end_conversation(
     _agent: SignedIn,
     Path(conversation): Path<String>,
 ) -> Result<ApiJson<EndedSessions>> {
-    let now = state.clock.now();
-    let ended = state.sessions.end_conversation(&conversation, now).await;
-    let screenshares = state.shares.end_conversation(&conversation, now).await;
+    let now = state.service.clock.now();
+    let ended = state
+        .service
+        .sessions
+        .end_conversation(&conversation, now)
+        .await;
+    let screenshares = state
+        .service
+        .shares
+        .end_conversation(&conversation, now)
+        .await;
     tracing::info!(
         sessions = ended.len(),
         screenshares = screenshares.len(),

@@ -51,7 +51,7 @@ async fn list_audit(
         ),
     };
     let query = audit_query(&state, &params)?;
-    let records = state.store.audit(&query).await.map_err(|error| {
+    let records = state.service.store.audit(&query).await.map_err(|error| {
         tracing::error!(error = %error, "the audit trail could not be read");
         Error::Unavailable("Duet could not read its audit trail; try again, and if it keeps failing check Duet's database".into())
     })?;
@@ -74,7 +74,7 @@ fn audit_query(state: &AppState, params: &AuditParams) -> Result<AuditQuery> {
         .transpose()
         .map_err(|e| Error::BadRequest(format!("since: {e}")))?;
     Ok(AuditQuery {
-        tenant: Some(state.tenant_id.as_str().to_owned()),
+        tenant: Some(state.service.tenant_id.as_str().to_owned()),
         session: params.session.clone().filter(|s| !s.trim().is_empty()),
         since: since.map(Timestamp::unix_millis),
         after_seq: params.after,

@@ -60,8 +60,13 @@ async fn create_session(
         ));
     }
     let id = state
+        .service
         .sessions
-        .create(state.tenant_id.clone(), conversation, state.clock.now())
+        .create(
+            state.service.tenant_id.clone(),
+            conversation,
+            state.service.clock.now(),
+        )
         .await?;
     tracing::info!(session.id = %id, "customer started a co-browse session");
     let response = StartResponse {
@@ -119,7 +124,12 @@ async fn end_session(
             (EndReason::AgentExit, Actor::agent(&agent, name))
         }
     };
-    if state.sessions.end(id, reason, by, state.clock.now()).await {
+    if state
+        .service
+        .sessions
+        .end(id, reason, by, state.service.clock.now())
+        .await
+    {
         tracing::info!(session.id = %id, reason = ?reason, "session ended by request");
     }
     Ok((StatusCode::NO_CONTENT, cors))

@@ -68,10 +68,17 @@ async fn start_screenshare(
         .clone()
         .unwrap_or_else(|| "Your agent".to_owned());
     let conversation = body.conversation_id.filter(|c| !c.trim().is_empty());
-    let tenant = state.tenant_id.clone();
+    let tenant = state.service.tenant_id.clone();
     let started = state
+        .service
         .shares
-        .create(tenant, &agent, &name, conversation, state.clock.now())
+        .create(
+            tenant,
+            &agent,
+            &name,
+            conversation,
+            state.service.clock.now(),
+        )
         .await
         .map_err(share_error)?;
     tracing::info!(share.id = %started.id, agent.id = %agent, "agent requested a screen share");
@@ -131,6 +138,7 @@ async fn look_up_key(
             ))
         })?;
     let share = state
+        .service
         .shares
         .find_by_key(&body.key)
         .await
@@ -190,7 +198,12 @@ async fn end_share(
             ));
         }
     };
-    if state.shares.end(id, reason, by, state.clock.now()).await {
+    if state
+        .service
+        .shares
+        .end(id, reason, by, state.service.clock.now())
+        .await
+    {
         tracing::info!(share.id = %id, reason = ?reason, "screen share ended by request");
     }
     Ok(StatusCode::NO_CONTENT)

@@ -31,8 +31,9 @@ async fn list_bookmarks(
     _reader: Reader,
 ) -> Result<ApiJson<Vec<Entry>>> {
     let menu = state
+        .service
         .tenants
-        .bookmarks(&state.tenant_id)
+        .bookmarks(&state.service.tenant_id)
         .await
         .map_err(settings_error)?;
     Ok(ApiJson(menu.list().to_vec()))
@@ -45,8 +46,14 @@ async fn create_bookmark(
 ) -> Result<(StatusCode, ApiJson<Entry>)> {
     let sites = &state.settings.policy.share_sites;
     let entry = state
+        .service
         .tenants
-        .add_bookmark(&state.tenant_id, input, sites, state.clock.now())
+        .add_bookmark(
+            &state.service.tenant_id,
+            input,
+            sites,
+            state.service.clock.now(),
+        )
         .await
         .map_err(settings_error)?;
     Ok((StatusCode::CREATED, ApiJson(entry)))
@@ -60,8 +67,15 @@ async fn update_bookmark(
 ) -> Result<ApiJson<Entry>> {
     let sites = &state.settings.policy.share_sites;
     let entry = state
+        .service
         .tenants
-        .update_bookmark(&state.tenant_id, id, input, sites, state.clock.now())
+        .update_bookmark(
+            &state.service.tenant_id,
+            id,
+            input,
+            sites,
+            state.service.clock.now(),
+        )
         .await
         .map_err(settings_error)?;
     Ok(ApiJson(entry))
@@ -73,8 +87,9 @@ async fn delete_bookmark(
     Path(id): Path<u32>,
 ) -> Result<StatusCode> {
     state
+        .service
         .tenants
-        .remove_bookmark(&state.tenant_id, id, state.clock.now())
+        .remove_bookmark(&state.service.tenant_id, id, state.service.clock.now())
         .await
         .map_err(settings_error)?;
     Ok(StatusCode::NO_CONTENT)

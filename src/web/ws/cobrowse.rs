@@ -37,10 +37,11 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, se
         Some(agent) => Role::Agent(agent),
         None => Role::Customer,
     };
-    let (attachment, _guard) = match attach(&state.sessions, state.clock, session, &role).await {
-        Ok(attached) => attached,
-        Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
-    };
+    let (attachment, _guard) =
+        match attach(&state.service.sessions, state.service.clock, session, &role).await {
+            Ok(attached) => attached,
+            Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
+        };
     let conn = attachment.inbox.conn;
     let mut connection = Connection {
         wire: Wire::new(socket),
@@ -60,7 +61,7 @@ impl Connection {
     }
 
     fn now(&self) -> Timestamp {
-        self.state.clock.now()
+        self.state.service.clock.now()
     }
 
     /// Who this connection's pointer frames say moved.
@@ -111,7 +112,7 @@ impl Connection {
             return self.wire.refuse(refusal).await;
         }
         let now = self.now();
-        let sessions = self.state.sessions.clone();
+        let sessions = self.state.service.sessions.clone();
         match message {
             ClientMsg::Dom { full, events } => {
                 self.relay_dom(Frame::from(ServerMsg::Dom { full, events }.encode()), full)
@@ -269,7 +270,13 @@ impl Connection {
         };
         let by = self.cell.state().await.actor(&self.role);
         let now = self.now();
-        if self.state.sessions.end(self.session, reason, by, now).await {
+        if self
+            .state
+            .service
+            .sessions
+            .end(self.session, reason, by, now)
+            .await
+        {
             tracing::info!(session.id = %self.session, reason = ?reason, "session ended from a connection");
         }
         // The queue now holds the ended notice; the loop sends it and then closes.

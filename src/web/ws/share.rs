@@ -34,10 +34,11 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
     } else {
         Role::Agent(AgentId(claims.sub.clone()))
     };
-    let (attachment, _guard) = match attach(&state.shares, state.clock, share, &role).await {
-        Ok(attached) => attached,
-        Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
-    };
+    let (attachment, _guard) =
+        match attach(&state.service.shares, state.service.clock, share, &role).await {
+            Ok(attached) => attached,
+            Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
+        };
     let agent_name = attachment.cell.state().await.agent_name().to_owned();
     let conn = attachment.inbox.conn;
     let mut connection = ShareConnection {
@@ -86,8 +87,8 @@ impl ShareConnection {
             Err(error) => return self.wire.refuse(&error.to_string()).await,
         };
         let customer = self.role == Role::Customer;
-        let now = self.state.clock.now();
-        let shares = self.state.shares.clone();
+        let now = self.state.service.clock.now();
+        let shares = self.state.service.shares.clone();
         match message {
             ClientMsg::ShareAccept if customer => {
                 let accepted = shares.accept(&self.cell, now).await;
@@ -127,7 +128,7 @@ impl ShareConnection {
     fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
         let frame = Frame::from(ServerMsg::Signal { data }.encode());
         let conn = self.conn;
-        match self.cell.relay(self.state.clock.now(), |room| {
+        match self.cell.relay(self.state.service.clock.now(), |room| {
             room.send_to_others(conn, &frame)
         }) {
             Some(()) => Next::Continue,
