@@ -100,7 +100,9 @@ async fn ending_the_conversation_ends_its_share() {
         .await
         .unwrap();
     assert_eq!(
-        registry.end_conversation("conv-7", at(1)).await,
+        registry
+            .end_conversation("conv-7", &Actor::system(), at(1))
+            .await,
         vec![started.id]
     );
     let ended = share_state(&registry, started.id).await;

@@ -186,8 +186,13 @@ impl<M: Machine> Registry<M> {
         ended
     }
 
-    /// Ends everything live that belongs to the conversation; returns their ids.
-    pub async fn end_conversation(&self, conversation: &str, now: Timestamp) -> Vec<M::Id> {
+    /// Ends everything live that belongs to the conversation (`by` ended it); returns their ids.
+    pub async fn end_conversation(
+        &self,
+        conversation: &str,
+        by: &Actor,
+        now: Timestamp,
+    ) -> Vec<M::Id> {
         let mut ended = Vec::new();
         for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
             let linked = cell.state().await.conversation() == Some(conversation);

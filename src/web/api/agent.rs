@@ -186,19 +186,22 @@ pub struct EndedSessions {
 
 async fn end_conversation(
     State(state): State<AppState>,
-    _agent: SignedIn,
+    SignedIn(claims): SignedIn,
     Path(conversation): Path<String>,
 ) -> Result<ApiJson<EndedSessions>> {
     let now = state.service.clock.now();
-    let ended = state
-        .service
+    let agent = claims
+        .agent()
+        .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?;
+    let by = Actor::agent(&agent, claims.name.as_deref().unwrap_or("an agent"));
+    let service = &state.service;
+    let ended = service
         .sessions
-        .end_conversation(&conversation, now)
+        .end_conversation(&conversation, &by, now)
         .await;
-    let screenshares = state
-        .service
+    let screenshares = service
         .shares
-        .end_conversation(&conversation, now)
+        .end_conversation(&conversation, &by, now)
         .await;
     tracing::info!(
         sessions = ended.len(),

@@ -84,7 +84,10 @@ impl<M: Machine> Drop for DetachGuard<M> {
         let registry = self.registry.clone();
         let (id, conn, role) = (self.id, self.conn, self.role.clone());
         let now = self.clock.now();
-        // Leaving may be recorded, which is async; the task runs whatever ended this one.
-        tokio::spawn(async move { registry.detach(id, conn, &role, now).await });
+        // Leaving may be recorded, which is async; a task of its own runs it, whatever ended
+        // this one. When the runtime itself is going away, so is everything a detach would tell.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { registry.detach(id, conn, &role, now).await });
+        }
     }
 }
