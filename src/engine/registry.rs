@@ -197,11 +197,7 @@ impl<M: Machine> Registry<M> {
         for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
             let linked = cell.state().await.conversation() == Some(conversation);
             let id = cell.id();
-            if linked
-                && self
-                    .end(id, M::INTERACTION_ENDED, Actor::system(), now)
-                    .await
-            {
+            if linked && self.end(id, M::INTERACTION_ENDED, by.clone(), now).await {
                 ended.push(id);
             }
         }
