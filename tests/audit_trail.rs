@@ -3,6 +3,7 @@
 //! and the administrator reads the same records over HTTP, page by page.
 
 mod process_support;
+mod support;
 
 use std::path::Path;
 
@@ -271,4 +272,26 @@ async fn pruning_past_retention_keeps_the_rest_of_the_trail_verifiable_and_says_
     assert_eq!(left[0].detail["removed"], 3);
     let verified = duet::store::audit::verify_store(&*service.store, None).await;
     assert!(verified.is_ok(), "{verified:?}");
+}
+
+#[tokio::test]
+async fn ending_a_conversation_names_the_agent_who_ended_it() {
+    let app = support::spawn().await;
+    let (id, _) = app.start_session(Some("conv-42")).await;
+    let ann = app.sign_in("Ann").await;
+    let (status, _) = app
+        .post("/api/conversations/conv-42/end", Some(&ann), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    let query = duet::store::AuditQuery {
+        session: Some(id),
+        limit: 10,
+        ..Default::default()
+    };
+    let trail = app.state.service.store.audit(&query).await.unwrap();
+    let ended = trail.last().unwrap();
+    assert_eq!(ended.action, "session.ended");
+    assert_eq!(ended.detail["reason"], "interaction_ended");
+    assert_eq!(ended.actor.role, "agent");
+    assert_eq!(ended.actor.name.as_deref(), Some("Ann"));
 }
