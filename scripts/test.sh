@@ -84,7 +84,7 @@ cargo test --quiet
 echo "==> Chromium end-to-end tests"
 # Each file runs on its own; a file that fails is run once more, and a pass on that second run is
 # reported as FLAKY (real media and two browser contexts on a loaded 2-core machine can time out).
-export DUET_BIN="$PWD/target/debug/duet"
+export DUET_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/duet"
 failed=()
 for file in e2e/*.test.mjs; do
   if ! node --test --test-concurrency=1 "$file"; then
