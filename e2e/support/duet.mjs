@@ -35,15 +35,17 @@ export function startDuet({ env = {} } = {}) {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.once("exit", () => rmSync(dataDir, { recursive: true, force: true }));
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
   const output = { stdout: "", stderr: "" };
   child.stdout.setEncoding("utf8").on("data", (chunk) => (output.stdout += chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk) => (output.stderr += chunk));
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((done) => child.once("exit", done));
-    child.kill("SIGTERM");
-    await exited;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once("exit", done));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    removeData();
   };
   return new Promise((done, fail) => {
     const timer = setTimeout(() => {
@@ -56,6 +58,7 @@ export function startDuet({ env = {} } = {}) {
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
+      removeData();
       fail(new Error(`duet exited with ${code} before listening:\n${output.stdout}\n${output.stderr}`));
     });
     child.stdout.on("data", () => {
