@@ -9,6 +9,7 @@ pub mod clock;
 pub mod cobrowse;
 pub mod event;
 pub mod ids;
+pub mod lane;
 pub mod limits;
 pub mod machine;
 pub mod registry;
@@ -24,10 +25,11 @@ pub use clock::{Activity, Clock, Timestamp};
 pub use cobrowse::Sessions;
 pub use event::{Change, Event, Happened, ShareEndReason, Snapshot, Subject};
 pub use ids::{ConnId, SessionId, ShareId, TenantId};
+pub use lane::Inbox;
 pub use limits::{RateLimiter, RetryAfter};
 pub use machine::{AttachError, Machine};
 pub use registry::{Attachment, Registry};
-pub use room::{Frame, Inbox, Notice, Outbound};
+pub use room::{Frame, Notice, Outbound};
 pub use screenshare::{NewShare, Shares};
 pub use session::{
     ControlError, ControlMode, ControlOutcome, EndReason, JoinError, Session, Sharer, SharerKind,

@@ -11,8 +11,8 @@ use super::cell::{Cell, record};
 use super::clock::Timestamp;
 use super::event::Happened;
 use super::ids::{ConnId, TenantId};
+use super::lane::Inbox;
 use super::machine::{AttachError, Machine};
-use super::room::Inbox;
 use super::sink::{EventSink, Unrecorded};
 use crate::config::Timeouts;
 

@@ -1,17 +1,14 @@
-//! The people connected to one session and the lanes that carry frames to each of them:
-//! a bounded queue for page changes and notices, and a latest-wins slot for pointers.
+//! The people connected to one session and the lanes (`lane.rs`) that carry frames to each of
+//! them: a queue bounded in frames and bytes for page changes and notices, and a latest-wins
+//! slot for pointers.
 
 use std::sync::Arc;
 
-use bytes::Bytes;
-use tokio::sync::{mpsc, watch};
-
 use super::actor::{AgentId, Role};
 use super::ids::ConnId;
+use super::lane::{Inbox, Lane};
 use super::session::{ControlMode, ControlOutcome, EndReason, State};
-
-/// How many frames may wait for one slow reader before it is resynced.
-pub const QUEUE_FRAMES: usize = 256;
+use bytes::Bytes;
 
 /// An already-encoded frame, relayed without being parsed again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,23 +80,11 @@ pub enum Outbound {
     Notice(Notice),
 }
 
-/// The receiving ends a connection task reads from.
-#[derive(Debug)]
-pub struct Inbox {
-    /// This connection's number.
-    pub conn: ConnId,
-    /// Page changes and notices, in order.
-    pub queue: mpsc::Receiver<Outbound>,
-    /// The other side's latest pointer.
-    pub pointer: watch::Receiver<Option<Frame>>,
-}
-
 #[derive(Debug)]
 struct Peer {
     conn: ConnId,
     role: Role,
-    queue: mpsc::Sender<Outbound>,
-    pointer: watch::Sender<Option<Frame>>,
+    lane: Lane,
     needs_full_snapshot: bool,
 }
 
@@ -117,21 +102,15 @@ impl Room {
         if role == Role::Customer {
             self.peers.retain(|peer| peer.role != Role::Customer);
         }
-        let (queue_tx, queue_rx) = mpsc::channel(QUEUE_FRAMES);
-        let (pointer_tx, pointer_rx) = watch::channel(None);
+        let (lane, inbox) = Lane::open(conn);
         let needs_full_snapshot = matches!(role, Role::Agent(_));
         self.peers.push(Peer {
             conn,
             role,
-            queue: queue_tx,
-            pointer: pointer_tx,
+            lane,
             needs_full_snapshot,
         });
-        Inbox {
-            conn,
-            queue: queue_rx,
-            pointer: pointer_rx,
-        }
+        inbox
     }
 
     /// Removes a connection; returns its role when it was still attached.
@@ -185,7 +164,7 @@ impl Room {
             if peer.needs_full_snapshot && !full_snapshot {
                 continue;
             }
-            match peer.queue.try_send(Outbound::Frame(frame.clone())) {
+            match peer.lane.offer(Outbound::Frame(frame.clone())) {
                 Ok(()) => peer.needs_full_snapshot = false,
                 Err(_) => {
                     peer.needs_full_snapshot = true;
@@ -220,7 +199,7 @@ impl Room {
     /// Puts a pointer position in every other connection's latest-wins slot.
     pub fn point(&self, from: ConnId, frame: &Frame) {
         for peer in self.peers.iter().filter(|peer| peer.conn != from) {
-            peer.pointer.send_replace(Some(frame.clone()));
+            peer.lane.point(frame);
         }
     }
 
@@ -250,7 +229,7 @@ impl Room {
 
     fn notify_where(&mut self, wanted: impl Fn(&Peer) -> bool, item: Outbound) {
         self.peers
-            .retain(|peer| !wanted(peer) || peer.queue.try_send(item.clone()).is_ok());
+            .retain(|peer| !wanted(peer) || peer.lane.offer(item.clone()).is_ok());
     }
 
     /// Drops every connection for good (their tasks see the queue close and hang up).
@@ -273,7 +252,7 @@ mod tests {
         let mut room = Room::default();
         let mut agent = room.attach(Role::Agent(AgentId("a".into())));
         room.relay_to_agents(&frame("partial"), false);
-        assert!(agent.queue.try_recv().is_err());
+        assert!(agent.queue.try_recv().is_none());
         room.relay_to_agents(&frame("full"), true);
         room.relay_to_agents(&frame("partial"), false);
         assert_eq!(
@@ -292,7 +271,7 @@ mod tests {
         let _agent = room.attach(Role::Agent(AgentId("a".into())));
         room.relay_to_agents(&frame("full"), true);
         let mut asked = false;
-        for _ in 0..QUEUE_FRAMES + 10 {
+        for _ in 0..super::super::lane::QUEUE_FRAMES + 10 {
             asked |= room.relay_to_agents(&frame("partial"), false);
         }
         assert!(
@@ -311,7 +290,7 @@ mod tests {
         room.relay_to_agents(&partial, false);
         room.relay_to_agents(&full, true);
         assert_eq!(agent.queue.try_recv().unwrap(), Outbound::Frame(full));
-        assert!(agent.queue.try_recv().is_err());
+        assert!(agent.queue.try_recv().is_none());
     }
 
     #[test]

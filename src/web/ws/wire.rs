@@ -2,7 +2,9 @@
 //! and sorting what arrives into a text or binary frame or a reason to stop.
 
 use axum::body::Bytes;
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::SinkExt;
@@ -12,6 +14,16 @@ use super::gate::{GatedRecv, ReadGate};
 use crate::engine::Frame;
 use crate::web::protocol::{ServerMsg, close};
 use crate::web::state::Settings;
+
+/// How long one write may wait for its reader before the connection is closed as too slow.
+/// A reader that stops reading fills the kernel's buffers, then each write waits for ever while
+/// the task holds the socket, its buffered frames and its session queue: measured before this
+/// bound, 60 frames of 8 MiB to a reader that never read took the server from 134 to 502 MiB
+/// and held it 30 s after the session ended. Ten seconds lets an agent on 8 Mbit/s take the
+/// largest allowed frame (8 MiB) and frees a stuck connection soon after.
+pub(super) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the close frame may wait: a reader that is not reading will not read it either.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// What a connection's loop does after handling one event.
 pub(super) enum Next {
@@ -54,34 +66,22 @@ impl Wire {
 
     /// Sends one frame; a failed send closes the connection.
     pub(super) async fn send(&mut self, text: String) -> Next {
-        match self.socket.send(Message::Text(text.into())).await {
-            Ok(()) => Next::Continue,
-            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
-        }
+        written(self.socket.send(Message::Text(text.into()))).await
     }
 
     /// Sends one relayed frame, text or binary, as it was encoded.
     pub(super) async fn send_frame(&mut self, frame: Frame) -> Next {
-        match self.socket.send(message(frame)).await {
-            Ok(()) => Next::Continue,
-            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
-        }
+        written(self.socket.send(message(frame))).await
     }
 
     /// Buffers one relayed frame without flushing, when more are about to follow.
     pub(super) async fn feed_frame(&mut self, frame: Frame) -> Next {
-        match self.socket.feed(message(frame)).await {
-            Ok(()) => Next::Continue,
-            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
-        }
+        written(self.socket.feed(message(frame))).await
     }
 
     /// Writes out what `feed_frame` buffered.
     pub(super) async fn flush(&mut self) -> Next {
-        match self.socket.flush().await {
-            Ok(()) => Next::Continue,
-            Err(_) => Next::Close(close::PROTOCOL, "send failed"),
-        }
+        written(self.socket.flush()).await
     }
 
     /// Sends the `welcome` every socket starts with: who it is, the policy, ICE servers, limits.
@@ -107,7 +107,17 @@ impl Wire {
             code,
             reason: reason.into(),
         };
-        let _ = self.socket.send(Message::Close(Some(frame))).await;
+        let sent = self.socket.send(Message::Close(Some(frame)));
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, sent).await;
+    }
+}
+
+/// The outcome of one write, which may wait at most `WRITE_TIMEOUT` for the reader.
+async fn written(write: impl Future<Output = Result<(), axum::Error>>) -> Next {
+    match tokio::time::timeout(WRITE_TIMEOUT, write).await {
+        Ok(Ok(())) => Next::Continue,
+        Ok(Err(_)) => Next::Close(close::PROTOCOL, "send failed"),
+        Err(_) => Next::Close(close::TOO_SLOW, "fell behind; reconnect"),
     }
 }
 
