@@ -20,6 +20,11 @@ pub struct Duet {
 impl Duet {
     /// Starts `duet serve` on 127.0.0.1:0 with its data in `dir`, and waits until it listens.
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> Duet {
+        Self::start_logging(dir, env, Stdio::inherit())
+    }
+
+    /// Starts `duet serve` like `start`, its log (stderr) going to `log`.
+    pub fn start_logging(dir: &Path, env: &[(&str, &str)], log: impl Into<Stdio>) -> Duet {
         let mut child = Command::new(env!("CARGO_BIN_EXE_duet"))
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("DUET_DATA_DIR", dir)
@@ -28,7 +33,7 @@ impl Duet {
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("the duet binary starts");
         let stdout = child.stdout.take().expect("stdout is piped");
