@@ -19,7 +19,7 @@ async fn a_request_not_accepted_within_sixty_seconds_expires_and_the_agent_can_s
         (ShareState::Ended, Some(ShareEnd::Expired))
     );
     assert_eq!(
-        registry.find_by_key(&first.key).await.unwrap_err(),
+        registry.use_key(&first.key, at(60)).await.unwrap_err(),
         ShareError::UnknownKey
     );
     let again = registry
@@ -50,21 +50,43 @@ async fn an_accepted_request_does_not_expire() {
 }
 
 #[tokio::test]
-async fn a_key_is_six_digits_and_works_only_until_accepted() {
+async fn a_key_is_six_digits_and_opens_its_share_once() {
     let (registry, _) = shares();
     let started = share(&registry, None).await;
     assert_eq!(started.key.len(), 6);
     assert!(started.key.bytes().all(|b| b.is_ascii_digit()));
     let spaced = format!("{} {}", &started.key[..3], &started.key[3..]);
     assert_eq!(
-        registry.find_by_key(&spaced).await.unwrap().agent_name(),
+        registry.use_key(&spaced, at(1)).await.unwrap().agent_name(),
         "Ann"
     );
-    let cell = registry.get(started.id).unwrap();
-    registry.accept(&cell, at(1)).await.unwrap();
     assert_eq!(
-        registry.find_by_key(&started.key).await.unwrap_err(),
+        registry.use_key(&started.key, at(2)).await.unwrap_err(),
+        ShareError::KeyInUse,
+        "whoever enters the key second gets nothing"
+    );
+    let cell = registry.get(started.id).unwrap();
+    registry.accept(&cell, at(3)).await.unwrap();
+    assert_eq!(
+        registry.use_key(&started.key, at(4)).await.unwrap_err(),
         ShareError::UnknownKey
+    );
+}
+
+#[tokio::test]
+async fn a_customer_who_accepted_cannot_be_displaced_while_connected() {
+    let (registry, _) = shares();
+    let started = share(&registry, None).await;
+    let cell = registry.get(started.id).unwrap();
+    let _sharer = registry
+        .attach(started.id, Role::Customer, at(1))
+        .await
+        .unwrap();
+    registry.accept(&cell, at(2)).await.unwrap();
+    let intruder = registry.attach(started.id, Role::Customer, at(3)).await;
+    assert!(
+        matches!(intruder, Err(duet::engine::AttachError::Occupied(_))),
+        "a second customer connection is refused while the sharer is connected"
     );
 }
 

@@ -192,3 +192,42 @@ async fn the_welcome_tells_the_customer_which_surfaces_the_tenant_allows() {
     let welcome = customer.next_of("welcome").await;
     assert_eq!(welcome["policy"]["allowed_surfaces"], json!(["window"]));
 }
+
+#[tokio::test]
+async fn a_key_opens_its_share_once_and_a_second_lookup_gets_no_token() {
+    let app = spawn().await;
+    let agent_token = app.sign_in("Ann").await;
+    let (_, started) = start_share(&app, &agent_token, None).await;
+
+    let (status, found) = look_up(&app, &started["key"]).await;
+    assert_eq!(status, 200, "{found}");
+    let (status, second) = look_up(&app, &started["key"]).await;
+    assert_eq!(status, 409, "{second}");
+    assert!(
+        second["error"].as_str().unwrap().contains("already in use"),
+        "{second}"
+    );
+    assert!(second.get("token").is_none(), "no token for the second");
+}
+
+#[tokio::test]
+async fn a_customer_who_accepted_is_not_pushed_out_by_a_second_connection() {
+    let app = spawn().await;
+    let agent_token = app.sign_in("Ann").await;
+    let (_, started) = start_share(&app, &agent_token, None).await;
+    let mut agent = app.socket(started["token"].as_str().unwrap()).await;
+    let (_, found) = look_up(&app, &started["key"]).await;
+    let customer_token = found["token"].as_str().unwrap();
+    let mut customer = app.socket(customer_token).await;
+    customer.send(json!({"type": "share_accept"})).await;
+    share_state(&mut agent, "accepted").await;
+
+    // Whoever holds a copy of the token tries to take the customer's place.
+    let mut intruder = app.socket(customer_token).await;
+    assert_eq!(intruder.close_code().await, Some(4009));
+
+    customer
+        .send(json!({"type": "signal", "data": {"sdp": "still me"}}))
+        .await;
+    assert_eq!(agent.next_of("signal").await["data"]["sdp"], "still me");
+}

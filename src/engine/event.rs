@@ -137,6 +137,8 @@ pub enum Change {
     },
     /// The agent's console shows the customer's screen.
     ShareConnected,
+    /// The customer entered the share's key, which is then used up.
+    ShareKeyUsed,
     /// A screen share ended.
     ShareEnded {
         /// Why: a [`ShareEnd`] for key shares, `stopped` inside a session.
@@ -189,6 +191,7 @@ impl Change {
             Change::ShareRequested { .. } => "share.requested",
             Change::ShareStarted { .. } => "share.started",
             Change::ShareConnected => "share.connected",
+            Change::ShareKeyUsed => "share.key_used",
             Change::ShareEnded { .. } => "share.ended",
             Change::ShareResumed { .. } => "share.resumed",
             Change::SettingsChanged { .. } => "settings.changed",
@@ -203,7 +206,10 @@ impl Change {
                 json!({ "conversation": conversation })
             }
             Change::SessionJoined { reconnected } => json!({ "reconnected": reconnected }),
-            Change::SessionLeft | Change::ControlRequested | Change::ShareConnected => json!({}),
+            Change::SessionLeft
+            | Change::ControlRequested
+            | Change::ShareConnected
+            | Change::ShareKeyUsed => json!({}),
             Change::SessionResumed { stopped_at, clean }
             | Change::ShareResumed { stopped_at, clean } => json!({
                 "stopped_at": stopped_at.rfc3339(),

@@ -25,6 +25,9 @@ pub enum AttachError {
     /// It is over.
     #[error("{0}")]
     Ended(String),
+    /// The place asked for is taken by someone already connected.
+    #[error("{0}")]
+    Occupied(String),
     /// The store could not record the return of a party who had left.
     #[error(transparent)]
     Unrecorded(#[from] super::sink::Unrecorded),

@@ -1,5 +1,5 @@
 //! What only the screen-share registry does: an agent starts a share with a six-digit key (one
-//! live share per agent), the customer finds it by the key and accepts, the agent's console
+//! live share per agent), the customer uses the key (once) and accepts, the agent's console
 //! reports the first frame.
 
 use rand::Rng;
@@ -63,16 +63,17 @@ impl Registry<Share> {
         keys
     }
 
-    /// The pending share with this key (what the customer typed, spaces and dashes allowed).
-    pub async fn find_by_key(&self, typed: &str) -> Result<Share, ShareError> {
+    /// Uses the key the customer typed (spaces and dashes allowed) and returns its pending
+    /// share; a key opens its share once, so whoever enters it next hears `KeyInUse`.
+    pub async fn use_key(&self, typed: &str, now: Timestamp) -> Result<Share, ShareError> {
         let key: String = typed
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
             .collect();
         for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
-            let share = cell.state().await;
-            if share.waits_for_key(&key) {
-                return Ok(share);
+            if cell.state().await.has_key(&key) {
+                self.change(&cell, now, Share::use_key).await?;
+                return Ok(cell.state().await);
             }
         }
         Err(ShareError::UnknownKey)

@@ -373,6 +373,8 @@ pub mod close {
     pub const UNAUTHORIZED: u16 = 4001;
     /// The connection fell too far behind; reconnect for a fresh snapshot.
     pub const TOO_SLOW: u16 = 4008;
+    /// The place is taken: the customer's side of a screen share is already connected.
+    pub const OCCUPIED: u16 = 4009;
     /// A frame broke the protocol (bad JSON, a binary frame on a screen share, too large).
     pub const PROTOCOL: u16 = 4002;
 }

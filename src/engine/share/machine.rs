@@ -63,6 +63,9 @@ impl Machine for Share {
         match role {
             _ if !self.is_live() => Err(ended()),
             Role::Agent(agent) if *agent != self.agent => Err(ended()),
+            Role::Customer if self.sharer_connected() => Err(AttachError::Occupied(
+                ShareError::SharerConnected.to_string(),
+            )),
             _ => Ok(()),
         }
     }

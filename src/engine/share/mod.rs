@@ -90,6 +90,14 @@ pub enum ShareError {
         "no screen-share request has that key; check the {KEY_DIGITS} digits with your agent (keys last 60 seconds)"
     )]
     UnknownKey,
+    /// Someone already entered this key: a key opens its share once.
+    #[error(
+        "this key is already in use; if that was not you, tell your agent and ask for a new request"
+    )]
+    KeyInUse,
+    /// The customer's side of the share is already open elsewhere.
+    #[error("this screen share is already being shown from another window; stop it there first")]
+    SharerConnected,
     /// The share is over.
     #[error("this screen share has ended; ask your agent to start a new one")]
     Ended,
@@ -119,6 +127,9 @@ pub struct Share {
     agent_name: String,
     conversation: Option<String>,
     key: String,
+    /// Whether someone entered the key: it opens the share once.
+    #[serde(default)]
+    key_used: bool,
     state: ShareState,
     end_reason: Option<ShareEnd>,
     created_at: Timestamp,
@@ -152,6 +163,7 @@ impl Share {
             agent_name: agent_name.to_owned(),
             conversation,
             key,
+            key_used: false,
             state: ShareState::Pending,
             end_reason: None,
             created_at: now,
@@ -204,9 +216,27 @@ impl Share {
         &self.key
     }
 
-    /// Whether the customer can still use the key to find it.
-    pub fn waits_for_key(&self, key: &str) -> bool {
+    /// Whether this pending share has that key (used or not).
+    pub fn has_key(&self, key: &str) -> bool {
         self.state == ShareState::Pending && self.key == key
+    }
+
+    /// The customer entered the key: it is used up, and whoever enters it next is refused.
+    pub fn use_key(&mut self) -> Result<Vec<Happened>, ShareError> {
+        if self.state != ShareState::Pending {
+            return Err(ShareError::Ended);
+        }
+        if self.key_used {
+            return Err(ShareError::KeyInUse);
+        }
+        self.key_used = true;
+        Ok(vec![Happened::new(Actor::customer(), Change::ShareKeyUsed)])
+    }
+
+    /// Whether the customer who accepted is connected now (nobody may take their place).
+    fn sharer_connected(&self) -> bool {
+        matches!(self.state, ShareState::Accepted | ShareState::Live)
+            && self.customer_gone_since.is_none()
     }
 
     /// The customer accepted the request: consent to be seen.

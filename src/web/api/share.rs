@@ -140,7 +140,7 @@ async fn look_up_key(
     let share = state
         .service
         .shares
-        .find_by_key(&body.key)
+        .use_key(&body.key, state.service.clock.now())
         .await
         .map_err(share_error)?;
     let token = state
@@ -213,6 +213,7 @@ fn share_error(error: ShareError) -> Error {
     match error {
         ShareError::AgentBusy => Error::Conflict(error.to_string()),
         ShareError::UnknownKey => Error::NotFound(error.to_string()),
+        ShareError::KeyInUse | ShareError::SharerConnected => Error::Conflict(error.to_string()),
         ShareError::Ended => Error::Gone(error.to_string()),
         ShareError::WrongState => Error::Conflict(error.to_string()),
         ShareError::Unrecorded(refused) => refused.into(),

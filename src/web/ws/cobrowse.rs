@@ -40,7 +40,9 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, se
     let (attachment, _guard) =
         match attach(&state.service.sessions, state.service.clock, session, &role).await {
             Ok(attached) => attached,
-            Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
+            Err(error) => {
+                return hang_up(socket, super::refusal_code(&error), &error.to_string()).await;
+            }
         };
     let conn = attachment.inbox.conn;
     let mut connection = Connection {

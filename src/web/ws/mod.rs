@@ -69,6 +69,14 @@ async fn attach<M: Machine>(
     Ok((attachment, guard))
 }
 
+/// The close code for a connection its session or share would not take.
+fn refusal_code(error: &AttachError) -> u16 {
+    match error {
+        AttachError::Occupied(_) => close::OCCUPIED,
+        _ => close::SESSION_ENDED,
+    }
+}
+
 /// Detaches a connection from its session or share however its task ends: the party has left
 /// when this was its last connection.
 struct DetachGuard<M: Machine> {

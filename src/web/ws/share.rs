@@ -37,7 +37,9 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
     let (attachment, _guard) =
         match attach(&state.service.shares, state.service.clock, share, &role).await {
             Ok(attached) => attached,
-            Err(error) => return hang_up(socket, close::SESSION_ENDED, &error.to_string()).await,
+            Err(error) => {
+                return hang_up(socket, super::refusal_code(&error), &error.to_string()).await;
+            }
         };
     let agent_name = attachment.cell.state().await.agent_name().to_owned();
     let conn = attachment.inbox.conn;
