@@ -9,6 +9,7 @@ import {
   joinByCode,
   newConversation,
   openAgent,
+  rawAgent,
   startCustomer,
   waitUntil,
   useDuet,
@@ -119,32 +120,11 @@ test("an approved agent types and picks through the mirror, cannot submit, and l
   assert.equal((await counter(customer, "applied")) + (await counter(customer, "refused")), handled);
 });
 
-/** A hostile agent: a raw WebSocket in a page of Duet's origin, with a real session token. */
+/** A hostile agent with a real session token; its frames decoded as a console would. */
 async function forgedAgent(code) {
-  const post = async (path, body, token) => {
-    const headers = { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-    const response = await fetch(`${duet.base}${path}`, { method: "POST", headers, body: JSON.stringify(body ?? {}) });
-    const text = await response.text();
-    assert.ok(response.ok, `${path}: ${response.status} ${text}`);
-    return JSON.parse(text);
-  };
-  const signedIn = await post("/api/agent/signin", { name: `Forger ${newConversation()}` });
-  const joined = await post(`/api/agent/sessions/${code}/join`, {}, signedIn.token);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${duet.base}/`);
-  await page.evaluate(({ url, token }) => {
-    window.__frames = [];
-    const ws = new WebSocket(url);
-    window.__ws = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token }));
-    ws.binaryType = "arraybuffer";
-    ws.onmessage = (event) => window.__frames.push(typeof event.data === "string" ? event.data : Array.from(new Uint8Array(event.data)));
-  }, { url: `${duet.base.replace(/^http/, "ws")}/api/ws`, token: joined.token });
-  const raw = () => page.evaluate(() => window.__frames);
-  const frames = async () => decodeFrames((await raw()).map((f) => (typeof f === "string" ? f : Buffer.from(f))));
-  const send = (message) => page.evaluate((text) => window.__ws.send(text), JSON.stringify(message));
-  return { page, frames, send };
+  const agent = await rawAgent(browser, duet.base, code, `Forger ${newConversation()}`);
+  const frames = async () => decodeFrames((await agent.raw()).map((f) => (typeof f === "string" ? f : Buffer.from(f))));
+  return { page: agent.page, frames, send: agent.send };
 }
 
 /** rrweb node ids from the forged agent's last full snapshot and the slices after it (a large

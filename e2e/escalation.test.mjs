@@ -7,12 +7,13 @@ import { after, before, describe, test } from "node:test";
 import {
   eventCount,
   joinByCode,
+  joinWithConsent,
   newConversation,
   openAgent,
   startCustomer,
   startDuet,
-  waitUntil,
   useDuet,
+  waitUntil,
 } from "./support/duet.mjs";
 
 /** Longest wait for media to flow. */
@@ -86,7 +87,7 @@ test("the agent asks, the customer shows their screen, the agent sees it, the cu
 test("a second agent who shows their screen takes over, the first is told, and the customer sees the second", async () => {
   const { customer, agent: ann, conversation } = await connected();
   const bo = await openAgent(browser, duet.base, conversation, { name: `Bo ${conversation}`, screenCapture: true });
-  await joinByCode(bo, customer.code);
+  await joinWithConsent(bo, customer, customer.code);
   const name = customer.page.getByTestId("cobrowse-agent-screen-name");
   const panelVideo = customer.page.getByTestId("cobrowse-agent-screen").locator("video");
 

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { WAIT_MS, joinByCode, newConversation, openAgent, useDuet, waitUntil } from "./support/duet.mjs";
+import { WAIT_MS, joinByCode, joinWithConsent, newConversation, openAgent, useDuet, waitUntil } from "./support/duet.mjs";
 import { decodeFrames, frameTexts } from "./support/domframes.mjs";
 import { sdkTag, startFixtureServer } from "./support/fixtures.mjs";
 
@@ -57,7 +57,8 @@ test("a second agent joining during the slices restarts the snapshot, and both a
   const { customer } = await openBigPage();
   const first = await openAgent(browser, duet.base, customer.conversation, { name: `First ${customer.conversation}` });
   const second = await openAgent(browser, duet.base, customer.conversation, { name: `Second ${customer.conversation}` });
-  await Promise.all([joinByCode(first, customer.code), joinByCode(second, customer.code)]);
+  await joinByCode(first, customer.code);
+  await joinWithConsent(second, customer, customer.code);
   await customer.page.locator("#r7 .name").evaluate((span) => {
     span.textContent = "Changed after both joined";
   });

@@ -43,14 +43,7 @@ async fn an_agent_shares_and_stops_and_the_co_browse_is_still_active_afterwards(
     assert_eq!(shown(&mut customer).await["sharer"], Value::Null);
     customer.send(json!({"type": "ping"})).await;
     customer.next_of("pong").await;
-    let session = app
-        .state
-        .service
-        .sessions
-        .get(id.parse().unwrap())
-        .unwrap()
-        .state()
-        .await;
+    let session = app.session(&id).await;
     assert_eq!(
         session.state(),
         duet::engine::State::Active,
@@ -64,7 +57,7 @@ async fn a_second_agent_who_starts_sharing_takes_over_and_the_first_is_told() {
     let (id, customer_token) = app.start_session(None).await;
     let mut customer = app.socket(&customer_token).await;
     let mut ann = agent_in(&app, &id, "Ann").await;
-    let mut bo = agent_in(&app, &id, "Bo").await;
+    let mut bo = app.admit_another_agent(&mut customer, &id, "Bo").await;
 
     ann.send(json!({"type": "share_start"})).await;
     assert_eq!(shown(&mut customer).await["name"], "Ann");
@@ -80,14 +73,7 @@ async fn a_second_agent_who_starts_sharing_takes_over_and_the_first_is_told() {
     ann.send(json!({"type": "share_stop"})).await;
     bo.send(json!({"type": "ping"})).await;
     bo.next_of("pong").await;
-    let session = app
-        .state
-        .service
-        .sessions
-        .get(id.parse().unwrap())
-        .unwrap()
-        .state()
-        .await;
+    let session = app.session(&id).await;
     assert!(
         session.sharer().is_some(),
         "Ann's stop must not end Bo's share"

@@ -168,6 +168,43 @@ export async function joinByCode(agent, code) {
   await waitUntil("CobrowseConnectedEvent", async () => (await hostEvents(agent.page)).includes("CobrowseConnectedEvent"));
 }
 
+/** Joins a session another agent already holds: the agent asks, the customer allows in their
+ * widget, and the agent's console connects. */
+export async function joinWithConsent(agent, customer, code) {
+  await agent.consoleFrame.getByTestId("agent-code").fill(code, { timeout: WAIT_MS });
+  await agent.consoleFrame.getByTestId("agent-join").click({ timeout: WAIT_MS });
+  await customer.page.getByTestId("cobrowse-join-allow").click({ timeout: WAIT_MS });
+  await waitUntil("CobrowseConnectedEvent", async () => (await hostEvents(agent.page)).includes("CobrowseConnectedEvent"));
+}
+
+/** An agent client of its own (hostile, or driven by hand): signed in as `name` and joined to
+ * `code` over HTTP, then a raw WebSocket in a page of Duet's origin. Returns the join answer,
+ * `raw()` (every frame received: text, or an array of bytes) and `send(message)`. */
+export async function rawAgent(browser, base, code, name) {
+  const post = async (path, body, token) => {
+    const headers = { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    const response = await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const signedIn = await post("/api/agent/signin", { name });
+  const joined = await post(`/api/agent/sessions/${code}/join`, {}, signedIn.token);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/`);
+  await page.evaluate(({ url, token }) => {
+    window.__frames = [];
+    const ws = new WebSocket(url);
+    window.__ws = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token }));
+    ws.binaryType = "arraybuffer";
+    ws.onmessage = (event) => window.__frames.push(typeof event.data === "string" ? event.data : Array.from(new Uint8Array(event.data)));
+  }, { url: `${base.replace(/^http/, "ws")}/api/ws`, token: joined.token });
+  const raw = () => page.evaluate(() => window.__frames);
+  const send = (message) => page.evaluate((text) => window.__ws.send(text), JSON.stringify(message));
+  return { joined, page, raw, send };
+}
+
 /** The event names the host page logged, in order. */
 export async function hostEvents(page) {
   return page.getByTestId("host-events").locator("li").allTextContents();

@@ -4,10 +4,11 @@
 use super::actor::{AgentId, Role};
 use super::cell::Cell;
 use super::clock::Timestamp;
+use super::event::Change;
 use super::ids::{SessionId, TenantId};
 use super::registry::Registry;
 use super::room::Frame;
-use super::session::{ControlError, JoinError, Session, Sharer, State};
+use super::session::{ControlError, EndReason, JoinError, Session, Sharer, State};
 use super::sink::Unrecorded;
 
 /// Every co-browse session this process holds.
@@ -59,12 +60,67 @@ impl Registry<Session> {
             )
             .await;
         if joined.is_err() {
-            let mut index = self.index();
-            if index.live_by_agent.get(agent) == Some(&id) {
-                index.live_by_agent.remove(agent);
-            }
+            self.unclaim(agent, id);
         }
         joined
+    }
+
+    /// The customer lets a waiting agent in, or turns them away (recorded before anyone is told).
+    pub async fn answer_join(
+        &self,
+        cell: &Cell<Session>,
+        handle: &str,
+        approved: bool,
+        now: Timestamp,
+    ) -> Result<(), ControlError> {
+        let denied = cell
+            .apply(
+                &*self.sink,
+                now,
+                |session, _| {
+                    let happened = session.answer_join(handle, approved, now)?;
+                    let denied = happened.iter().find_map(|step| match &step.change {
+                        Change::JoinDenied { agent } => Some(agent.clone()),
+                        _ => None,
+                    });
+                    Ok::<_, ControlError>((denied, happened))
+                },
+                |_, _, denied| denied,
+            )
+            .await?;
+        if let Some(agent) = denied {
+            self.unclaim(&agent, cell.id());
+        }
+        Ok(())
+    }
+
+    /// `role` ends the session for everyone, if they may: an agent still waiting for consent
+    /// only withdraws their request, and an agent who was turned away changes nothing.
+    /// Returns whether the session ended.
+    pub async fn end_by(
+        &self,
+        id: SessionId,
+        role: &Role,
+        reason: EndReason,
+        now: Timestamp,
+    ) -> bool {
+        let Some(cell) = self.get(id) else {
+            return false;
+        };
+        let session = cell.state().await;
+        if let Role::Agent(agent) = role
+            && !session.has_agent(agent)
+        {
+            if session.is_waiting(agent) {
+                let withdrawn = self.change(&cell, now, |session| {
+                    Ok::<_, Unrecorded>(session.withdraw_join(agent))
+                });
+                let _ = withdrawn.await;
+                self.unclaim(agent, id);
+            }
+            return false;
+        }
+        self.end(id, reason, session.actor(role), now).await
     }
 
     /// Holds `agent` to `id` for the one-live-co-browse rule, unless they are in another.

@@ -139,6 +139,20 @@ pub enum Change {
     ShareConnected,
     /// The customer entered the share's key, which is then used up.
     ShareKeyUsed,
+    /// An agent asked to join a session other agents hold; the customer is asked.
+    JoinRequested,
+    /// The customer let a waiting agent in.
+    JoinAllowed {
+        /// Who was let in.
+        agent: AgentId,
+    },
+    /// The customer turned a waiting agent away.
+    JoinDenied {
+        /// Who was turned away.
+        agent: AgentId,
+    },
+    /// A waiting agent gave up before the customer answered.
+    JoinWithdrawn,
     /// A screen share ended.
     ShareEnded {
         /// Why: a [`ShareEnd`] for key shares, `stopped` inside a session.
@@ -192,6 +206,10 @@ impl Change {
             Change::ShareStarted { .. } => "share.started",
             Change::ShareConnected => "share.connected",
             Change::ShareKeyUsed => "share.key_used",
+            Change::JoinRequested => "session.join_requested",
+            Change::JoinAllowed { .. } => "session.join_allowed",
+            Change::JoinDenied { .. } => "session.join_denied",
+            Change::JoinWithdrawn => "session.join_withdrawn",
             Change::ShareEnded { .. } => "share.ended",
             Change::ShareResumed { .. } => "share.resumed",
             Change::SettingsChanged { .. } => "settings.changed",
@@ -209,7 +227,12 @@ impl Change {
             Change::SessionLeft
             | Change::ControlRequested
             | Change::ShareConnected
-            | Change::ShareKeyUsed => json!({}),
+            | Change::ShareKeyUsed
+            | Change::JoinRequested
+            | Change::JoinWithdrawn => json!({}),
+            Change::JoinAllowed { agent } | Change::JoinDenied { agent } => {
+                json!({ "agent": agent.0 })
+            }
             Change::SessionResumed { stopped_at, clean }
             | Change::ShareResumed { stopped_at, clean } => json!({
                 "stopped_at": stopped_at.rfc3339(),
@@ -250,6 +273,8 @@ impl Change {
                 | Change::ControlLapsed { .. }
                 | Change::ControlRevoked { .. }
                 | Change::ShareEnded { .. }
+                | Change::JoinDenied { .. }
+                | Change::JoinWithdrawn
         )
     }
 }

@@ -67,6 +67,10 @@ pub trait Machine: Clone + fmt::Debug + Send + Sync + 'static {
     fn not_found(id: Self::Id) -> AttachError;
     /// Whether `role` may connect now.
     fn admits(&self, role: &Role) -> Result<(), AttachError>;
+    /// Whether `role` may connect only to wait (hearing notices, no content).
+    fn holds(&self, _role: &Role) -> bool {
+        false
+    }
     /// `role`'s first connection arrived.
     fn arrived(&mut self, role: &Role, now: Timestamp) -> Vec<Happened>;
     /// `role`'s last connection went away; `agents_left` agent connections remain.

@@ -29,11 +29,11 @@ pub use lane::Inbox;
 pub use limits::{RateLimiter, RetryAfter};
 pub use machine::{AttachError, Machine};
 pub use registry::{Attachment, Registry};
-pub use room::{Frame, Notice, Outbound};
+pub use room::{Consent, Frame, JoinRequestView, Notice, Outbound};
 pub use screenshare::{NewShare, Shares};
 pub use session::{
     ControlError, ControlMode, ControlOutcome, EndReason, JoinError, Session, Sharer, SharerKind,
-    State,
+    State, agent_handle,
 };
 pub use share::{Share, ShareEnd, ShareError, ShareNotice, ShareState};
 pub use sink::{EventSink, MemorySink, Receipt, Unrecorded};

@@ -121,7 +121,7 @@ impl<M: Machine> Registry<M> {
                     Ok::<_, AttachError>(((), happened))
                 },
                 |machine, room, ()| {
-                    let inbox = room.attach(role.clone());
+                    let inbox = room.attach(role.clone(), machine.holds(&role));
                     machine.announce(room);
                     machine.greet(&role, room);
                     inbox
@@ -140,12 +140,7 @@ impl<M: Machine> Registry<M> {
             |machine, room| {
                 let mine = usize::from(room.role_of(conn).is_some());
                 let others = room.connections_of(role).saturating_sub(mine);
-                let agent_mine = if matches!(role, Role::Agent(_)) {
-                    mine
-                } else {
-                    0
-                };
-                let agents_left = room.agents_connected().saturating_sub(agent_mine);
+                let agents_left = room.agents_connected_besides(conn);
                 let happened = if others == 0 && machine.is_live() {
                     machine.departed(role, agents_left, now)
                 } else {
@@ -157,10 +152,17 @@ impl<M: Machine> Registry<M> {
                 if room.detach(conn).is_some() && machine.is_live() {
                     machine.announce(room);
                 }
+                // An agent it no longer counts (a request to join withdrawn) holds nothing here.
+                match role {
+                    Role::Agent(agent) if !machine.agents().contains(agent) => Some(agent.clone()),
+                    _ => None,
+                }
             },
         );
         // Leaving never needs a record to take effect, so this cannot be refused.
-        let _ = detached.await;
+        if let Ok(Some(agent)) = detached.await {
+            self.unclaim(&agent, id);
+        }
     }
 
     /// Ends it for good and tells everyone; false when it was unknown or already over.
@@ -266,6 +268,14 @@ impl<M: Machine> Registry<M> {
             |_, _, ()| (),
         )
         .await
+    }
+
+    /// Forgets that `agent` is in `id` (turned away, or gave up asking).
+    pub(super) fn unclaim(&self, agent: &AgentId, id: M::Id) {
+        let mut index = self.index();
+        if index.live_by_agent.get(agent) == Some(&id) {
+            index.live_by_agent.remove(agent);
+        }
     }
 
     /// Forgets which agents a just-ended id held.

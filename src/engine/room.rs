@@ -1,6 +1,7 @@
 //! The people connected to one session and the lanes (`lane.rs`) that carry frames to each of
 //! them: a queue bounded in frames and bytes for page changes and notices, and a latest-wins
-//! slot for pointers.
+//! slot for pointers. A connection can be *held*: an agent waiting for the customer's consent
+//! hears notices but no page content, pointer or signal, and sends none.
 
 use std::sync::Arc;
 
@@ -40,11 +41,19 @@ pub enum Notice {
         control_pending: bool,
         /// How the last control request or grant ended.
         control_outcome: Option<ControlOutcome>,
-        /// Agents connected now.
+        /// Agents connected now (not counting agents who wait for consent).
         agents_connected: usize,
         /// Whether the customer's page is connected now (it is not while it reloads).
         customer_connected: bool,
+        /// The names of the admitted agents connected now: who can see the page.
+        viewers: Vec<String>,
+        /// Agents asking to join, waiting for the customer's answer.
+        join_requests: Vec<JoinRequestView>,
+        /// The handle of the agent in control, in write mode.
+        control_holder: Option<String>,
     },
+    /// To an agent asking to join a session another agent holds: where the customer's consent is.
+    Consent(Consent),
     /// To the customer: an agent asks for write mode; approve or deny.
     ControlRequested {
         /// Who asks.
@@ -71,6 +80,48 @@ pub enum Notice {
     },
 }
 
+/// An agent asking to join, as the customer is shown it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRequestView {
+    /// The agent's handle in this session (`session::agent_handle`), what the answer names.
+    pub agent: String,
+    /// Their name.
+    pub name: String,
+}
+
+/// Where an agent's request to join stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    /// The customer has been asked; nothing of the page is sent until they allow it.
+    Waiting,
+    /// The customer allowed it; the page follows.
+    Allowed,
+    /// The customer said no; the connection closes.
+    Denied,
+}
+
+impl Consent {
+    /// The word sent to the agent's console.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Consent::Waiting => "waiting",
+            Consent::Allowed => "allowed",
+            Consent::Denied => "denied",
+        }
+    }
+
+    /// A sentence for the agent.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Consent::Waiting => {
+                "Another agent is with this customer. They have been asked to let you join; you will see the page once they allow it."
+            }
+            Consent::Allowed => "The customer let you join; the page follows.",
+            Consent::Denied => "The customer did not let you join this session.",
+        }
+    }
+}
+
 /// One item on a participant's queue.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outbound {
@@ -86,6 +137,14 @@ struct Peer {
     role: Role,
     lane: Lane,
     needs_full_snapshot: bool,
+    /// Waiting for the customer's consent: notices only.
+    held: bool,
+}
+
+impl Peer {
+    fn is_viewer(&self) -> bool {
+        matches!(self.role, Role::Agent(_)) && !self.held
+    }
 }
 
 /// Everyone connected to one session or share. Once closed (it ended), it takes no one.
@@ -96,8 +155,9 @@ pub struct Room {
 }
 
 impl Room {
-    /// Adds a connection; a customer connection replaces an earlier one (a reload resumes the session).
-    pub fn attach(&mut self, role: Role) -> Inbox {
+    /// Adds a connection, `held` when it may only hear notices; a customer connection replaces
+    /// an earlier one (a reload resumes the session).
+    pub fn attach(&mut self, role: Role, held: bool) -> Inbox {
         let conn = ConnId::next();
         if role == Role::Customer {
             self.peers.retain(|peer| peer.role != Role::Customer);
@@ -109,6 +169,7 @@ impl Room {
             role,
             lane,
             needs_full_snapshot,
+            held,
         });
         inbox
     }
@@ -127,12 +188,46 @@ impl Room {
             .map(|peer| &peer.role)
     }
 
-    /// How many agent connections are attached.
+    /// How many agent connections that may see the page are attached.
     pub fn agents_connected(&self) -> usize {
+        self.peers.iter().filter(|peer| peer.is_viewer()).count()
+    }
+
+    /// How many agent connections that may see the page would remain without `conn`.
+    pub fn agents_connected_besides(&self, conn: ConnId) -> usize {
         self.peers
             .iter()
-            .filter(|peer| matches!(peer.role, Role::Agent(_)))
+            .filter(|peer| peer.is_viewer() && peer.conn != conn)
             .count()
+    }
+
+    /// The agents whose connections may see the page, once each, in the order they connected.
+    pub fn viewing_agents(&self) -> Vec<AgentId> {
+        let mut agents: Vec<AgentId> = Vec::new();
+        for peer in self.peers.iter().filter(|peer| peer.is_viewer()) {
+            if let Role::Agent(agent) = &peer.role
+                && !agents.contains(agent)
+            {
+                agents.push(agent.clone());
+            }
+        }
+        agents
+    }
+
+    /// Lets a held agent's connections see the page from the next full snapshot on.
+    pub fn release(&mut self, agent: &AgentId) {
+        for peer in self
+            .peers
+            .iter_mut()
+            .filter(|peer| peer.role == Role::Agent(agent.clone()))
+        {
+            peer.held = false;
+            peer.needs_full_snapshot = true;
+        }
+    }
+
+    fn is_held(&self, conn: ConnId) -> bool {
+        self.peers.iter().any(|peer| peer.conn == conn && peer.held)
     }
 
     /// Whether the customer's page is connected.
@@ -156,11 +251,7 @@ impl Room {
     /// an agent whose queue is full is marked to wait for the next full snapshot.
     pub fn relay_to_agents(&mut self, frame: &Frame, full_snapshot: bool) -> bool {
         let mut snapshot_needed = false;
-        for peer in self
-            .peers
-            .iter_mut()
-            .filter(|p| matches!(p.role, Role::Agent(_)))
-        {
+        for peer in self.peers.iter_mut().filter(|p| p.is_viewer()) {
             if peer.needs_full_snapshot && !full_snapshot {
                 continue;
             }
@@ -191,14 +282,24 @@ impl Room {
         self.peers.iter().any(|p| p.needs_full_snapshot)
     }
 
-    /// Sends a frame to every connection except `from`, on the queue (for messages that must not be lost).
+    /// Sends a frame to every connection except `from`, on the queue (for messages that must
+    /// not be lost); a held connection neither sends nor receives.
     pub fn send_to_others(&mut self, from: ConnId, frame: &Frame) {
-        self.notify_where(|peer| peer.conn != from, Outbound::Frame(frame.clone()));
+        if self.is_held(from) {
+            return;
+        }
+        self.notify_where(
+            |peer| peer.conn != from && !peer.held,
+            Outbound::Frame(frame.clone()),
+        );
     }
 
-    /// Puts a pointer position in every other connection's latest-wins slot.
+    /// Puts a pointer position in every other connection's latest-wins slot (held ones aside).
     pub fn point(&self, from: ConnId, frame: &Frame) {
-        for peer in self.peers.iter().filter(|peer| peer.conn != from) {
+        if self.is_held(from) {
+            return;
+        }
+        for peer in self.peers.iter().filter(|p| p.conn != from && !p.held) {
             peer.lane.point(frame);
         }
     }
@@ -243,6 +344,37 @@ impl Room {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_held_agent_gets_no_page_pointer_or_signal_and_sends_none_until_released() {
+        let mut room = Room::default();
+        let mut customer = room.attach(Role::Customer, false);
+        let mut waiting = room.attach(Role::Agent(AgentId("bo".into())), true);
+        room.relay_to_agents(&frame("page"), true);
+        room.point(customer.conn, &frame("pointer"));
+        room.send_to_others(customer.conn, &frame("signal"));
+        assert!(waiting.queue.try_recv().is_none());
+        assert!(!waiting.pointer.has_changed().unwrap());
+
+        room.point(waiting.conn, &frame("pointer"));
+        room.send_to_others(waiting.conn, &frame("signal"));
+        assert!(customer.queue.try_recv().is_none());
+        assert!(!customer.pointer.has_changed().unwrap());
+        assert_eq!(
+            room.agents_connected(),
+            0,
+            "a held agent does not count as watching"
+        );
+
+        room.release(&AgentId("bo".into()));
+        room.relay_to_agents(&frame("partial"), false);
+        room.relay_to_agents(&frame("full"), true);
+        assert_eq!(
+            waiting.queue.try_recv().unwrap(),
+            Outbound::Frame(frame("full")),
+            "released, the agent starts from a full snapshot"
+        );
+    }
+
     fn frame(text: &str) -> Frame {
         Frame::from(text.to_owned())
     }
@@ -250,7 +382,7 @@ mod tests {
     #[test]
     fn a_new_agent_waits_for_a_full_snapshot_before_partial_batches() {
         let mut room = Room::default();
-        let mut agent = room.attach(Role::Agent(AgentId("a".into())));
+        let mut agent = room.attach(Role::Agent(AgentId("a".into())), false);
         room.relay_to_agents(&frame("partial"), false);
         assert!(agent.queue.try_recv().is_none());
         room.relay_to_agents(&frame("full"), true);
@@ -268,7 +400,7 @@ mod tests {
     #[test]
     fn a_slow_agent_is_resynced_instead_of_growing_a_queue() {
         let mut room = Room::default();
-        let _agent = room.attach(Role::Agent(AgentId("a".into())));
+        let _agent = room.attach(Role::Agent(AgentId("a".into())), false);
         room.relay_to_agents(&frame("full"), true);
         let mut asked = false;
         for _ in 0..super::super::lane::QUEUE_FRAMES + 10 {
@@ -284,7 +416,7 @@ mod tests {
     #[test]
     fn binary_frames_follow_the_same_full_snapshot_rule() {
         let mut room = Room::default();
-        let mut agent = room.attach(Role::Agent(AgentId("a".into())));
+        let mut agent = room.attach(Role::Agent(AgentId("a".into())), false);
         let partial = Frame::Binary(Bytes::from_static(&[0, 1, 2]));
         let full = Frame::Binary(Bytes::from_static(&[1, 3, 4]));
         room.relay_to_agents(&partial, false);
@@ -296,8 +428,8 @@ mod tests {
     #[test]
     fn pointers_keep_only_the_latest_position() {
         let mut room = Room::default();
-        let customer = room.attach(Role::Customer);
-        let agent = room.attach(Role::Agent(AgentId("a".into())));
+        let customer = room.attach(Role::Customer, false);
+        let agent = room.attach(Role::Agent(AgentId("a".into())), false);
         for x in 0..100 {
             room.point(customer.conn, &frame(&format!("{x}")));
         }

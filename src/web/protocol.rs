@@ -49,6 +49,13 @@ pub enum ClientMsg<'a> {
     },
     /// Either side: back to pointer mode (the customer takes control back, or the agent hands it back).
     ControlRevoke,
+    /// Customer only: lets a waiting agent join, or turns them away.
+    JoinAnswer {
+        /// The agent's handle, from the `state` message's `join_requests`.
+        agent: String,
+        /// True lets the agent see the page.
+        approved: bool,
+    },
     /// Agent only, in write mode: an action for the customer's script to replay, if its rules allow.
     Action {
         /// What to do, and where.
@@ -164,6 +171,7 @@ struct Envelope<'a> {
     x: Option<f64>,
     y: Option<f64>,
     approved: Option<bool>,
+    agent: Option<String>,
     action: Option<AgentAction>,
     #[serde(borrow)]
     data: Option<&'a RawValue>,
@@ -209,6 +217,12 @@ impl<'a> ClientMsg<'a> {
                     .ok_or(BadFrame::Missing("control_answer", "approved"))?,
             },
             "control_revoke" => ClientMsg::ControlRevoke,
+            "join_answer" => match (envelope.agent, envelope.approved) {
+                (Some(agent), Some(approved)) if agent.len() <= 64 => {
+                    ClientMsg::JoinAnswer { agent, approved }
+                }
+                _ => return Err(BadFrame::Missing("join_answer", "agent and approved")),
+            },
             "share_accept" => ClientMsg::ShareAccept,
             "share_start" => ClientMsg::ShareStart,
             "share_stop" => ClientMsg::ShareStop,
@@ -266,8 +280,22 @@ pub enum ServerMsg<'a> {
         control_pending: bool,
         /// How the last control request or grant ended: approved, denied, lapsed or revoked.
         control_outcome: Option<crate::engine::ControlOutcome>,
-        /// How many agent consoles are connected.
+        /// How many agent consoles that can see the page are connected.
         agents: usize,
+        /// The names of the agents who can see the page now.
+        viewers: &'a [String],
+        /// Agents asking to join, waiting for the customer's answer.
+        join_requests: &'a [JoinRequest<'a>],
+        /// The handle of the agent in control (write mode); actions from anyone else are ignored.
+        control_holder: Option<&'a str>,
+    },
+    /// To an agent asking to join a session another agent holds: waiting, allowed or denied.
+    Consent {
+        /// Where the request stands.
+        #[cfg_attr(test, ts(as = "crate::web::protocol_ts::words::ConsentState"))]
+        state: &'a str,
+        /// A sentence for the agent.
+        message: &'a str,
     },
     /// To the customer: an agent asks for write mode.
     ControlRequested {
@@ -276,8 +304,11 @@ pub enum ServerMsg<'a> {
         /// How long the customer has to answer, in milliseconds.
         expires_in_ms: u64,
     },
-    /// To the customer, in write mode: an agent's action, for the script to replay if its rules allow.
+    /// To the customer, in write mode: an agent's action, for the script to replay if its rules
+    /// allow and `from` is the agent in control.
     Action {
+        /// The sender's handle.
+        from: &'a str,
         /// The action.
         action: &'a AgentAction,
     },
@@ -357,6 +388,16 @@ impl ServerMsg<'_> {
 #[path = "protocol_tests.rs"]
 mod tests;
 
+/// An agent asking to join, as the customer's widget shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct JoinRequest<'a> {
+    /// The agent's handle, to name in `join_answer`.
+    pub agent: &'a str,
+    /// Their name.
+    pub name: &'a str,
+}
+
 /// One entry of `RTCConfiguration.iceServers`.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -377,4 +418,6 @@ pub mod close {
     pub const OCCUPIED: u16 = 4009;
     /// A frame broke the protocol (bad JSON, a binary frame on a screen share, too large).
     pub const PROTOCOL: u16 = 4002;
+    /// The customer did not let this agent join.
+    pub const NOT_ALLOWED: u16 = 4003;
 }

@@ -102,6 +102,30 @@ impl App {
         .await
     }
 
+    /// The session `id` as the engine holds it now.
+    pub async fn session(&self, id: &str) -> duet::engine::Session {
+        let id = id.parse().expect("a session id");
+        let cell = self.state.service.sessions.get(id).expect("a session");
+        cell.state().await
+    }
+
+    /// A second agent joins a session another agent holds: they ask, wait with nothing of
+    /// the page, and `customer` lets them in. Returns their socket once allowed.
+    pub async fn admit_another_agent(&self, customer: &mut Socket, id: &str, name: &str) -> Socket {
+        let token = self.sign_in(name).await;
+        let (status, joined) = self.join(&token, id).await;
+        assert_eq!(status, 200, "{joined}");
+        assert_eq!(joined["admitted"], false, "{joined}");
+        let mut agent = self.socket(joined["token"].as_str().unwrap()).await;
+        assert_eq!(agent.next_of("consent").await["state"], "waiting");
+        let handle = customer.join_request_handle(name).await;
+        customer
+            .send(json!({ "type": "join_answer", "agent": handle, "approved": true }))
+            .await;
+        assert_eq!(agent.next_of("consent").await["state"], "allowed");
+        agent
+    }
+
     /// Opens the WebSocket and says hello with `token`.
     pub async fn socket(&self, token: &str) -> Socket {
         connect(self.addr, token).await
@@ -186,6 +210,20 @@ impl Socket {
             let message = self.next_of("state").await;
             if message["state"] == state {
                 return message;
+            }
+        }
+    }
+
+    /// The handle of the agent called `name`, from the next `state` listing them as asking to join.
+    pub async fn join_request_handle(&mut self, name: &str) -> String {
+        loop {
+            let state = self.next_of("state").await;
+            let asking = state["join_requests"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if let Some(request) = asking.iter().find(|request| request["name"] == name) {
+                return request["agent"].as_str().unwrap().to_owned();
             }
         }
     }

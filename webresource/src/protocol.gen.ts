@@ -33,6 +33,13 @@ export type ClientMsg =
     }
   | { "type": "control_revoke" }
   | {
+      "type": "join_answer";
+      /** The agent's handle, from the `state` message's `join_requests`. */
+      agent: string;
+      /** True lets the agent see the page. */
+      approved: boolean;
+    }
+  | {
       "type": "action";
       /** What to do, and where. */
       action: AgentAction;
@@ -78,8 +85,21 @@ export type ServerMsg =
       control_pending: boolean;
       /** How the last control request or grant ended: approved, denied, lapsed or revoked. */
       control_outcome: ControlOutcome | null;
-      /** How many agent consoles are connected. */
+      /** How many agent consoles that can see the page are connected. */
       agents: number;
+      /** The names of the agents who can see the page now. */
+      viewers: Array<string>;
+      /** Agents asking to join, waiting for the customer's answer. */
+      join_requests: Array<JoinRequest>;
+      /** The handle of the agent in control (write mode); actions from anyone else are ignored. */
+      control_holder: string | null;
+    }
+  | {
+      "type": "consent";
+      /** Where the request stands. */
+      state: ConsentState;
+      /** A sentence for the agent. */
+      message: string;
     }
   | {
       "type": "control_requested";
@@ -90,6 +110,8 @@ export type ServerMsg =
     }
   | {
       "type": "action";
+      /** The sender's handle. */
+      from: string;
       /** The action. */
       action: AgentAction;
     }
@@ -182,6 +204,15 @@ export type IceServer = {
   urls: string;
 };
 
+// `JoinRequest` in src/web/protocol.rs
+/** An agent asking to join, as the customer's widget shows it. */
+export type JoinRequest = {
+  /** The agent's handle, to name in `join_answer`. */
+  agent: string;
+  /** Their name. */
+  name: string;
+};
+
 // `State` in src/engine/session/kinds.rs
 /** Where a session is in its life. */
 export type State = "idle" | "active" | "ended";
@@ -237,6 +268,13 @@ export type Role = "customer" | "agent";
  */
 export type DisplaySurface = "monitor" | "window" | "browser";
 
+// `ConsentState` in src/web/protocol_ts/words.rs
+/**
+ * Where an agent's request to join stands: the `state` of `ServerMsg::Consent`, written by
+ * `Consent::as_str` in src/engine/room.rs.
+ */
+export type ConsentState = "waiting" | "allowed" | "denied";
+
 // The WebSocket close codes: the `close` module in src/web/protocol.rs.
 /** The session ended; the state message before it says why. */
 export const CLOSE_SESSION_ENDED = 4000;
@@ -244,8 +282,12 @@ export const CLOSE_SESSION_ENDED = 4000;
 export const CLOSE_UNAUTHORIZED = 4001;
 /** The connection fell too far behind; reconnect for a fresh snapshot. */
 export const CLOSE_TOO_SLOW = 4008;
+/** The place is taken: the customer's side of a screen share is already connected. */
+export const CLOSE_OCCUPIED = 4009;
 /** A frame broke the protocol (bad JSON, a binary frame on a screen share, too large). */
 export const CLOSE_PROTOCOL = 4002;
+/** The customer did not let this agent join. */
+export const CLOSE_NOT_ALLOWED = 4003;
 
 // One sample of every message, as Rust writes it (src/web/protocol_ts/samples.rs): tsc checks each against
 // the types above, so they cannot drift from what serde sends. Nothing imports them.
@@ -258,6 +300,7 @@ const CLIENT_MSG_SAMPLES = [
   {"type":"control_request"},
   {"type":"control_answer","approved":true},
   {"type":"control_revoke"},
+  {"type":"join_answer","agent":"3f2a9c01b7de","approved":false},
   {"type":"action","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},
   {"type":"share_accept"},
   {"type":"share_connected"},
@@ -268,9 +311,10 @@ const CLIENT_MSG_SAMPLES = [
 ] satisfies ClientMsg[];
 const SERVER_MSG_SAMPLES = [
   {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"]},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
-  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":0},
+  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"viewers":["Dana"],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33"},
+  {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},
-  {"type":"action","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},
+  {"type":"action","from":"9d01c2aa5b33","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},
   {"type":"share_state","state":"ended","reason":"abandoned","message":"The other side left and did not come back in time; the screen share ended.","agent_name":"Dana"},
   {"type":"screen_shown","sharer":"agent","name":"Dana"},
   {"type":"share_taken_over","message":"Another agent is sharing their screen now; yours is no longer shown."},

@@ -13,12 +13,19 @@ export type {
   ControlMode,
   ControlOutcome,
   EndReason,
+  JoinRequest,
   PolicySettings as Policy,
   Role,
   ServerMsg,
   State as SessionState,
 } from "./protocol.gen";
-export { CLOSE_PROTOCOL, CLOSE_SESSION_ENDED, CLOSE_TOO_SLOW, CLOSE_UNAUTHORIZED } from "./protocol.gen";
+export {
+  CLOSE_NOT_ALLOWED,
+  CLOSE_PROTOCOL,
+  CLOSE_SESSION_ENDED,
+  CLOSE_TOO_SLOW,
+  CLOSE_UNAUTHORIZED,
+} from "./protocol.gen";
 
 /** `M` with the `signal` variant's `data` narrowed to `D`, every other variant as it is. */
 type WithSignalData<M, D> = M extends { type: "signal" } ? Omit<M, "data"> & { data: D } : M;
@@ -47,6 +54,7 @@ export const SYNC_FLUSH_TAIL: Uint8Array<ArrayBuffer> = new Uint8Array([0x00, 0x
 const SERVER_TYPES: Readonly<Record<Wire.ServerMsg["type"], true>> = {
   welcome: true,
   state: true,
+  consent: true,
   control_requested: true,
   action: true,
   share_state: true,

@@ -1,6 +1,7 @@
 // One WebSocket to Duet: hello first, a bounded send queue, reconnect with back-off.
 
 import {
+  CLOSE_NOT_ALLOWED,
   CLOSE_SESSION_ENDED,
   CLOSE_TOO_SLOW,
   CLOSE_UNAUTHORIZED,
@@ -221,7 +222,7 @@ export class DuetSocket {
     this.#ws = null;
     this.#clearTimers();
     if (this.#stopped) return;
-    if (event.code === CLOSE_SESSION_ENDED || event.code === CLOSE_UNAUTHORIZED) {
+    if (event.code === CLOSE_SESSION_ENDED || event.code === CLOSE_UNAUTHORIZED || event.code === CLOSE_NOT_ALLOWED) {
       this.#stopped = true;
       this.#dropQueue();
       this.#events.closed(event.code, event.reason);

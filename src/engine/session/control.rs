@@ -9,7 +9,8 @@ use crate::engine::clock::Timestamp;
 use crate::engine::event::{Change, Happened};
 
 impl Session {
-    /// Records an agent's request for write mode (a newer request replaces an older one).
+    /// Records an agent's request for write mode; refused while another agent's request waits
+    /// or another agent has control (asking again while one's own request waits changes nothing).
     pub fn request_control(
         &mut self,
         agent: &AgentId,
@@ -18,8 +19,16 @@ impl Session {
         if self.state != State::Active || !self.has_agent(agent) {
             return Err(ControlError::NotActive);
         }
-        if self.control == ControlMode::Write {
-            return Err(ControlError::AlreadyGranted);
+        match (&self.control_holder, &self.control_request) {
+            (Some(holder), _) if holder == agent => return Err(ControlError::AlreadyGranted),
+            (Some(holder), _) => {
+                return Err(ControlError::HeldBy(self.agent_name(holder).to_owned()));
+            }
+            (None, Some(request)) if request.agent == *agent => return Ok(Vec::new()),
+            (None, Some(request)) => {
+                return Err(ControlError::RequestPending(request.agent_name.clone()));
+            }
+            (None, None) => {}
         }
         self.last_activity.touch(now);
         self.control_outcome = None;
@@ -56,8 +65,17 @@ impl Session {
         Ok(vec![Happened::new(Actor::customer(), change)])
     }
 
-    /// Back to pointer mode: the customer takes control back, or an agent hands it back.
+    /// Back to pointer mode: the customer takes control back (or declines what is pending), or
+    /// an agent hands back their own control or drops their own request; another agent's grant
+    /// is not theirs to end.
     pub fn revoke_control(&mut self, by: &Role, now: Timestamp) -> Vec<Happened> {
+        if let Role::Agent(agent) = by {
+            let holder = self.control_holder.as_ref();
+            let asker = self.control_request.as_ref().map(|request| &request.agent);
+            if holder.or(asker) != Some(agent) {
+                return Vec::new();
+            }
+        }
         let agent = self
             .control_holder
             .take()
@@ -75,14 +93,18 @@ impl Session {
         )]
     }
 
-    /// Whether an agent's action may be forwarded to the customer's page now.
-    /// The customer's script still decides whether it may touch its target.
+    /// Whether an agent's action may be forwarded to the customer's page now: only the agent
+    /// the customer gave control to acts. The customer's script checks the sender again and
+    /// still decides whether the action may touch its target.
     pub fn check_action(&self, from: &Role) -> Result<(), ControlError> {
-        if !matches!(from, Role::Agent(_)) {
+        let Role::Agent(agent) = from else {
             return Err(ControlError::AgentOnly);
-        }
+        };
         if !self.is_live() || self.control != ControlMode::Write {
             return Err(ControlError::PointerMode);
+        }
+        if self.control_holder.as_ref() != Some(agent) {
+            return Err(ControlError::NotInControl);
         }
         Ok(())
     }

@@ -188,6 +188,22 @@ pub enum ControlError {
     /// Only an agent may do this.
     #[error("only an agent can do that")]
     AgentOnly,
+    /// Another agent's control request waits for the customer.
+    #[error(
+        "{0} is already waiting for the customer to answer a control request; try again once they have answered"
+    )]
+    RequestPending(String),
+    /// Another agent has control.
+    #[error("{0} has control of the page; they can hand it back, or the customer can take it back")]
+    HeldBy(String),
+    /// The agent sending an action is not the one the customer gave control to.
+    #[error(
+        "the customer gave control to another agent; request control and wait for the customer to approve"
+    )]
+    NotInControl,
+    /// No agent with that handle is asking to join.
+    #[error("that agent is no longer asking to join")]
+    NoSuchJoinRequest,
     /// The store could not record the change, so it did not happen.
     #[error(transparent)]
     Unrecorded(#[from] Unrecorded),

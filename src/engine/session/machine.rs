@@ -65,14 +65,21 @@ impl Machine for Session {
             ));
         }
         match role {
-            Role::Agent(agent) if !self.has_agent(agent) => Err(AttachError::NotFound(
-                super::JoinError::NotFound(self.id).to_string(),
-            )),
+            Role::Agent(agent) if !self.has_agent(agent) && !self.is_waiting(agent) => Err(
+                AttachError::NotFound(super::JoinError::NotFound(self.id).to_string()),
+            ),
             _ => Ok(()),
         }
     }
 
+    fn holds(&self, role: &Role) -> bool {
+        matches!(role, Role::Agent(agent) if self.is_waiting(agent))
+    }
+
     fn arrived(&mut self, role: &Role, now: Timestamp) -> Vec<Happened> {
+        if self.holds(role) {
+            return Vec::new();
+        }
         self.last_activity.touch(now);
         if matches!(role, Role::Agent(_)) {
             self.agents_gone_since = None;
@@ -85,6 +92,11 @@ impl Machine for Session {
     }
 
     fn departed(&mut self, role: &Role, agents_left: usize, now: Timestamp) -> Vec<Happened> {
+        if let Role::Agent(agent) = role
+            && !self.has_agent(agent)
+        {
+            return self.withdraw_join(agent);
+        }
         if !self.is_live() || !self.departed.insert(role.clone()) {
             return Vec::new();
         }
@@ -134,7 +146,7 @@ impl Machine for Session {
     }
 
     fn greet(&self, role: &Role, room: &mut Room) {
-        tell::greet(role, room);
+        tell::greet(self, role, room);
     }
 }
 

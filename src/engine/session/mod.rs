@@ -1,8 +1,10 @@
 //! One co-browse session's state machine: idle → active → ended with the reason it ended, its
-//! agents, control and in-session screen sharing (in `control.rs` and `sharing.rs`), its activity
+//! agents and who waits for consent to join (`consent.rs`), control and in-session screen
+//! sharing (in `control.rs` and `sharing.rs`), its activity
 //! clock and grace timer. Its fields are private: every change goes through a method that returns
 //! what [`Happened`], and the registry records that before anyone is told (`tell.rs`).
 
+mod consent;
 mod control;
 mod kinds;
 mod machine;
@@ -13,6 +15,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+pub use consent::agent_handle;
 pub use kinds::{
     ControlError, ControlMode, ControlOutcome, ControlRequest, EndReason, JoinError, Seat, Sharer,
     SharerKind, State,
@@ -32,6 +35,9 @@ pub struct Session {
     state: State,
     end_reason: Option<EndReason>,
     agents: Vec<Seat>,
+    /// Agents who asked to join a session others hold, waiting for the customer's answer.
+    #[serde(default)]
+    waiting: Vec<Seat>,
     control: ControlMode,
     control_holder: Option<AgentId>,
     control_request: Option<ControlRequest>,
@@ -66,6 +72,7 @@ impl Session {
             state: State::Idle,
             end_reason: None,
             agents: Vec::new(),
+            waiting: Vec::new(),
             control: ControlMode::Pointer,
             control_holder: None,
             control_request: None,
@@ -165,7 +172,8 @@ impl Session {
         self.state != State::Ended
     }
 
-    /// Admits `agent` and makes the session active; an agent already in it changes nothing.
+    /// Admits the first agent and makes the session active; any later agent asks the customer
+    /// and waits (`consent.rs`); an agent already in it, or already asking, changes nothing.
     /// `agents_connected` agent consoles are connected now.
     pub fn join(
         &mut self,
@@ -180,6 +188,9 @@ impl Session {
         self.last_activity.touch(now);
         if self.has_agent(agent) {
             return Ok(Vec::new());
+        }
+        if !self.agents.is_empty() {
+            return Ok(self.ask_to_join(agent, name, now));
         }
         self.agents.push(Seat {
             agent: agent.clone(),
@@ -207,6 +218,7 @@ impl Session {
         self.control_holder = None;
         self.control_request = None;
         self.sharer = None;
+        self.waiting.clear();
         vec![Happened::new(by, Change::SessionEnded { reason })]
     }
 
@@ -218,9 +230,10 @@ impl Session {
         }
     }
 
-    fn agent_name(&self, agent: &AgentId) -> &str {
+    pub(super) fn agent_name(&self, agent: &AgentId) -> &str {
         self.agents
             .iter()
+            .chain(&self.waiting)
             .find(|seat| seat.agent == *agent)
             .map_or("an agent", |seat| seat.name.as_str())
     }

@@ -4,7 +4,7 @@
 use super::{Session, Sharer};
 use crate::engine::actor::Role;
 use crate::engine::event::{Change, Happened};
-use crate::engine::room::{Notice, Room};
+use crate::engine::room::{Consent, Notice, Room};
 
 /// Tells the participants what `happened` means for them, then the state if it changed.
 pub(super) fn tell(session: &Session, happened: &[Happened], room: &mut Room) {
@@ -29,6 +29,16 @@ pub(super) fn tell(session: &Session, happened: &[Happened], room: &mut Room) {
                 room.notify_all(Notice::ScreenShown { sharer });
             }
             Change::ShareEnded { .. } => room.notify_all(Notice::ScreenShown { sharer: None }),
+            Change::JoinAllowed { agent } => {
+                room.release(agent);
+                room.notify_agent(agent, Notice::Consent(Consent::Allowed));
+                room.notify_customer(Notice::SnapshotNeeded);
+                state_changed = true;
+            }
+            Change::JoinDenied { agent } => {
+                room.notify_agent(agent, Notice::Consent(Consent::Denied));
+                state_changed = true;
+            }
             _ => state_changed = true,
         }
     }
@@ -47,13 +57,30 @@ pub(super) fn announce(session: &Session, room: &mut Room) {
         control_outcome: session.control_outcome,
         agents_connected: room.agents_connected(),
         customer_connected: room.customer_connected(),
+        viewers: room
+            .viewing_agents()
+            .iter()
+            .map(|agent| session.agent_name(agent).to_owned())
+            .collect(),
+        join_requests: session.join_requests(),
+        control_holder: session
+            .control_holder
+            .as_ref()
+            .map(|agent| session.handle(agent)),
     };
     room.notify_all(notice);
 }
 
 /// The customer's page records only while someone watches: it starts (or, after a reload,
-/// restarts) on this request, and agents wait for the fresh snapshot it sends.
-pub(super) fn greet(role: &Role, room: &mut Room) {
+/// restarts) on this request, and agents wait for the fresh snapshot it sends. An agent who
+/// waits for consent hears only that they wait.
+pub(super) fn greet(session: &Session, role: &Role, room: &mut Room) {
+    if let Role::Agent(agent) = role
+        && session.is_waiting(agent)
+    {
+        room.notify_agent(agent, Notice::Consent(Consent::Waiting));
+        return;
+    }
     if matches!(role, Role::Agent(_)) || room.agents_connected() > 0 {
         room.expect_full_snapshot();
         room.notify_customer(Notice::SnapshotNeeded);

@@ -106,6 +106,11 @@ async fn find_pending_session(
 pub struct JoinResponse {
     /// The session joined.
     pub session_id: SessionId,
+    /// False when another agent holds the session: the customer is asked, and the console
+    /// sees nothing of the page until they allow it.
+    pub admitted: bool,
+    /// The agent's handle in this session: `state.control_holder` names it when they have control.
+    pub handle: String,
     /// The agent's session token, for the WebSocket.
     pub token: String,
     /// A URL that ends the session when posted to, for the app tab's `sendBeacon` on close.
@@ -127,13 +132,19 @@ async fn join_session(
         .agent()
         .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?;
     let name = claims.name.as_deref().unwrap_or("Your agent");
-    state
+    let session = state
         .service
         .sessions
         .join(id, &agent, name, state.service.clock.now())
         .await
         .map_err(join_error)?;
-    tracing::info!(session.id = %id, agent.id = %agent, "agent joined");
+    let admitted = session.has_agent(&agent);
+    let handle = session.handle(&agent);
+    if admitted {
+        tracing::info!(session.id = %id, agent.id = %agent, "agent joined");
+    } else {
+        tracing::info!(session.id = %id, agent.id = %agent, "agent asked the customer to join");
+    }
     let token = state
         .tokens
         .session_agent(id, &agent, claims.name.as_deref());
@@ -143,6 +154,8 @@ async fn join_session(
     );
     Ok(ApiJson(JoinResponse {
         session_id: id,
+        admitted,
+        handle,
         token,
         end_beacon_url,
     }))

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::config::PolicySettings;
-use crate::engine::{Actor, EndReason, SessionId};
+use crate::engine::{EndReason, Role, SessionId};
 use crate::web::error::{ApiQuery, Error, Result};
 use crate::web::state::AppState;
 
@@ -117,19 +117,12 @@ async fn end_session(
         .tokens
         .verify_session(token, id)
         .map_err(|e| Error::Unauthorized(e.to_string()))?;
-    let (reason, by) = match claims.agent() {
-        None => (EndReason::CustomerExit, Actor::customer()),
-        Some(agent) => {
-            let name = claims.name.as_deref().unwrap_or("an agent");
-            (EndReason::AgentExit, Actor::agent(&agent, name))
-        }
+    let (reason, role) = match claims.agent() {
+        None => (EndReason::CustomerExit, Role::Customer),
+        Some(agent) => (EndReason::AgentExit, Role::Agent(agent)),
     };
-    if state
-        .service
-        .sessions
-        .end(id, reason, by, state.service.clock.now())
-        .await
-    {
+    let now = state.service.clock.now();
+    if state.service.sessions.end_by(id, &role, reason, now).await {
         tracing::info!(session.id = %id, reason = ?reason, "session ended by request");
     }
     Ok((StatusCode::NO_CONTENT, cors))

@@ -13,7 +13,7 @@ use ts_rs::{Config, TS};
 
 use crate::config::PolicySettings;
 use crate::engine::{ControlMode, ControlOutcome, EndReason, ShareEnd, ShareState, State};
-use crate::web::protocol::{ActionKind, AgentAction, ClientMsg, IceServer, ServerMsg};
+use crate::web::protocol::{ActionKind, AgentAction, ClientMsg, IceServer, JoinRequest, ServerMsg};
 
 /// The generated file, from the crate root.
 const GENERATED: &str = "webresource/src/protocol.gen.ts";
@@ -65,6 +65,7 @@ fn declarations(cfg: &Config) -> Vec<Declaration> {
         declare::<AgentAction>(PROTOCOL, cfg),
         declare::<ActionKind>(PROTOCOL, cfg),
         declare::<IceServer>(PROTOCOL, cfg),
+        declare::<JoinRequest<'static>>(PROTOCOL, cfg),
         declare::<State>(SESSION, cfg),
         declare::<EndReason>(SESSION, cfg),
         declare::<ControlMode>(SESSION, cfg),
@@ -74,6 +75,7 @@ fn declarations(cfg: &Config) -> Vec<Declaration> {
         declare::<PolicySettings>(CONFIG, cfg),
         declare::<words::Role>(WORDS, cfg),
         declare::<words::DisplaySurface>(WORDS, cfg),
+        declare::<words::ConsentState>(WORDS, cfg),
     ]
 }
 

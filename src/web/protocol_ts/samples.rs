@@ -8,7 +8,7 @@ use ts_rs::TS;
 use super::config;
 use crate::config::PolicySettings;
 use crate::engine::{ControlMode, ControlOutcome, EndReason, ShareEnd, ShareState, State};
-use crate::web::protocol::{ActionKind, AgentAction, ClientMsg, IceServer, ServerMsg};
+use crate::web::protocol::{ActionKind, AgentAction, ClientMsg, IceServer, JoinRequest, ServerMsg};
 
 /// JSON borrowed from a `'static` text, as the parser borrows it from a frame.
 fn raw(json: &'static str) -> &'static RawValue {
@@ -45,6 +45,10 @@ fn client() -> Vec<ClientMsg<'static>> {
         ClientMsg::ControlRequest,
         ClientMsg::ControlAnswer { approved: true },
         ClientMsg::ControlRevoke,
+        ClientMsg::JoinAnswer {
+            agent: "3f2a9c01b7de".to_owned(),
+            approved: false,
+        },
         ClientMsg::Action { action: action() },
         ClientMsg::ShareAccept,
         ClientMsg::ShareConnected,
@@ -77,6 +81,11 @@ fn server_texts() -> Vec<String> {
     }];
     let action = action();
     let events = raw(r#"[{"type":3,"data":{"source":0},"timestamp":2}]"#);
+    let viewers = ["Dana".to_owned()];
+    let join_requests = [JoinRequest {
+        agent: "3f2a9c01b7de",
+        name: "Eli",
+    }];
     let samples = [
         ServerMsg::Welcome {
             session_id: "123456789",
@@ -92,13 +101,23 @@ fn server_texts() -> Vec<String> {
             control: ControlMode::Pointer,
             control_pending: false,
             control_outcome: Some(ControlOutcome::Revoked),
-            agents: 0,
+            agents: 1,
+            viewers: &viewers,
+            join_requests: &join_requests,
+            control_holder: Some("9d01c2aa5b33"),
+        },
+        ServerMsg::Consent {
+            state: "waiting",
+            message: "Waiting for the customer to let you in.",
         },
         ServerMsg::ControlRequested {
             agent_name: "Dana",
             expires_in_ms: 30_000,
         },
-        ServerMsg::Action { action: &action },
+        ServerMsg::Action {
+            from: "9d01c2aa5b33",
+            action: &action,
+        },
         ServerMsg::ShareState {
             state: ShareState::Ended,
             reason: Some(ShareEnd::Abandoned),

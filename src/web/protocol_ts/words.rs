@@ -15,6 +15,19 @@ pub enum Role {
     Agent,
 }
 
+/// Where an agent's request to join stands: the `state` of `ServerMsg::Consent`, written by
+/// `Consent::as_str` in src/engine/room.rs.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentState {
+    /// The customer has been asked.
+    Waiting,
+    /// The customer let the agent in.
+    Allowed,
+    /// The customer turned the agent away.
+    Denied,
+}
+
 /// A surface `getDisplayMedia` reports: the entries of `PolicySettings::allowed_surfaces`, which
 /// `check_surfaces` in src/config/mod.rs keeps to these.
 #[derive(Debug, Clone, Copy, Serialize, TS)]
@@ -62,6 +75,22 @@ mod tests {
             engine::Role::Agent(AgentId("a1".to_owned())),
         ] {
             assert_eq!(serialized(word(&role)), role.kind());
+        }
+    }
+
+    #[test]
+    fn every_consent_state_rust_sends_is_a_consent_word() {
+        for consent in [
+            engine::Consent::Waiting,
+            engine::Consent::Allowed,
+            engine::Consent::Denied,
+        ] {
+            let word = match consent {
+                engine::Consent::Waiting => ConsentState::Waiting,
+                engine::Consent::Allowed => ConsentState::Allowed,
+                engine::Consent::Denied => ConsentState::Denied,
+            };
+            assert_eq!(serialized(word), consent.as_str());
         }
     }
 

@@ -11,8 +11,8 @@ use super::notices;
 use super::roles;
 use super::wire::{Incoming, Next, Wire, sort};
 use crate::engine::{
-    Cell, ConnId, EndReason, Frame, Notice, Outbound, Role, Session, SessionId, Sharer,
-    State as SessionState, Timestamp,
+    Cell, ConnId, Consent, EndReason, Frame, Notice, Outbound, Role, Session, SessionId, Sharer,
+    State as SessionState, Timestamp, agent_handle,
 };
 use crate::web::binary::{BinaryFrame, PointerFrom, binary_frame, pointer_frame};
 use crate::web::protocol::{ClientMsg, ServerMsg, close};
@@ -165,8 +165,24 @@ impl Connection {
                 sessions.revoke_control(&self.cell, &self.role, now).await;
                 Next::Continue
             }
+            ClientMsg::JoinAnswer { agent, approved } => {
+                let answered = sessions
+                    .answer_join(&self.cell, &agent, approved, now)
+                    .await;
+                self.report(answered).await
+            }
             ClientMsg::Action { action } => {
-                let frame = Frame::from(ServerMsg::Action { action: &action }.encode());
+                let Role::Agent(agent) = &self.role else {
+                    return Next::Continue;
+                };
+                let from = agent_handle(self.session, agent);
+                let frame = Frame::from(
+                    ServerMsg::Action {
+                        from: &from,
+                        action: &action,
+                    }
+                    .encode(),
+                );
                 let forwarded = sessions
                     .forward_action(&self.cell, &self.role, &frame, now)
                     .await;
@@ -270,15 +286,9 @@ impl Connection {
             Role::Customer => EndReason::CustomerExit,
             Role::Agent(_) => EndReason::AgentExit,
         };
-        let by = self.cell.state().await.actor(&self.role);
         let now = self.now();
-        if self
-            .state
-            .service
-            .sessions
-            .end(self.session, reason, by, now)
-            .await
-        {
+        let sessions = &self.state.service.sessions;
+        if sessions.end_by(self.session, &self.role, reason, now).await {
             tracing::info!(session.id = %self.session, reason = ?reason, "session ended from a connection");
         }
         // The queue now holds the ended notice; the loop sends it and then closes.
@@ -297,20 +307,23 @@ impl Connection {
     }
 
     async fn on_notice(&mut self, notice: Notice) -> Next {
-        let ends = matches!(
-            notice,
+        let ends = match notice {
             Notice::State {
                 state: SessionState::Ended,
                 ..
+            } => Some((close::SESSION_ENDED, "the session has ended")),
+            Notice::Consent(Consent::Denied) => {
+                Some((close::NOT_ALLOWED, "the customer did not let you join"))
             }
-        );
+            _ => None,
+        };
         let Some(text) = notices::encode(notice, &self.state.settings, self.role == Role::Customer)
         else {
             return Next::Continue;
         };
-        match self.wire.send(text).await {
-            Next::Continue if ends => Next::Close(close::SESSION_ENDED, "the session has ended"),
-            next => next,
+        match (self.wire.send(text).await, ends) {
+            (Next::Continue, Some((code, reason))) => Next::Close(code, reason),
+            (next, _) => next,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Turns what the engine tells a co-browse participant into the wire message it reads.
 
 use crate::engine::{EndReason, Notice, State as SessionState};
-use crate::web::protocol::ServerMsg;
+use crate::web::protocol::{JoinRequest, ServerMsg};
 use crate::web::state::Settings;
 
 /// The frame text for a notice, or `None` when the notice is not for co-browse sockets.
@@ -37,6 +37,11 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
             }
             .encode()
         }
+        Notice::Consent(consent) => ServerMsg::Consent {
+            state: consent.as_str(),
+            message: consent.describe(),
+        }
+        .encode(),
         Notice::State {
             state,
             reason,
@@ -45,6 +50,9 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
             control_outcome,
             agents_connected,
             customer_connected,
+            viewers,
+            join_requests,
+            control_holder,
         } => {
             let connected = Connected {
                 agents: agents_connected,
@@ -52,6 +60,13 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
             };
             let message = describe(state, reason, connected, customer);
             let agents = agents_connected;
+            let join_requests: Vec<JoinRequest<'_>> = join_requests
+                .iter()
+                .map(|request| JoinRequest {
+                    agent: &request.agent,
+                    name: &request.name,
+                })
+                .collect();
             ServerMsg::State {
                 state,
                 reason,
@@ -60,6 +75,9 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
                 control_pending,
                 control_outcome,
                 agents,
+                viewers: &viewers,
+                join_requests: &join_requests,
+                control_holder: control_holder.as_deref(),
             }
             .encode()
         }

@@ -11,6 +11,9 @@ pub(super) fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'st
         ClientMsg::ControlAnswer { .. } if !customer => {
             Err("only the customer answers a control request")
         }
+        ClientMsg::JoinAnswer { .. } if !customer => {
+            Err("only the customer lets another agent join")
+        }
         ClientMsg::ControlRequest if customer => Err("only an agent asks for control"),
         ClientMsg::ShareRequest if customer => Err("only an agent asks to see the screen"),
         ClientMsg::Action { .. } if customer => Err("only an agent sends actions"),

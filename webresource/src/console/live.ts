@@ -1,7 +1,7 @@
 // The agent's side of one joined session: socket, state, mirror, pointer, end.
 
 import type { ServerMsg } from "../protocol";
-import { CLOSE_UNAUTHORIZED } from "../protocol";
+import { CLOSE_NOT_ALLOWED, CLOSE_UNAUTHORIZED } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
 import type { ParentBridge } from "./bridge";
 import { CobrowseShare } from "./cobrowseshare";
@@ -16,6 +16,10 @@ export interface Joined {
   sessionId: string;
   token: string;
   endBeaconUrl: string;
+  /** False when another agent holds the session and the customer has been asked. */
+  admitted: boolean;
+  /** This agent's handle in the session (`state.control_holder` names the agent in control). */
+  handle: string;
 }
 
 /** One session the agent is in. */
@@ -31,6 +35,8 @@ export class LiveSession {
   #control: AgentControl;
   #share: CobrowseShare;
   #ended = false;
+  /** Waiting for the customer's consent: nothing of the page arrives, nothing is "connected". */
+  #waiting: boolean;
 
   constructor(origin: string, joined: Joined, ui: ConsoleUi, bridge: ParentBridge, onEnded: () => void, agentToken = "") {
     this.#origin = origin;
@@ -38,6 +44,7 @@ export class LiveSession {
     this.#ui = ui;
     this.#bridge = bridge;
     this.#onEnded = onEnded;
+    this.#waiting = !joined.admitted;
     ui.stage.replaceChildren();
     this.#mirror = new Mirror(
       ui.stage,
@@ -55,7 +62,7 @@ export class LiveSession {
       // Duet sends a reconnected console a full frame first.
       open: () => this.#dom.restart(),
       lost: () => undefined,
-      closed: (code) => this.#finish(code === CLOSE_UNAUTHORIZED ? "Your access to this session was refused. Join again with the code." : "The session ended."),
+      closed: (code) => this.#finish(closedText(code)),
     });
   }
 
@@ -84,14 +91,20 @@ export class LiveSession {
   #onMessage(msg: ServerMsg): void {
     this.#share.onMessage(msg);
     switch (msg.type) {
+      case "consent":
+        this.#waiting = msg.state === "waiting";
+        if (msg.state !== "denied") this.#ui.status(this.#waiting ? "idle" : "active", msg.message);
+        break;
       case "state":
         if (msg.state === "ended") {
           this.#finish(msg.message);
-        } else {
+        } else if (!this.#waiting) {
           this.#share.active(msg.state === "active");
           this.#ui.status(msg.state, msg.state === "active" ? `Connected to session ${this.#joined.sessionId}. ${msg.message}` : msg.message);
           if (msg.state === "active" && msg.agents > 0) this.#bridge.connected();
-          this.#mirror.setWrite(this.#control.onState(msg.state === "active", msg.control, msg.control_pending, msg.control_outcome) === "write");
+          // Write mode is this agent's only when the customer named them.
+          const mine = msg.control === "write" && msg.control_holder === this.#joined.handle ? "write" : "pointer";
+          this.#mirror.setWrite(this.#control.onState(msg.state === "active", mine, msg.control_pending, msg.control_outcome) === "write");
         }
         break;
       case "dom":
@@ -125,4 +138,11 @@ export class LiveSession {
     this.#bridge.ended();
     this.#onEnded();
   }
+}
+
+/** Why the socket closed for good, for the agent. */
+function closedText(code: number): string {
+  if (code === CLOSE_UNAUTHORIZED) return "Your access to this session was refused. Join again with the code.";
+  if (code === CLOSE_NOT_ALLOWED) return "The customer did not let you join this session.";
+  return "The session ended.";
 }

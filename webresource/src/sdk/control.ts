@@ -15,6 +15,8 @@ export class CustomerControl {
   #panel: ControlPanel;
   #rules: ControlRules | null = null;
   #mode: ControlMode = "pointer";
+  /** The handle of the agent the customer gave control to (from the latest `state`). */
+  #holder: string | null = null;
 
   constructor(widget: Widget, send: (msg: ClientMsg) => void) {
     this.#widget = widget;
@@ -35,9 +37,10 @@ export class CustomerControl {
     }
   }
 
-  /** The mode and pending request from the latest `state`. */
-  onState(mode: ControlMode, pending: boolean): void {
+  /** The mode, the agent in control and the pending request from the latest `state`. */
+  onState(mode: ControlMode, pending: boolean, holder: string | null): void {
     this.#mode = mode;
+    this.#holder = mode === "write" ? holder : null;
     this.#panel.showWrite(mode === "write");
     if (!pending) this.#panel.hideRequest();
   }
@@ -47,8 +50,13 @@ export class CustomerControl {
     this.#panel.ask(agentName, expiresInMs);
   }
 
-  /** An agent's action: replayed only if this page's rules allow it. */
-  onAction(action: AgentAction): void {
+  /** An agent's action: replayed only when it comes from the agent in control and this page's
+   * rules allow it. Duet refuses anyone else's actions already; this page checks again. */
+  onAction(action: AgentAction, from: string): void {
+    if (this.#holder === null || from !== this.#holder) {
+      this.#widget.countAction(false, "the action came from an agent who does not have control");
+      return;
+    }
     const target = resolveTarget(action, (id) => record.mirror.getNode(id));
     const verdict =
       this.#rules === null
@@ -66,6 +74,7 @@ export class CustomerControl {
   /** The session ended: no more write mode, nothing left on the page. */
   end(): void {
     this.#mode = "pointer";
+    this.#holder = null;
     this.#rules = null;
     this.#panel.unmount();
   }

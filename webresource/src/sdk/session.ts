@@ -7,6 +7,7 @@ import { CLOSE_UNAUTHORIZED } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
 import { CustomerControl } from "./control";
 import { DomDeflater } from "./domdeflate";
+import { JoinPrompt } from "./joinprompt";
 import { Masking } from "./masking";
 import { type Batch, Recorder } from "./recorder";
 import { CustomerScreens } from "./screens";
@@ -38,6 +39,7 @@ export class CustomerSession {
   #dom = new DomDeflater();
   #control: CustomerControl;
   #screens: CustomerScreens;
+  #joins: JoinPrompt;
   #ended = false;
   /** The largest frame Duet accepts (from `welcome`); a larger page cannot be shared. */
   #maxFrameBytes = Number.POSITIVE_INFINITY;
@@ -60,6 +62,8 @@ export class CustomerSession {
     });
     this.#control = new CustomerControl(widget, (msg) => this.#socket.send(msg));
     this.#screens = new CustomerScreens(widget, (msg) => this.#socket.send(msg));
+    this.#joins = new JoinPrompt((agent, approved) => this.#socket.send({ type: "join_answer", agent, approved }));
+    widget.addControls(this.#joins.root);
   }
 
   /** Asks Duet for a new session and connects it. */
@@ -107,14 +111,15 @@ export class CustomerSession {
         break;
       case "state":
         if (msg.state === "ended") return this.#finish(msg.message);
-        this.#widget.showStatus(msg.state, stateText(msg.state, msg.agents, msg.control));
-        this.#control.onState(msg.control, msg.control_pending);
+        this.#widget.showStatus(msg.state, stateText(msg.state, msg.viewers, msg.control));
+        this.#control.onState(msg.control, msg.control_pending, msg.control_holder);
+        this.#joins.show(msg.join_requests);
         break;
       case "control_requested":
         this.#control.onRequested(msg.agent_name, msg.expires_in_ms);
         break;
       case "action":
-        this.#control.onAction(msg.action);
+        this.#control.onAction(msg.action, msg.from);
         break;
       case "snapshot_needed":
         // Duet asks when an agent starts watching, or when this page (re)connects while one
@@ -148,7 +153,7 @@ export class CustomerSession {
     this.#control.usePolicy(policy, masking);
     this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch));
     window.addEventListener("mousemove", this.#onMove, { passive: true });
-    this.#widget.showStatus("idle", stateText("idle", 0));
+    this.#widget.showStatus("idle", stateText("idle", []));
   }
 
   // A dropped frame leaves the deflate stream ahead of what agents saw: start it again, in full.
@@ -185,6 +190,7 @@ export class CustomerSession {
     this.#recorder?.stop();
     this.#recorder = null;
     this.#control.end();
+    this.#joins.unmount();
     this.#screens.end();
     this.#socket.stop();
     clearStored();
@@ -192,10 +198,18 @@ export class CustomerSession {
   }
 }
 
-function stateText(state: "idle" | "active", agents: number, control: ControlMode = "pointer"): string {
+function stateText(state: "idle" | "active", viewers: string[], control: ControlMode = "pointer"): string {
   if (state === "idle") return "Read this code to the agent. Nothing is shared until an agent joins.";
-  const seen = agents === 1 ? "An agent sees this page (not the hidden fields)." : `${agents} agents see this page (not the hidden fields).`;
-  return control === "write" ? `${seen} The agent can click, type and scroll here, but not submit.` : seen;
+  const seen =
+    viewers.length === 0
+      ? "No agent is looking right now; the page is shared again when they come back."
+      : `${namesOf(viewers)} ${viewers.length === 1 ? "sees" : "see"} this page (not the hidden fields).`;
+  return control === "write" ? `${seen} The agent you allowed can click, type and scroll here, but not submit.` : seen;
+}
+
+/** "Ann", "Ann and Bo", "Ann, Bo and Cy". */
+function namesOf(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
 function saveStored(stored: Stored): void {

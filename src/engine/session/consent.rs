@@ -1,0 +1,115 @@
+//! Consent per agent: the first agent joins on the id the customer read out; any other agent
+//! asks, waits without seeing anything, and is let in or turned away by the customer. An agent
+//! who gives up before the answer withdraws the request.
+
+use sha2::{Digest, Sha256};
+
+use super::{ControlError, Seat, Session};
+use crate::engine::actor::{Actor, AgentId};
+use crate::engine::clock::Timestamp;
+use crate::engine::event::{Change, Happened};
+use crate::engine::ids::SessionId;
+use crate::engine::room::JoinRequestView;
+
+/// An agent's handle inside one session: what the customer's page sees instead of the agent's
+/// id (an Entra object id is nobody else's business), stable for the session's life.
+pub fn agent_handle(session: SessionId, agent: &AgentId) -> String {
+    let mut hash = Sha256::new();
+    hash.update(session.to_string().as_bytes());
+    hash.update([0]);
+    hash.update(agent.0.as_bytes());
+    let digest = hash.finalize();
+    digest[..6]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+impl Session {
+    /// Whether `agent` asked to join and waits for the customer's answer.
+    pub fn is_waiting(&self, agent: &AgentId) -> bool {
+        self.waiting.iter().any(|seat| seat.agent == *agent)
+    }
+
+    /// `agent`'s handle in this session.
+    pub fn handle(&self, agent: &AgentId) -> String {
+        agent_handle(self.id, agent)
+    }
+
+    /// Agents asking to join, as the customer is shown them.
+    pub(super) fn join_requests(&self) -> Vec<JoinRequestView> {
+        self.waiting
+            .iter()
+            .map(|seat| JoinRequestView {
+                agent: self.handle(&seat.agent),
+                name: seat.name.clone(),
+            })
+            .collect()
+    }
+
+    /// `agent` asks to join a session other agents already hold; asking again changes nothing.
+    pub(super) fn ask_to_join(
+        &mut self,
+        agent: &AgentId,
+        name: &str,
+        now: Timestamp,
+    ) -> Vec<Happened> {
+        if self.is_waiting(agent) {
+            return Vec::new();
+        }
+        self.waiting.push(Seat {
+            agent: agent.clone(),
+            name: name.to_owned(),
+            joined_at: now,
+        });
+        vec![Happened::new(
+            Actor::agent(agent, name),
+            Change::JoinRequested,
+        )]
+    }
+
+    /// The customer's answer to the agent with `handle`: allowed, they are admitted; denied,
+    /// they are turned away.
+    pub fn answer_join(
+        &mut self,
+        handle: &str,
+        allow: bool,
+        now: Timestamp,
+    ) -> Result<Vec<Happened>, ControlError> {
+        let index = self
+            .waiting
+            .iter()
+            .position(|seat| self.handle(&seat.agent) == handle)
+            .ok_or(ControlError::NoSuchJoinRequest)?;
+        if !self.is_live() {
+            return Err(ControlError::NotActive);
+        }
+        let mut seat = self.waiting.remove(index);
+        self.last_activity.touch(now);
+        let agent = seat.agent.clone();
+        if !allow {
+            let denied = Change::JoinDenied { agent };
+            return Ok(vec![Happened::new(Actor::customer(), denied)]);
+        }
+        let joiner = Actor::agent(&seat.agent, &seat.name);
+        seat.joined_at = now;
+        self.agents.push(seat);
+        Ok(vec![
+            Happened::new(Actor::customer(), Change::JoinAllowed { agent }),
+            Happened::new(joiner, Change::SessionJoined { reconnected: false }),
+        ])
+    }
+
+    /// A waiting agent's console went away, or they gave up: the request is withdrawn.
+    pub fn withdraw_join(&mut self, agent: &AgentId) -> Vec<Happened> {
+        let Some(index) = self.waiting.iter().position(|seat| seat.agent == *agent) else {
+            return Vec::new();
+        };
+        let seat = self.waiting.remove(index);
+        let withdrawn = Change::JoinWithdrawn;
+        vec![Happened::new(
+            Actor::agent(&seat.agent, &seat.name),
+            withdrawn,
+        )]
+    }
+}

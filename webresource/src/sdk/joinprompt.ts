@@ -1,0 +1,54 @@
+// The customer's answer to an agent who asks to join a session another agent already holds: who
+// asks, Allow and Deny. Until the customer allows, that agent sees nothing of the page.
+
+import { element, style } from "../dom";
+import type { JoinRequest } from "../protocol";
+
+/** Sends the customer's answer for the agent with this handle. */
+export type JoinAnswer = (agent: string, approved: boolean) => void;
+
+/** The prompt for the oldest request still waiting; the next one shows once it is answered. */
+export class JoinPrompt {
+  readonly root: HTMLDivElement;
+  #question: HTMLElement;
+  #asking: JoinRequest | null = null;
+
+  constructor(answer: JoinAnswer) {
+    const allow = element("button", { type: "button", "data-testid": "cobrowse-join-allow" }, ["Allow"]);
+    const deny = element("button", { type: "button", "data-testid": "cobrowse-join-deny" }, ["Deny"]);
+    this.#question = element("p", { "data-testid": "cobrowse-join-request" });
+    this.root = element("div", { role: "alertdialog", "aria-label": "Another agent asks to join" }, [
+      this.#question,
+      element("p", {}, ["If you allow it, they see this page too (not the hidden fields)."]),
+      element("div", {}, [allow, " ", deny]),
+    ]);
+    allow.addEventListener("click", () => this.#answer(answer, true));
+    deny.addEventListener("click", () => this.#answer(answer, false));
+    const button = { color: "#fff", border: "0", borderRadius: "6px", padding: "6px 12px", cursor: "pointer", font: "inherit" };
+    style(allow, { ...button, background: "#107c10" });
+    style(deny, { ...button, background: "#605e5c" });
+    style(this.root, { display: "none", borderTop: "1px solid #e1dfdd", margin: "8px 0", paddingTop: "4px" });
+  }
+
+  /** Shows the oldest waiting request from the latest `state`, or nothing. */
+  show(requests: JoinRequest[]): void {
+    this.#asking = requests[0] ?? null;
+    if (this.#asking === null) {
+      this.root.style.display = "none";
+      return;
+    }
+    this.#question.textContent = `${this.#asking.name} from support asks to join and see this page.`;
+    this.root.style.display = "block";
+  }
+
+  /** Takes the prompt off the page (the session ended). */
+  unmount(): void {
+    this.root.remove();
+  }
+
+  #answer(answer: JoinAnswer, approved: boolean): void {
+    if (this.#asking === null) return;
+    answer(this.#asking.agent, approved);
+    this.root.style.display = "none";
+  }
+}
