@@ -279,6 +279,7 @@ async fn ending_a_conversation_names_the_agent_who_ended_it() {
     let app = support::spawn().await;
     let (id, _) = app.start_session(Some("conv-42")).await;
     let ann = app.sign_in("Ann").await;
+    app.join(&ann, &id.to_string()).await;
     let (status, _) = app
         .post("/api/conversations/conv-42/end", Some(&ann), json!({}))
         .await;

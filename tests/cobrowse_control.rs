@@ -193,11 +193,15 @@ async fn join_attempts_are_also_limited_per_address_and_the_limit_is_a_setting()
         ..duet::config::Config::default()
     };
     let app = support::spawn_with(config).await;
+    // Tokens minted directly: sign-ins from one address are limited by the same setting.
+    let agent = |n: usize| {
+        let id = duet::engine::AgentId(format!("agent-{n}"));
+        app.state.tokens.agent(&id, &format!("Agent {n}"))
+    };
     for n in 0..3 {
-        let agent = app.sign_in(&format!("Agent {n}")).await;
-        assert_eq!(app.join(&agent, "100000000").await.0, 404);
+        assert_eq!(app.join(&agent(n), "100000000").await.0, 404);
     }
-    let fourth = app.sign_in("Agent 3").await;
+    let fourth = agent(3);
     let (status, body) = app.join(&fourth, "100000000").await;
     assert_eq!(status, 429, "{body}");
 }

@@ -103,7 +103,7 @@ async fn ending_a_conversation_ends_every_session_linked_to_it_and_no_other() {
     let other = create(&registry, Some("conv-2"), at(0)).await;
     registry.join(a, &agent("ann"), "Ann", at(0)).await.unwrap();
     let mut ended = registry
-        .end_conversation("conv-1", &Actor::system(), at(1))
+        .end_conversation("conv-1", None, &Actor::system(), at(1))
         .await;
     ended.sort();
     let mut expected = vec![a, b];

@@ -38,7 +38,8 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// Bearer key that lets an administrator change tenant settings (`DUET_ADMIN_KEY`); unset refuses changes.
     pub admin_key: Option<SecretString>,
-    /// Join attempts allowed per client address per minute (`DUET_JOINS_PER_ADDRESS_PER_MINUTE`).
+    /// Join attempts, and apart from them sign-ins, pending lookups and session starts, allowed
+    /// per client address per minute (`DUET_JOINS_PER_ADDRESS_PER_MINUTE`).
     pub joins_per_address_per_minute: usize,
     /// Where Duet keeps its data (`DUET_DATA_DIR`, default `./duet-data`, created on first start).
     pub data_dir: std::path::PathBuf,

@@ -188,16 +188,20 @@ impl<M: Machine> Registry<M> {
         ended
     }
 
-    /// Ends everything live that belongs to the conversation (`by` ended it); returns their ids.
+    /// Ends everything live that belongs to the conversation (`by` ended it) and, when
+    /// `held_by` names an agent, only what that agent is in; returns their ids.
     pub async fn end_conversation(
         &self,
         conversation: &str,
+        held_by: Option<&AgentId>,
         by: &Actor,
         now: Timestamp,
     ) -> Vec<M::Id> {
         let mut ended = Vec::new();
         for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
-            let linked = cell.state().await.conversation() == Some(conversation);
+            let machine = cell.state().await;
+            let linked = machine.conversation() == Some(conversation)
+                && held_by.is_none_or(|agent| machine.agents().contains(agent));
             let id = cell.id();
             if linked && self.end(id, M::INTERACTION_ENDED, by.clone(), now).await {
                 ended.push(id);

@@ -44,16 +44,24 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
         .filter(|token| !token.is_empty())
 }
 
-/// A request from an agent or the administrator.
-pub struct Reader;
+/// A request from an agent or the administrator, and which.
+pub enum Reader {
+    /// The administrator key.
+    Admin,
+    /// A signed-in agent.
+    Agent(Claims),
+}
 
 impl FromRequestParts<AppState> for Reader {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let token = bearer(parts).ok_or_else(|| Error::Unauthorized("sign in first".into()))?;
-        if is_admin(state, token) || state.tokens.verify_role(token, TokenRole::Agent).is_ok() {
-            return Ok(Reader);
+        if is_admin(state, token) {
+            return Ok(Reader::Admin);
+        }
+        if let Ok(claims) = state.tokens.verify_role(token, TokenRole::Agent) {
+            return Ok(Reader::Agent(claims));
         }
         Err(Error::Unauthorized(
             "sign in as an agent, or use the administrator key".into(),

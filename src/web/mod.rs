@@ -8,6 +8,7 @@ pub mod auth;
 pub mod binary;
 pub mod demo;
 pub mod error;
+pub mod limits;
 pub mod pages;
 pub mod protocol;
 #[cfg(test)]
@@ -24,10 +25,11 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::MatchedPath;
-use axum::http::Request;
+use axum::http::{HeaderValue, Request, header};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::cli::ServeArgs;
@@ -65,6 +67,12 @@ pub fn router(state: AppState) -> Router {
         .merge(api::audit::router())
         .merge(share_page::router())
         .merge(ws::router())
+        // Every response, errors and 404s included: a browser must never guess a type (a JSON
+        // error or a customer's text read as HTML or script).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 // The matched path only: query strings can carry tokens.

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use crate::config::{Config, PolicySettings};
 use secrecy::SecretString;
 
-use crate::engine::RateLimiter;
 use crate::service::Service;
 
+use super::limits::Limits;
 use super::protocol::IceServer;
 use super::signin::{AgentSignIn, DevSignIn};
 use super::tokens::Tokens;
@@ -27,31 +27,8 @@ pub struct AppState {
     pub dev_signin: bool,
     /// Settings the handlers read.
     pub settings: Arc<Settings>,
-    /// Limits on join attempts, so ids cannot be guessed.
-    pub join_limits: Arc<JoinLimits>,
-}
-
-/// Join attempts allowed per agent and per address.
-#[derive(Debug)]
-pub struct JoinLimits {
-    /// Per signed-in agent.
-    pub per_agent: RateLimiter,
-    /// Per client address.
-    pub per_address: RateLimiter,
-    /// Screen-share key lookups per client address (keys are six digits, so kept tight).
-    pub key_lookups: RateLimiter,
-}
-
-impl JoinLimits {
-    /// 10 attempts a minute per agent; per address as configured (a contact centre may share one).
-    pub fn new(per_address_per_minute: usize) -> Self {
-        let minute = std::time::Duration::from_secs(60);
-        Self {
-            per_agent: RateLimiter::new(10, minute),
-            per_address: RateLimiter::new(per_address_per_minute, minute),
-            key_lookups: RateLimiter::new(30, minute),
-        }
-    }
+    /// Rate limits on the endpoints an attacker would hammer.
+    pub limits: Arc<Limits>,
 }
 
 /// The parts of the configuration the service reads per request.
@@ -95,7 +72,7 @@ impl AppState {
             tokens: Arc::new(Tokens::new(Some(&service.token_key))),
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),
-            join_limits: Arc::new(JoinLimits::new(config.joins_per_address_per_minute)),
+            limits: Arc::new(Limits::new(config.joins_per_address_per_minute)),
             settings: Arc::new(Settings::new(config, public_origin)),
         }
     }

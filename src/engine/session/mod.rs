@@ -183,7 +183,13 @@ impl Session {
         now: Timestamp,
     ) -> Result<Vec<Happened>, JoinError> {
         if !self.is_live() {
-            return Err(JoinError::Ended(self.id));
+            // Only those who were in it learn that it ended; to anyone else an ended id is as
+            // unknown as one never drawn.
+            return Err(if self.has_agent(agent) {
+                JoinError::Ended(self.id)
+            } else {
+                JoinError::NotFound(self.id)
+            });
         }
         self.last_activity.touch(now);
         if self.has_agent(agent) {

@@ -9,9 +9,10 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::sink::record_tenant_change;
-use crate::engine::{Actor, Change, JoinError, RetryAfter, SessionId};
-use crate::web::auth::SignedIn;
+use crate::engine::{Actor, Change, JoinError, SessionId};
+use crate::web::auth::{Reader, SignedIn};
 use crate::web::error::{ApiJson, ApiQuery, Error, Result};
+use crate::web::limits;
 use crate::web::state::AppState;
 
 /// Routes of the agent's API.
@@ -42,8 +43,12 @@ pub struct SignInResponse {
 
 async fn sign_in(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<SignInRequest>,
 ) -> Result<ApiJson<SignInResponse>> {
+    let address = limits::address(peer);
+    let checks = [(&state.limits.sign_ins, address.as_str())];
+    limits::attempt(&checks, "too many sign-ins from this address")?;
     let agent = state.signin.sign_in(&body.name).map_err(|e| match e {
         crate::web::signin::SignInError::Disabled => Error::Forbidden(e.to_string()),
         crate::web::signin::SignInError::BadName => Error::BadRequest(e.to_string()),
@@ -84,9 +89,19 @@ pub struct SessionRef {
 
 async fn find_pending_session(
     State(state): State<AppState>,
-    _agent: SignedIn,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    SignedIn(claims): SignedIn,
     ApiQuery(query): ApiQuery<PendingQuery>,
 ) -> Result<ApiJson<SessionRef>> {
+    let (limits, address) = (&state.limits, limits::address(peer));
+    let checks = [
+        (&limits.pending_per_agent, claims.sub.as_str()),
+        (&limits.pending_per_address, address.as_str()),
+    ];
+    limits::attempt(
+        &checks,
+        "too many lookups; join with the code the customer reads out",
+    )?;
     state
         .service
         .sessions
@@ -164,19 +179,17 @@ async fn join_session(
 /// Counts the attempt against the agent and the address, whatever its outcome, so guessing ids
 /// costs the same whether an id exists or not.
 fn limit_join_attempts(state: &AppState, agent: &str, peer: SocketAddr) -> Result<()> {
-    let now = tokio::time::Instant::now();
-    let limits = &state.join_limits;
-    let verdict = limits
-        .per_agent
-        .attempt(agent, now)
-        .and(limits.per_address.attempt(&peer.ip().to_string(), now));
-    verdict.map_err(|RetryAfter(wait)| {
-        tracing::warn!(agent.id = %agent, "join attempts rate-limited");
-        Error::TooManyRequests(format!(
-            "too many join attempts; wait {} seconds, then check the nine digits with the customer",
-            wait.as_secs().max(1)
-        ))
-    })
+    let limits = &state.limits;
+    let address = limits::address(peer);
+    let checks = [
+        (&limits.joins_per_agent, agent),
+        (&limits.joins_per_address, address.as_str()),
+    ];
+    limits::attempt(
+        &checks,
+        "too many join attempts; check the nine digits with the customer",
+    )
+    .inspect_err(|_| tracing::warn!(agent.id = %agent, "join attempts rate-limited"))
 }
 
 fn join_error(error: JoinError) -> Error {
@@ -197,24 +210,33 @@ pub struct EndedSessions {
     pub screenshares: Vec<crate::engine::ShareId>,
 }
 
+/// Ends what belongs to the conversation: everything, with the administrator key (the chat
+/// platform's call); for an agent, only the sessions and shares that agent is in, so no agent
+/// ends another agent's conversation.
 async fn end_conversation(
     State(state): State<AppState>,
-    SignedIn(claims): SignedIn,
+    reader: Reader,
     Path(conversation): Path<String>,
 ) -> Result<ApiJson<EndedSessions>> {
     let now = state.service.clock.now();
-    let agent = claims
-        .agent()
-        .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?;
-    let by = Actor::agent(&agent, claims.name.as_deref().unwrap_or("an agent"));
+    let (held_by, by) = match &reader {
+        Reader::Admin => (None, Actor::admin()),
+        Reader::Agent(claims) => {
+            let agent = claims
+                .agent()
+                .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?;
+            let name = claims.name.as_deref().unwrap_or("an agent");
+            (Some(agent.clone()), Actor::agent(&agent, name))
+        }
+    };
     let service = &state.service;
     let ended = service
         .sessions
-        .end_conversation(&conversation, &by, now)
+        .end_conversation(&conversation, held_by.as_ref(), &by, now)
         .await;
     let screenshares = service
         .shares
-        .end_conversation(&conversation, &by, now)
+        .end_conversation(&conversation, held_by.as_ref(), &by, now)
         .await;
     tracing::info!(
         sessions = ended.len(),

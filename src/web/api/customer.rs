@@ -1,6 +1,11 @@
 //! The customer's JSON API: start a session (from the tenant's allowed origins only) and end it.
 //! Also the end call the app tab's beacon uses, which carries its token in the query.
 
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+
+use crate::web::limits;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::post;
@@ -45,10 +50,14 @@ pub struct StartResponse<'a> {
 
 async fn create_session(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, HeaderMap, Json<serde_json::Value>)> {
     let cors = allowed_origin(&state, &headers)?;
+    let address = limits::address(peer);
+    let checks = [(&state.limits.sessions_per_address, address.as_str())];
+    limits::attempt(&checks, "too many sessions started from this address")?;
     let request = parse_start(&body)?;
     let conversation = request
         .conversation_id

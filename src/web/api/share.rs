@@ -9,9 +9,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::post;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Actor, RetryAfter, ShareEnd, ShareError, ShareId};
+use crate::engine::{Actor, ShareEnd, ShareError, ShareId};
 use crate::web::auth::SignedIn;
 use crate::web::error::{ApiJson, ApiQuery, Error, Result};
+use crate::web::limits;
 use crate::web::protocol::IceServer;
 use crate::web::state::AppState;
 use crate::web::tokens::TokenRole;
@@ -127,16 +128,9 @@ async fn look_up_key(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<KeyLookup>,
 ) -> Result<ApiJson<FoundShare>> {
-    state
-        .join_limits
-        .key_lookups
-        .attempt(&peer.ip().to_string(), tokio::time::Instant::now())
-        .map_err(|RetryAfter(wait)| {
-            Error::TooManyRequests(format!(
-                "too many tries; wait {} seconds, then check the key with your agent",
-                wait.as_secs().max(1)
-            ))
-        })?;
+    let address = limits::address(peer);
+    let checks = [(&state.limits.key_lookups, address.as_str())];
+    limits::attempt(&checks, "too many tries; check the key with your agent")?;
     let share = state
         .service
         .shares

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::ws::WebSocket;
 
 use super::attach;
+use super::budget::{OVER_BUDGET, SignalBudget};
 use super::hello::hang_up;
 use super::notices;
 use super::roles;
@@ -29,6 +30,7 @@ struct Connection {
     agent_name: String,
     conn: ConnId,
     cell: Arc<Cell<Session>>,
+    signals: SignalBudget,
 }
 
 /// Serves a socket that said hello with a co-browse session token.
@@ -53,6 +55,7 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, se
         conn,
         cell: attachment.cell,
         state,
+        signals: SignalBudget::new(tokio::time::Instant::now()),
     };
     connection.serve(attachment.inbox).await;
 }
@@ -132,7 +135,7 @@ impl Connection {
                     .refuse("screen-share messages go on the screen share's own connection")
                     .await
             }
-            ClientMsg::Signal { data } => self.relay_signal(data),
+            ClientMsg::Signal { data } => self.relay_signal(data).await,
             ClientMsg::ShareStart => {
                 let started = sessions.start_share(&self.cell, self.sharer(), now).await;
                 self.report(started).await
@@ -201,7 +204,10 @@ impl Connection {
         }
     }
 
-    fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
+    async fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
+        if !self.signals.spend(tokio::time::Instant::now()) {
+            return self.wire.refuse(OVER_BUDGET).await;
+        }
         let frame = Frame::from(ServerMsg::Signal { data }.encode());
         let conn = self.conn;
         if self

@@ -1,6 +1,7 @@
 //! The WebSocket endpoint `/api/ws`: the first frame says who the socket is, then a co-browse
 //! or a screen-share connection serves it. What both share is in `wire`, `hello` and `gate`.
 
+mod budget;
 mod cobrowse;
 mod gate;
 mod hello;

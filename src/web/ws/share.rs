@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::ws::WebSocket;
 
 use super::attach;
+use super::budget::{OVER_BUDGET, SignalBudget};
 use super::hello::hang_up;
 use super::wire::{Incoming, Next, Wire, sort};
 use crate::engine::{
@@ -25,6 +26,7 @@ struct ShareConnection {
     conn: ConnId,
     cell: Arc<Cell<Share>>,
     agent_name: String,
+    signals: SignalBudget,
 }
 
 /// Serves a socket that said hello with a screen-share token.
@@ -51,6 +53,7 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
         conn,
         cell: attachment.cell,
         agent_name,
+        signals: SignalBudget::new(tokio::time::Instant::now()),
     };
     connection.run(attachment.inbox).await;
 }
@@ -100,7 +103,7 @@ impl ShareConnection {
                 let live = shares.mark_live(&self.cell, now).await;
                 self.report(live).await
             }
-            ClientMsg::Signal { data } => self.relay_signal(data),
+            ClientMsg::Signal { data } => self.relay_signal(data).await,
             ClientMsg::End => {
                 let reason = if customer {
                     ShareEnd::CustomerStopped
@@ -127,7 +130,10 @@ impl ShareConnection {
         }
     }
 
-    fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
+    async fn relay_signal(&mut self, data: &serde_json::value::RawValue) -> Next {
+        if !self.signals.spend(tokio::time::Instant::now()) {
+            return self.wire.refuse(OVER_BUDGET).await;
+        }
         let frame = Frame::from(ServerMsg::Signal { data }.encode());
         let conn = self.conn;
         match self.cell.relay(self.state.service.clock.now(), |room| {
