@@ -153,6 +153,12 @@ async fn control_goes_to_one_named_agent_and_nobody_else_acts_or_takes_it_away()
 
     ann.send(json!({ "type": "control_request" })).await;
     customer.next_of("control_requested").await;
+    let asker = loop {
+        let state = customer.next_of("state").await;
+        if state["control_pending"] == true {
+            break state["control_asker"].as_str().unwrap().to_owned();
+        }
+    };
     bo.send(json!({ "type": "control_request" })).await;
     let refused = bo.next_of("error").await;
     assert!(
@@ -171,6 +177,8 @@ async fn control_goes_to_one_named_agent_and_nobody_else_acts_or_takes_it_away()
             break state["control_holder"].as_str().unwrap().to_owned();
         }
     };
+
+    assert_eq!(holder, asker, "control goes to the agent who asked");
 
     let click = json!({ "type": "action", "action": { "kind": "click", "x": 5.0, "y": 5.0 } });
     bo.send(click.clone()).await;

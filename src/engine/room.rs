@@ -51,6 +51,8 @@ pub enum Notice {
         join_requests: Vec<JoinRequestView>,
         /// The handle of the agent in control, in write mode.
         control_holder: Option<String>,
+        /// The handle of the agent whose control request waits for the customer.
+        control_asker: Option<String>,
     },
     /// To an agent asking to join a session another agent holds: where the customer's consent is.
     Consent(Consent),

@@ -288,6 +288,8 @@ pub enum ServerMsg<'a> {
         join_requests: &'a [JoinRequest<'a>],
         /// The handle of the agent in control (write mode); actions from anyone else are ignored.
         control_holder: Option<&'a str>,
+        /// The handle of the agent whose control request waits for the customer.
+        control_asker: Option<&'a str>,
     },
     /// To an agent asking to join a session another agent holds: waiting, allowed or denied.
     Consent {

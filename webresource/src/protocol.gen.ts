@@ -93,6 +93,8 @@ export type ServerMsg =
       join_requests: Array<JoinRequest>;
       /** The handle of the agent in control (write mode); actions from anyone else are ignored. */
       control_holder: string | null;
+      /** The handle of the agent whose control request waits for the customer. */
+      control_asker: string | null;
     }
   | {
       "type": "consent";
@@ -311,7 +313,7 @@ const CLIENT_MSG_SAMPLES = [
 ] satisfies ClientMsg[];
 const SERVER_MSG_SAMPLES = [
   {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"]},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
-  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"viewers":["Dana"],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33"},
+  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"viewers":["Dana"],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33","control_asker":null},
   {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},
   {"type":"action","from":"9d01c2aa5b33","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},

@@ -67,6 +67,10 @@ pub(super) fn announce(session: &Session, room: &mut Room) {
             .control_holder
             .as_ref()
             .map(|agent| session.handle(agent)),
+        control_asker: session
+            .control_request
+            .as_ref()
+            .map(|request| session.handle(&request.agent)),
     };
     room.notify_all(notice);
 }

@@ -105,6 +105,7 @@ fn server_texts() -> Vec<String> {
             viewers: &viewers,
             join_requests: &join_requests,
             control_holder: Some("9d01c2aa5b33"),
+            control_asker: None,
         },
         ServerMsg::Consent {
             state: "waiting",

@@ -53,6 +53,7 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
             viewers,
             join_requests,
             control_holder,
+            control_asker,
         } => {
             let connected = Connected {
                 agents: agents_connected,
@@ -78,6 +79,7 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
                 viewers: &viewers,
                 join_requests: &join_requests,
                 control_holder: control_holder.as_deref(),
+                control_asker: control_asker.as_deref(),
             }
             .encode()
         }

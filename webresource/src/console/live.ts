@@ -102,9 +102,11 @@ export class LiveSession {
           this.#share.active(msg.state === "active");
           this.#ui.status(msg.state, msg.state === "active" ? `Connected to session ${this.#joined.sessionId}. ${msg.message}` : msg.message);
           if (msg.state === "active" && msg.agents > 0) this.#bridge.connected();
-          // Write mode is this agent's only when the customer named them.
-          const mine = msg.control === "write" && msg.control_holder === this.#joined.handle ? "write" : "pointer";
-          this.#mirror.setWrite(this.#control.onState(msg.state === "active", mine, msg.control_pending, msg.control_outcome) === "write");
+          // Write mode, and a request waiting, are this agent's only when they name this agent.
+          const handle = this.#joined.handle;
+          const mine = msg.control === "write" && msg.control_holder === handle ? "write" : "pointer";
+          const asking = msg.control_pending && msg.control_asker === handle;
+          this.#mirror.setWrite(this.#control.onState(msg.state === "active", mine, asking, msg.control_outcome) === "write");
         }
         break;
       case "dom":
