@@ -181,6 +181,104 @@ test("the customer page's scripts, handlers and javascript: links never run in t
   assert.equal(await mirrorFrame.evaluate(() => typeof window.__duetPwned), "undefined");
 });
 
+test("forged scripts, handlers and javascript: URLs from a customer's socket are taken out before the mirror rebuilds them", async () => {
+  const forged = await forgedCustomer(newConversation());
+  const agent = await openAgent(browser, duet.base, forged.conversation);
+  await joinByCode(agent, forged.code);
+  await waitUntil("the snapshot request", () => forged.snapshotAsked());
+  await forged.send({ type: "dom", full: true, events: [forgedMeta, forgedSnapshot] });
+  await forged.send({ type: "dom", full: false, events: [forgedMutation] });
+  await forged.send({ type: "dom", full: false, events: [lateMutation] });
+
+  // The late paragraph comes after changes under the removed script's id: the mirror kept going.
+  await waitUntil("the late paragraph in the mirror", () => agent.mirror.locator("#late").count());
+  const found = await agent.mirror.locator("body").evaluate((body) => {
+    const elements = [...body.ownerDocument.querySelectorAll("*")];
+    const names = (el) => [...el.attributes].map((a) => a.name);
+    return {
+      scripts: body.ownerDocument.getElementsByTagName("script").length + body.ownerDocument.getElementsByTagNameNS("http://www.w3.org/2000/svg", "script").length,
+      handlers: elements.flatMap((el) => names(el).filter((name) => /^on/i.test(name)).map((name) => `${el.localName}[${name}]`)),
+      javascriptUrls: elements.flatMap((el) => [...el.attributes].filter((a) => /^\s*javascript:/i.test(a.value.replace(/[\t\n\r]/g, ""))).map((a) => `${el.localName}[${a.name}]`)),
+      kept: ["#marker", "#link", "#image", "#after", "#under-script"].map((selector) => body.ownerDocument.querySelectorAll(selector).length),
+    };
+  });
+  assert.equal(found.scripts, 0, "a script element reached the mirror");
+  assert.deepEqual(found.handlers, [], "handler attributes reached the mirror");
+  assert.deepEqual(found.javascriptUrls, [], "javascript: URLs reached the mirror");
+  assert.deepEqual(found.kept, [1, 1, 1, 1, 1], "the rest of the forged page is in the mirror");
+});
+
+/** A hostile customer: a raw WebSocket in a page of Duet's origin with a real session, which
+ * answers the agent's snapshot request with whatever it is told to send. */
+async function forgedCustomer(conversation) {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${duet.base}/`);
+  const code = await page.evaluate(async ({ conversation, url }) => {
+    const response = await fetch("/api/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ conversationId: conversation }) });
+    const started = await response.json();
+    window.__snapshotAsked = false;
+    const ws = new WebSocket(url);
+    window.__ws = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token: started.token }));
+    ws.onmessage = (event) => {
+      if (typeof event.data === "string" && JSON.parse(event.data).type === "snapshot_needed") window.__snapshotAsked = true;
+    };
+    return started.sessionId;
+  }, { conversation, url: `${duet.base.replace(/^http/, "ws")}/api/ws` });
+  return {
+    conversation,
+    code,
+    snapshotAsked: () => page.evaluate(() => window.__snapshotAsked),
+    send: (message) => page.evaluate((text) => window.__ws.send(text), JSON.stringify(message)),
+  };
+}
+
+const forgedMeta = { type: 4, data: { href: "https://shop.example/", width: 1024, height: 768 } };
+const element = (id, tagName, attributes = {}, childNodes = [], extra = {}) => ({ type: 2, id, tagName, attributes, childNodes, ...extra });
+const text = (id, textContent) => ({ type: 3, id, textContent });
+/** A page with every way markup can run: script elements (HTML, upper case, SVG), handlers in any
+ * case, and javascript: URLs however a browser still reads them. */
+const forgedSnapshot = {
+  type: 2,
+  data: {
+    initialOffset: { left: 0, top: 0 },
+    node: {
+      type: 0,
+      id: 1,
+      childNodes: [
+        { type: 1, id: 2, name: "html", publicId: "", systemId: "" },
+        element(3, "html", {}, [
+          element(4, "head", {}, [element(5, "script", {}, [text(6, "parent.__forged = 1")])]),
+          element(7, "body", { onload: "parent.__forged = 2" }, [
+            element(8, "p", { id: "marker", onclick: "parent.__forged = 3" }, [text(9, "Forged page")]),
+            element(10, "a", { id: "link", href: " java\tscript:parent.__forged = 4", ONMOUSEOVER: "parent.__forged = 5" }, [text(11, "link")]),
+            element(12, "img", { id: "image", src: "/nope.png", onerror: "parent.__forged = 6" }),
+            element(13, "SCRIPT", { src: "/evil.js" }),
+            element(14, "svg", {}, [element(15, "script", { href: "/evil.js" }, [], { isSVG: true }), element(16, "a", { "xlink:href": "JavaScript:parent.__forged = 7" }, [], { isSVG: true })], { isSVG: true }),
+            element(17, "form", { action: "javascript:parent.__forged = 8" }, [element(18, "button", { formaction: "javascript:parent.__forged = 9", onfocus: "parent.__forged = 10" })]),
+          ]),
+        ]),
+      ],
+    },
+  },
+};
+/** Changes that add a script, set handlers and a javascript: URL, and name the removed script's id. */
+const forgedMutation = {
+  type: 3,
+  data: {
+    source: 0,
+    texts: [{ id: 6, value: "parent.__forged = 11" }],
+    attributes: [{ id: 8, attributes: { onclick: "parent.__forged = 12", OnPointerDown: "parent.__forged = 13" } }, { id: 10, attributes: { href: "javascript:parent.__forged = 14" } }, { id: 13, attributes: { src: "/evil2.js" } }],
+    removes: [],
+    adds: [
+      { parentId: 7, nextId: null, node: element(20, "script", {}, [], {}) },
+      { parentId: 20, nextId: null, node: element(21, "b", { id: "under-script" }) },
+      { parentId: 7, nextId: null, node: element(22, "p", { id: "after", onmouseenter: "parent.__forged = 15" }) },
+    ],
+  },
+};
+const lateMutation = { type: 3, data: { source: 0, texts: [], attributes: [], removes: [], adds: [{ parentId: 7, nextId: null, node: element(23, "p", { id: "late" }) }] } };
+
 test("the app tab refuses missing, broken and incomplete data with a clear message and no event", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

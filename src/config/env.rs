@@ -115,6 +115,7 @@ impl Config {
         let policy = &mut self.policy;
         env.list("DUET_SHARE_SITES", &mut policy.share_sites);
         env.list("DUET_MASK_SELECTORS", &mut policy.mask_selectors);
+        env.list("DUET_UNMASK_SELECTORS", &mut policy.unmask_selectors);
         env.list(
             "DUET_RESTRICTED_SELECTORS",
             &mut policy.restricted_selectors,

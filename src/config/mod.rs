@@ -61,6 +61,10 @@ pub struct Config {
 pub struct PolicySettings {
     /// CSS selectors whose values are masked (`DUET_MASK_SELECTORS`); passwords always are.
     pub mask_selectors: Vec<String>,
+    /// CSS selectors where Duet's own guesses (card, security code, IBAN, national id and PIN
+    /// fields, card numbers and IBANs in values and text) do not mask (`DUET_UNMASK_SELECTORS`,
+    /// also `data-duet-unmask`); passwords and `mask_selectors` stay masked.
+    pub unmask_selectors: Vec<String>,
     /// CSS selectors the agent can never act on (`DUET_RESTRICTED_SELECTORS`).
     pub restricted_selectors: Vec<String>,
     /// Show only elements inside `data-duet-allow` or `allow_selectors` (`DUET_PRIVATE_BY_DEFAULT`).
@@ -78,6 +82,7 @@ impl Default for PolicySettings {
     fn default() -> Self {
         Self {
             mask_selectors: Vec::new(),
+            unmask_selectors: Vec::new(),
             restricted_selectors: Vec::new(),
             private_by_default: false,
             allow_selectors: Vec::new(),
@@ -344,6 +349,25 @@ mod tests {
         let text = format!("{error:#}");
         assert!(text.contains("DUET_ALLOWED_SURFACES"), "{text}");
         assert!(text.contains("monitor, window and/or browser"), "{text}");
+    }
+
+    #[test]
+    fn unmask_selectors_come_from_the_file_and_then_the_environment() {
+        let mut config = Config::default();
+        assert!(config.policy.unmask_selectors.is_empty());
+        config
+            .apply_file("[policy]\nunmask_selectors = [\"#gift-code\"]\n")
+            .unwrap();
+        assert_eq!(config.policy.unmask_selectors, ["#gift-code"]);
+        config
+            .apply_env(|name| {
+                (name == "DUET_UNMASK_SELECTORS").then(|| "[name=pincode], .order-ref".into())
+            })
+            .unwrap();
+        assert_eq!(
+            config.policy.unmask_selectors,
+            ["[name=pincode]", ".order-ref"]
+        );
     }
 
     #[test]

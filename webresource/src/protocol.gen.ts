@@ -244,6 +244,12 @@ export type ShareEnd = "expired" | "agent_stopped" | "customer_stopped" | "inter
 export type PolicySettings = {
   /** CSS selectors whose values are masked (`DUET_MASK_SELECTORS`); passwords always are. */
   mask_selectors: Array<string>;
+  /**
+   * CSS selectors where Duet's own guesses (card, security code, IBAN, national id and PIN
+   * fields, card numbers and IBANs in values and text) do not mask (`DUET_UNMASK_SELECTORS`,
+   * also `data-duet-unmask`); passwords and `mask_selectors` stay masked.
+   */
+  unmask_selectors: Array<string>;
   /** CSS selectors the agent can never act on (`DUET_RESTRICTED_SELECTORS`). */
   restricted_selectors: Array<string>;
   /** Show only elements inside `data-duet-allow` or `allow_selectors` (`DUET_PRIVATE_BY_DEFAULT`). */
@@ -312,7 +318,7 @@ const CLIENT_MSG_SAMPLES = [
   {"type":"signal","data":{"candidate":null}},
 ] satisfies ClientMsg[];
 const SERVER_MSG_SAMPLES = [
-  {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"]},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
+  {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"unmask_selectors":["#gift-card-note"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"]},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
   {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"viewers":["Dana"],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33","control_asker":null},
   {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},

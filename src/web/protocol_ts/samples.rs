@@ -73,6 +73,7 @@ fn client_texts() -> Vec<String> {
 fn server_texts() -> Vec<String> {
     let policy = PolicySettings {
         mask_selectors: vec!["#card-number".to_owned()],
+        unmask_selectors: vec!["#gift-card-note".to_owned()],
         share_sites: vec!["https://shop.example".to_owned()],
         ..PolicySettings::default()
     };

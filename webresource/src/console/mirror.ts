@@ -1,5 +1,6 @@
-// The live mirror of the customer's page: rrweb's Replayer in live mode, fed on arrival,
-// in a sandboxed frame that can never run the page's scripts, scaled to fit.
+// The live mirror of the customer's page: rrweb's Replayer in live mode, fed on arrival with
+// scripts and handlers taken out (sanitize.ts), in a sandboxed frame that can never run the
+// page's scripts, scaled to fit.
 
 import { Replayer } from "@rrweb/replay";
 import { element, style } from "../dom";
@@ -7,6 +8,7 @@ import { LatestPerFrame } from "../frame";
 import type { AgentAction } from "../protocol";
 import { MirrorCapture } from "./capture";
 import { ChoiceList } from "./choices";
+import { sanitizeEvent } from "./sanitize";
 
 /** Replayer baseline far in the future: every event is "in the past", so it applies on arrival
  * (no sender clock, no buffer). Needs `useVirtualDom: false`, or such events wait for a flush. */
@@ -75,7 +77,7 @@ export class Mirror {
     for (const event of events) {
       // The customer's script leaves rrweb's timestamps out; events apply on arrival anyway.
       (event as { timestamp?: number }).timestamp ??= arrived;
-      if (!this.#capture.isEcho(event)) replayer.addEvent(event as ReplayEvent);
+      if (!this.#capture.isEcho(event)) replayer.addEvent(sanitizeEvent(event) as ReplayEvent);
     }
     this.#capture.wire(replayer);
   }

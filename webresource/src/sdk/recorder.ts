@@ -8,6 +8,13 @@ import { SlicedSnapshot } from "./slicing";
 const EVENT_META = 4;
 /** Most events in one `dom` frame; a longer burst goes out as several frames. */
 export const MAX_EVENTS_PER_BATCH = 500;
+/** Every kind of field whose value rrweb records goes through `Masking.maskInput`: each input
+ * type that carries text (rrweb's `maskAllInputs`), and hidden inputs too, which a checkout's
+ * confirmation step may use to carry the card number. */
+const MASKED_INPUTS: Record<string, boolean> = {
+  color: true, date: true, "datetime-local": true, email: true, month: true, number: true, range: true, search: true,
+  tel: true, text: true, time: true, url: true, week: true, textarea: true, select: true, password: true, hidden: true,
+};
 /** Scroll events are sampled at most this often. */
 export const SCROLL_SAMPLE_MS = 50;
 
@@ -53,7 +60,7 @@ export class Recorder {
       record<RrwebEvent>({
         emit: (event) => this.#onEvent(event),
         blockSelector: DUET_UI_SELECTOR,
-        maskAllInputs: true,
+        maskInputOptions: MASKED_INPUTS,
         maskInputFn: masking.maskInput,
         maskTextSelector: masking.textSelector,
         maskTextFn: masking.maskText,

@@ -150,6 +150,7 @@ export class CustomerSession {
       return;
     }
     this.#widget.showHidden(masking.hiddenFields());
+    masking.watchHidden(() => this.#widget.showHidden(masking.hiddenFields()));
     this.#control.usePolicy(policy, masking);
     this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch));
     window.addEventListener("mousemove", this.#onMove, { passive: true });
