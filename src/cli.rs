@@ -35,6 +35,51 @@ pub enum Command {
     /// Read and check the audit trail in Duet's database.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Register, list and remove the customer organisations this Duet serves.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+}
+
+/// `duet tenant …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Register an organisation: its name, Entra tenant, Dynamics orgs and websites.
+    Add(TenantAddArgs),
+    /// List the registered organisations.
+    List,
+    /// Remove an organisation and its sessions, shares and settings from Duet's database.
+    Remove(TenantRemoveArgs),
+}
+
+/// Flags of `duet tenant add`.
+#[derive(Debug, Args)]
+pub struct TenantAddArgs {
+    /// The organisation's name, e.g. Contoso (its id in Duet is the name in lower case).
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// Its Microsoft Entra Directory (tenant) ID, a GUID.
+    #[arg(long, value_name = "GUID")]
+    pub entra_tenant: String,
+    /// A Dynamics 365 org URL (repeat for several), e.g. https://contoso.crm.dynamics.com.
+    #[arg(long = "org", value_name = "URL", required = true)]
+    pub orgs: Vec<String>,
+    /// A website URL that loads the customer script (repeat for several).
+    #[arg(long = "site", value_name = "URL")]
+    pub sites: Vec<String>,
+}
+
+/// Flags of `duet tenant remove`.
+#[derive(Debug, Args)]
+pub struct TenantRemoveArgs {
+    /// The organisation's name or id, as `duet tenant list` shows it.
+    pub name: String,
+    /// Write its audit trail (JSON lines) to this file first.
+    #[arg(long, value_name = "FILE")]
+    pub export_audit: Option<PathBuf>,
+    /// Also remove its audit trail (kept, and pruned after DUET_AUDIT_RETENTION_DAYS, unless
+    /// this is given).
+    #[arg(long)]
+    pub purge_audit: bool,
 }
 
 /// `duet audit …` subcommands.

@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }),
         Command::Status(args) => runtime()?.block_on(dataverse::command::status(config, args)),
         Command::Audit(command) => runtime()?.block_on(store::command::audit(config, command)),
+        Command::Tenant(command) => runtime()?.block_on(tenant::command::run(config, command)),
     }
 }
 

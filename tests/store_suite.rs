@@ -19,6 +19,7 @@ store_suite! {
     tampering::a_deleted_last_record_is_found_against_the_head,
     tampering::a_detail_that_is_not_json_is_reported_not_skipped,
     tenant::a_setting_round_trips_with_its_audit_record,
+    tenant::one_setting_of_every_tenant_is_read_in_tenant_order,
     tenant::secret_or_insert_keeps_the_first_value,
     tenant::heartbeats_keep_the_last_beat_of_each_node,
     tenant::forgetting_a_tenant_removes_only_that_tenants_rows,

@@ -43,6 +43,9 @@ pub trait Store: Send + Sync + 'static {
     /// The tenant's setting `name`, if set.
     async fn setting(&self, tenant: &str, name: &str) -> Result<Option<Value>, StoreError>;
 
+    /// Every tenant's setting `name`, by tenant.
+    async fn settings_named(&self, name: &str) -> Result<Vec<(String, Value)>, StoreError>;
+
     /// Sets the tenant's setting `name` and appends `audit` to the tenant's chain, together.
     async fn put_setting(
         &self,

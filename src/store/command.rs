@@ -26,7 +26,7 @@ pub async fn audit(config: Config, command: AuditCommand) -> anyhow::Result<()> 
 
 /// Opens the configured database; for the default SQLite file, only when it exists (reading the
 /// audit trail must not create an empty database somewhere).
-async fn open_existing(config: &Config) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+pub(crate) async fn open_existing(config: &Config) -> anyhow::Result<std::sync::Arc<dyn Store>> {
     if config.database_url.is_none() {
         let file = config.data_dir.join("duet.db");
         anyhow::ensure!(
@@ -154,7 +154,11 @@ pub async fn forget_tenant(config: &Config, args: &DeprovisionArgs) -> anyhow::R
     Ok(())
 }
 
-async fn export_to_file(store: &dyn Store, tenant: &str, file: &Path) -> anyhow::Result<u64> {
+pub(crate) async fn export_to_file(
+    store: &dyn Store,
+    tenant: &str,
+    file: &Path,
+) -> anyhow::Result<u64> {
     let out = std::fs::File::create(file).with_context(|| {
         format!(
             "creating {}: check the path and that it is writable",

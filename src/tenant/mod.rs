@@ -2,6 +2,9 @@
 //! are `engine::bookmarks`). A change and its `settings.changed` audit record are committed in
 //! one transaction; readers always see the stored value.
 
+pub mod command;
+pub mod registry;
+
 use std::sync::Arc;
 
 use serde_json::{Value, json};

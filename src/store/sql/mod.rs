@@ -103,6 +103,13 @@ impl<B: Backend> Store for B {
         Ok(value)
     }
 
+    async fn settings_named(&self, name: &str) -> Result<Vec<(String, Value)>, StoreError> {
+        let mut transaction = reading(self).await?;
+        let values = tenant::settings_named(&mut *transaction, name).await?;
+        finish(transaction).await?;
+        Ok(values)
+    }
+
     async fn put_setting(
         &self,
         tenant: &str,

@@ -38,6 +38,27 @@ pub(crate) async fn setting(
         .map_err(|what| StoreError::Corrupt { what })
 }
 
+/// Every tenant's setting `name`, by tenant.
+pub(crate) async fn settings_named(
+    conn: &mut dyn Conn,
+    name: &str,
+) -> Result<Vec<(String, Value)>, StoreError> {
+    let rows = conn
+        .fetch(
+            "SELECT tenant, value FROM settings WHERE name = $1 ORDER BY tenant",
+            &[name.into()],
+        )
+        .await
+        .map_err(|error| StoreError::database("reading the tenants' settings", error))?;
+    rows.into_iter()
+        .map(|cells| {
+            let mut row = RowReader::new("settings", cells);
+            Ok((row.text(0, "tenant")?, row.json(1, "value")?))
+        })
+        .collect::<Result<_, String>>()
+        .map_err(|what| StoreError::Corrupt { what })
+}
+
 /// Sets the tenant's setting `name` and appends `audit` to its tenant's chain.
 pub(crate) async fn put_setting(
     conn: &mut dyn Conn,

@@ -7,6 +7,32 @@ use serde_json::json;
 use crate::store_support::TestDb;
 use crate::store_support::fixtures::{T0, audit, audit_write, session, subject_write};
 
+pub async fn one_setting_of_every_tenant_is_read_in_tenant_order(db: &TestDb) {
+    for (n, tenant) in ["fabrikam", "contoso"].into_iter().enumerate() {
+        let value = json!({ "name": tenant });
+        let record = audit(tenant, "settings.changed", T0 + n as i64, json!({}));
+        db.store
+            .put_setting(tenant, "registration", &value, record)
+            .await
+            .unwrap();
+    }
+    let other = audit("contoso", "settings.changed", T0 + 5, json!({}));
+    db.store
+        .put_setting("contoso", "bookmarks", &json!([]), other)
+        .await
+        .unwrap();
+
+    let registrations = db.store.settings_named("registration").await.unwrap();
+    assert_eq!(
+        registrations,
+        [
+            ("contoso".to_owned(), json!({ "name": "contoso" })),
+            ("fabrikam".to_owned(), json!({ "name": "fabrikam" })),
+        ]
+    );
+    assert!(db.store.settings_named("nothing").await.unwrap().is_empty());
+}
+
 pub async fn a_setting_round_trips_with_its_audit_record(db: &TestDb) {
     assert_eq!(
         db.store.setting("contoso", "bookmarks").await.unwrap(),

@@ -1,0 +1,103 @@
+//! `duet tenant add|list|remove`: the customer organisations this Duet serves, in the store that
+//! `duet serve` reads (`DUET_DATA_DIR` / `DUET_DATABASE_URL`).
+
+use anyhow::Context;
+
+use super::registry::{NewRegistration, Registration, Registry};
+use crate::cli::{TenantAddArgs, TenantCommand, TenantRemoveArgs};
+use crate::config::Config;
+use crate::engine::Clock;
+use crate::store::command::{export_to_file, open_existing};
+
+/// Runs one `duet tenant` subcommand.
+pub async fn run(config: Config, command: TenantCommand) -> anyhow::Result<()> {
+    match command {
+        TenantCommand::Add(args) => add(&config, args).await,
+        TenantCommand::List => list(&config).await,
+        TenantCommand::Remove(args) => remove(&config, &args).await,
+    }
+}
+
+async fn add(config: &Config, args: TenantAddArgs) -> anyhow::Result<()> {
+    let store = crate::store::open(&config.database_url())
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let new = NewRegistration {
+        name: args.name,
+        entra_tenant: args.entra_tenant,
+        orgs: args.orgs,
+        sites: args.sites,
+    };
+    let now = Clock::system().now();
+    let added = Registry::new(store).add(new, now).await?;
+    println!("registered tenant {}", describe(&added));
+    Ok(())
+}
+
+async fn list(config: &Config) -> anyhow::Result<()> {
+    let store = match open_existing(config).await {
+        Ok(store) => store,
+        Err(_) if config.database_url.is_none() => {
+            println!("no tenants are registered: Duet runs with its built-in demo tenant");
+            return Ok(());
+        }
+        Err(error) => return Err(error),
+    };
+    let all = Registry::new(store).list().await?;
+    if all.is_empty() {
+        println!("no tenants are registered: Duet runs with its built-in demo tenant");
+    }
+    for registration in &all {
+        println!("{}", describe(registration));
+    }
+    Ok(())
+}
+
+async fn remove(config: &Config, args: &TenantRemoveArgs) -> anyhow::Result<()> {
+    let store = open_existing(config).await?;
+    let registry = Registry::new(store.clone());
+    if let Some(file) = &args.export_audit {
+        let tenant = registry
+            .list()
+            .await?
+            .into_iter()
+            .find(|r| r.tenant.as_str() == args.name || r.name == args.name)
+            .ok_or_else(|| anyhow::anyhow!("no tenant is registered as {}", args.name))?;
+        let written = export_to_file(&*store, tenant.tenant.as_str(), file).await?;
+        println!("wrote {written} audit records to {}", file.display());
+    }
+    let gone = registry
+        .remove(&args.name, args.purge_audit)
+        .await
+        .context("removing the tenant")?;
+    println!(
+        "removed tenant {}: {} sessions, {} screen shares, {} settings{}",
+        args.name,
+        gone.sessions,
+        gone.shares,
+        gone.settings,
+        if args.purge_audit {
+            format!(", {} audit records", gone.audit_records)
+        } else {
+            "; its audit trail is kept (--purge-audit removes it)".to_owned()
+        }
+    );
+    Ok(())
+}
+
+/// One line per tenant: id, name, Entra tenant, orgs and sites.
+fn describe(registration: &Registration) -> String {
+    let sites = if registration.sites.is_empty() {
+        "none".to_owned()
+    } else {
+        registration.sites.join(" ")
+    };
+    format!(
+        "{} ({}): entra tenant {}, orgs {}, sites {}",
+        registration.tenant,
+        registration.name,
+        registration.entra_tenant,
+        registration.orgs.join(" "),
+        sites
+    )
+}

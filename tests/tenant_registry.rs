@@ -1,0 +1,110 @@
+//! `duet tenant add|list|remove` on a data directory of their own, as an administrator runs them:
+//! registrations are checked, kept in the store `duet serve` reads, and in the audit trail.
+
+mod process_support;
+
+use process_support::{audit_records, duet};
+
+const CONTOSO_TID: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+fn text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn a_tenant_is_added_listed_audited_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let added = duet(
+        data,
+        &[
+            "tenant",
+            "add",
+            "--name",
+            "Contoso",
+            "--entra-tenant",
+            CONTOSO_TID,
+            "--org",
+            "https://contoso.crm4.dynamics.com",
+            "--site",
+            "https://shop.contoso.com/",
+        ],
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    assert!(text(&added).contains("registered tenant contoso"));
+
+    let listed = duet(data, &["tenant", "list"]);
+    let listing = text(&listed);
+    assert!(listing.contains(CONTOSO_TID), "{listing}");
+    assert!(listing.contains("https://shop.contoso.com"), "{listing}");
+
+    let records = audit_records(data);
+    let registered = records
+        .iter()
+        .find(|r| r["tenant"] == "contoso" && r["action"] == "settings.changed")
+        .expect("the registration is in the tenant's audit trail");
+    assert_eq!(registered["detail"]["setting"], "registration");
+
+    let removed = duet(data, &["tenant", "remove", "contoso"]);
+    assert!(removed.status.success(), "{}", text(&removed));
+    let listed = duet(data, &["tenant", "list"]);
+    assert!(
+        text(&listed).contains("no tenants are registered"),
+        "{}",
+        text(&listed)
+    );
+}
+
+#[test]
+fn a_second_registration_of_an_entra_tenant_or_a_plain_http_org_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let add = |name: &str, org: &str| {
+        duet(
+            data,
+            &[
+                "tenant",
+                "add",
+                "--name",
+                name,
+                "--entra-tenant",
+                CONTOSO_TID,
+                "--org",
+                org,
+            ],
+        )
+    };
+    assert!(
+        add("Contoso", "https://contoso.crm.dynamics.com")
+            .status
+            .success()
+    );
+
+    let again = add("Contoso Two", "https://contoso2.crm.dynamics.com");
+    assert!(!again.status.success());
+    assert!(
+        text(&again).contains("already registered as contoso"),
+        "{}",
+        text(&again)
+    );
+
+    let plain = add("Fabrikam", "http://fabrikam.crm.dynamics.com");
+    assert!(!plain.status.success());
+    assert!(
+        text(&plain).contains("plain http only for 127.0.0.1"),
+        "{}",
+        text(&plain)
+    );
+
+    let unknown = duet(data, &["tenant", "remove", "nobody"]);
+    assert!(!unknown.status.success());
+    assert!(
+        text(&unknown).contains("duet tenant list"),
+        "{}",
+        text(&unknown)
+    );
+}
