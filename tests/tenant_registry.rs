@@ -2,6 +2,7 @@
 //! registrations are checked, kept in the store `duet serve` reads, and in the audit trail.
 
 mod process_support;
+mod support;
 
 use process_support::{audit_records, duet};
 
@@ -107,4 +108,36 @@ fn a_second_registration_of_an_entra_tenant_or_a_plain_http_org_is_refused_with_
         "{}",
         text(&unknown)
     );
+}
+
+#[tokio::test]
+async fn a_running_duet_sees_a_new_registration_within_seconds_without_a_restart() {
+    let app = support::spawn().await;
+    let directory = &app.state.service.directory;
+    assert!(directory.by_entra_tenant(CONTOSO_TID).is_none());
+    // Past the background's first read, so only a later refresh can see what follows.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    let registry = duet::tenant::registry::Registry::new(app.state.service.store.clone());
+    let new = duet::tenant::registry::NewRegistration {
+        name: "Contoso".to_owned(),
+        entra_tenant: CONTOSO_TID.to_uppercase(),
+        orgs: vec!["https://contoso.crm.dynamics.com".to_owned()],
+        sites: Vec::new(),
+    };
+    registry
+        .add(new, app.state.service.clock.now())
+        .await
+        .unwrap();
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(8);
+    while directory.by_entra_tenant(CONTOSO_TID).is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the running Duet did not see the registration within 8 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let seen = directory.by_entra_tenant(CONTOSO_TID).unwrap();
+    assert_eq!(seen.tenant.as_str(), "contoso");
 }

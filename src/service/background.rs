@@ -1,6 +1,6 @@
 //! The service's work in the background: the time limits every second, a heartbeat every few
 //! seconds that also keeps each live session's activity (so a restart knows how long each was
-//! quiet), and audit retention every hour. A clean stop writes a last heartbeat.
+//! quiet), the registered tenants read again every few seconds, and audit retention every hour. A clean stop writes a last heartbeat.
 
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 use super::{NODE, Service};
 use crate::engine::Machine;
 use crate::store::{Activity, SubjectKind};
+use crate::tenant::directory::REFRESH_INTERVAL;
 
 /// How often the time limits are applied.
 pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
@@ -30,6 +31,7 @@ impl Background {
             tokio::spawn(sweep_forever(service.clone())),
             tokio::spawn(heartbeat_forever(service.clone())),
             tokio::spawn(prune_forever(service.clone())),
+            tokio::spawn(refresh_tenants_forever(service.clone())),
         ];
         Self { service, tasks }
     }
@@ -66,6 +68,16 @@ async fn sweep_forever(service: Service) {
         tick.tick().await;
         service.sessions.sweep(service.clock.now()).await;
         service.shares.sweep(service.clock.now()).await;
+    }
+}
+
+async fn refresh_tenants_forever(service: Service) {
+    let mut tick = tokio::time::interval(REFRESH_INTERVAL);
+    loop {
+        tick.tick().await;
+        if let Err(error) = service.directory.refresh().await {
+            tracing::warn!(error = %error, "could not read the registered tenants; keeping the last ones read");
+        }
     }
 }
 

@@ -17,6 +17,8 @@ use crate::engine::{Clock, EventSink, Sessions, Shares, TenantId};
 use crate::journal::Journal;
 use crate::store::Store;
 use crate::tenant::TenantSettings;
+use crate::tenant::directory::Directory;
+use crate::tenant::registry::Registry;
 
 pub use background::{Background, prune};
 
@@ -38,6 +40,8 @@ pub struct Service {
     pub shares: Arc<Shares>,
     /// Tenants' settings.
     pub tenants: TenantSettings,
+    /// The registered tenants (`duet tenant add`), refreshed in the background.
+    pub directory: Arc<Directory>,
     /// The tenant this Duet serves.
     pub tenant_id: TenantId,
     /// Wall-clock time off tokio's clock.
@@ -76,11 +80,15 @@ impl Service {
             Arc::new(Journal::start(store.clone()).0)
         };
         let token_key = token_key(config, &*store).await?;
+        let directory = Directory::load(Registry::new(store.clone()))
+            .await
+            .context("reading the registered tenants from Duet's database")?;
         let clock = Clock::system();
         let service = Self {
             sessions: Arc::new(Sessions::new(sink.clone(), config.timeouts.clone())),
             shares: Arc::new(Shares::new(sink.clone(), config.timeouts.clone())),
             tenants: TenantSettings::new(store.clone()),
+            directory: Arc::new(directory),
             tenant_id: TenantId::default(),
             audit_retention: retention(config.audit_retention_days),
             store,

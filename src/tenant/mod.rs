@@ -3,6 +3,7 @@
 //! one transaction; readers always see the stored value.
 
 pub mod command;
+pub mod directory;
 pub mod registry;
 
 use std::sync::Arc;
