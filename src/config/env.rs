@@ -83,6 +83,7 @@ impl Config {
         }
         env.secret("DUET_TOKEN_SECRET", &mut self.token_secret);
         env.list("DUET_ALLOWED_ORIGINS", &mut self.allowed_origins);
+        env.list("DUET_ORG_ORIGINS", &mut self.org_origins);
         env.parsed(
             "DUET_MAX_MESSAGE_BYTES",
             &mut self.max_message_bytes,

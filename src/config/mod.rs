@@ -30,6 +30,9 @@ pub struct Config {
     pub token_secret: Option<SecretString>,
     /// Origins allowed to start customer sessions (`DUET_ALLOWED_ORIGINS`, comma separated); Duet's own is always allowed.
     pub allowed_origins: Vec<String>,
+    /// Dynamics 365 org origins allowed to frame the agent's console (`DUET_ORG_ORIGINS`, comma
+    /// separated), besides the orgs of registered tenants and Duet's own demo host.
+    pub org_origins: Vec<String>,
     /// What the customer's script hides and protects.
     pub policy: PolicySettings,
     /// How long sessions, requests and absences may last.
@@ -140,6 +143,7 @@ impl Default for Config {
             dev_signin: None,
             token_secret: None,
             allowed_origins: Vec::new(),
+            org_origins: Vec::new(),
             policy: PolicySettings::default(),
             timeouts: Timeouts::default(),
             max_message_bytes: 8 * 1024 * 1024,
@@ -168,6 +172,7 @@ struct FileConfig {
     dev_signin: Option<bool>,
     token_secret: Option<SecretString>,
     allowed_origins: Option<Vec<String>>,
+    org_origins: Option<Vec<String>>,
     max_message_bytes: Option<usize>,
     admin_key: Option<SecretString>,
     joins_per_address_per_minute: Option<usize>,
@@ -241,6 +246,7 @@ impl Config {
         self.dev_signin = file.dev_signin.or(self.dev_signin);
         self.token_secret = file.token_secret.or(self.token_secret.take());
         set(&mut self.allowed_origins, file.allowed_origins);
+        set(&mut self.org_origins, file.org_origins);
         set(&mut self.max_message_bytes, file.max_message_bytes);
         self.admin_key = file.admin_key.or(self.admin_key.take());
         set(

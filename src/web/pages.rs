@@ -71,6 +71,9 @@ async fn show_console(
         })?,
         None => String::new(),
     };
+    if !parent_origin.is_empty() && !may_frame_console(&state, &parent_origin) {
+        return Ok(unregistered_parent(&parent_origin));
+    }
     let page = ConsolePage {
         mode: mode.to_owned(),
         conversation: query.conversation.unwrap_or_default(),
@@ -84,6 +87,46 @@ async fn show_console(
         .headers_mut()
         .insert(header::CONTENT_SECURITY_POLICY, value);
     Ok(response)
+}
+
+/// Whether `origin` may frame the console: Duet's own (the demo's Omnichannel stand-in), a
+/// registered tenant's Dynamics org, or one of `DUET_ORG_ORIGINS`. Never the request's word alone:
+/// a page elsewhere that framed the console could get it to join a session and hand it the token.
+fn may_frame_console(state: &AppState, origin: &str) -> bool {
+    let settings = &state.settings;
+    origin == settings.public_origin
+        || settings.org_origins.iter().any(|org| org == origin)
+        || state
+            .service
+            .directory
+            .all()
+            .iter()
+            .any(|tenant| tenant.orgs.iter().any(|org| org == origin))
+}
+
+/// What a console framed by an unregistered origin shows instead: no script, nothing to click.
+fn unregistered_parent(origin: &str) -> Response {
+    let message = format!(
+        "Duet's console only opens inside a registered Dynamics 365 org, and {origin} is not one.          An administrator registers it with `duet tenant add --org {origin}` (or DUET_ORG_ORIGINS)."
+    );
+    let page = UnregisteredParentPage { message };
+    let mut response = match render(&page) {
+        Ok(html) => html.into_response(),
+        Err(error) => return error.into_response(),
+    };
+    *response.status_mut() = axum::http::StatusCode::FORBIDDEN;
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    response
+}
+
+/// The page a console framed by an unregistered origin shows.
+#[derive(Template)]
+#[template(path = "unregistered_parent.html")]
+struct UnregisteredParentPage {
+    message: String,
 }
 
 /// The console's policy: only Duet's own scripts run; the mirror (which inherits it) runs none.

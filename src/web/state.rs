@@ -38,6 +38,8 @@ pub struct Settings {
     pub public_origin: String,
     /// Other origins allowed to start customer sessions.
     pub allowed_origins: Vec<String>,
+    /// Dynamics org origins allowed to frame the console (besides registered tenants' orgs).
+    pub org_origins: Vec<String>,
     /// The tenant policy pushed to the customer's script.
     pub policy: PolicySettings,
     /// Largest WebSocket message accepted.
@@ -85,6 +87,11 @@ impl Settings {
         Self {
             public_origin,
             allowed_origins: config.allowed_origins.clone(),
+            org_origins: config
+                .org_origins
+                .iter()
+                .map(|origin| origin.trim().trim_end_matches('/').to_owned())
+                .collect(),
             policy: config.policy.clone(),
             max_message_bytes: config.max_message_bytes,
             screenshare_accept_secs: config.timeouts.screenshare_accept.as_secs(),
