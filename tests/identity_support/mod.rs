@@ -231,17 +231,29 @@ async fn token(State(inner): Shared, Form(form): Form<HashMap<String, String>>) 
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     let mut inner = inner.lock().unwrap();
     if field("client_id") != CLIENT_ID || field("client_secret") != CLIENT_SECRET {
-        return refuse("invalid_client", "AADSTS7000215: Invalid client secret provided.");
+        return refuse(
+            "invalid_client",
+            "AADSTS7000215: Invalid client secret provided.",
+        );
     }
     let Some(authorized) = inner.codes.remove(&field("code")) else {
-        return refuse("invalid_grant", "AADSTS70008: The provided authorization code has expired or was already redeemed.");
+        return refuse(
+            "invalid_grant",
+            "AADSTS70008: The provided authorization code has expired or was already redeemed.",
+        );
     };
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(field("code_verifier")));
     if field("grant_type") != "authorization_code" || challenge != authorized.challenge {
-        return refuse("invalid_grant", "AADSTS501481: The Code_Verifier does not match the code_challenge.");
+        return refuse(
+            "invalid_grant",
+            "AADSTS501481: The Code_Verifier does not match the code_challenge.",
+        );
     }
     if field("redirect_uri") != authorized.redirect_uri {
-        return refuse("invalid_grant", "AADSTS50148: The redirect_uri does not match.");
+        return refuse(
+            "invalid_grant",
+            "AADSTS50148: The redirect_uri does not match.",
+        );
     }
     let id_token = sign(&inner.scenario, &inner.base, &authorized.nonce);
     inner.issued_tokens.push(id_token.clone());
@@ -260,7 +272,10 @@ fn refuse(error: &str, description: &str) -> Response {
 }
 
 fn sign(scenario: &Scenario, base: &str, nonce: &str) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     let issuer = scenario
         .issuer
         .clone()
@@ -289,11 +304,27 @@ fn sign(scenario: &Scenario, base: &str, nonce: &str) -> String {
     }
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some(scenario.kid.to_owned());
-    let key = EncodingKey::from_rsa_pem(scenario.sign_with.pem()).unwrap();
+    let key = EncodingKey::from_rsa_der(&pkcs1_der(scenario.sign_with.pem()));
     jsonwebtoken::encode(&header, &claims, &key).unwrap()
 }
 
+/// The DER inside a PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), which jsonwebtoken signs with.
+fn pkcs1_der(pem: &[u8]) -> Vec<u8> {
+    let text = std::str::from_utf8(pem).unwrap();
+    assert!(text.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    let body: String = text
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
+}
+
 fn pseudo_random() -> String {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
     format!("{nanos:09}x7Kq")
 }
