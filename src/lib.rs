@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod dataverse;
 pub mod engine;
+pub mod identity;
 pub mod journal;
 pub mod service;
 pub mod solution;

@@ -63,6 +63,13 @@ impl Config {
         if let Some(authority) = (env.var)("DUET_DATAVERSE_AUTHORITY") {
             dataverse.authority = authority;
         }
+        let entra = &mut self.entra;
+        env.text("DUET_ENTRA_CLIENT_ID", &mut entra.client_id);
+        env.secret("DUET_ENTRA_CLIENT_SECRET", &mut entra.client_secret);
+        if let Some(authority) = (env.var)("DUET_ENTRA_AUTHORITY") {
+            entra.authority = authority;
+        }
+        env.list("DUET_ENTRA_TENANTS", &mut entra.tenants);
         Ok(())
     }
 

@@ -55,6 +55,8 @@ pub struct Config {
     pub dataverse: DataverseSettings,
     /// STUN/TURN URLs for screen-share WebRTC (`DUET_ICE_SERVERS`, comma separated); none on loopback.
     pub ice_servers: Vec<String>,
+    /// Agent sign-in with Microsoft Entra ID (OpenID Connect).
+    pub entra: EntraSettings,
 }
 
 /// The tenant's masking and control policy, pushed to the customer's script.
@@ -135,6 +137,41 @@ pub struct DataverseSettings {
     pub authority: String,
 }
 
+/// The app registration agents sign in through (`DUET_ENTRA_*`); on when id and secret are set.
+#[derive(Debug, Clone)]
+pub struct EntraSettings {
+    /// The app registration's client id (`DUET_ENTRA_CLIENT_ID`).
+    pub client_id: Option<String>,
+    /// Its client secret (`DUET_ENTRA_CLIENT_SECRET`); never printed, `Debug` shows it redacted.
+    pub client_secret: Option<SecretString>,
+    /// Sign-in authority (`DUET_ENTRA_AUTHORITY`), default `https://login.microsoftonline.com`.
+    pub authority: String,
+    /// Entra tenant ids whose users may sign in (`DUET_ENTRA_TENANTS`, comma separated); the
+    /// tenants registry (`duet tenant add`) will replace this list.
+    pub tenants: Vec<String>,
+}
+
+impl Default for EntraSettings {
+    fn default() -> Self {
+        Self {
+            client_id: None,
+            client_secret: None,
+            authority: "https://login.microsoftonline.com".to_owned(),
+            tenants: Vec::new(),
+        }
+    }
+}
+
+impl EntraSettings {
+    /// Whether Entra ID sign-in is on: both the client id and the client secret are set.
+    pub fn configured(&self) -> bool {
+        self.client_id
+            .as_deref()
+            .is_some_and(|id| !id.trim().is_empty())
+            && self.client_secret.is_some()
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -159,6 +196,7 @@ impl Default for Config {
                 authority: "https://login.microsoftonline.com".to_owned(),
             },
             ice_servers: Vec::new(),
+            entra: EntraSettings::default(),
         }
     }
 }
@@ -183,6 +221,7 @@ struct FileConfig {
     timeouts: Option<FileTimeouts>,
     dataverse: Option<FileDataverse>,
     ice_servers: Option<Vec<String>>,
+    entra: Option<FileEntra>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -202,6 +241,15 @@ struct FileDataverse {
     client_id: Option<String>,
     client_secret: Option<SecretString>,
     authority: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FileEntra {
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    authority: Option<String>,
+    tenants: Option<Vec<String>>,
 }
 
 impl Config {
@@ -274,6 +322,12 @@ impl Config {
             self.dataverse.client_id = d.client_id.or(self.dataverse.client_id.take());
             self.dataverse.client_secret = d.client_secret.or(self.dataverse.client_secret.take());
             set(&mut self.dataverse.authority, d.authority);
+        }
+        if let Some(e) = file.entra {
+            self.entra.client_id = e.client_id.or(self.entra.client_id.take());
+            self.entra.client_secret = e.client_secret.or(self.entra.client_secret.take());
+            set(&mut self.entra.authority, e.authority);
+            set(&mut self.entra.tenants, e.tenants);
         }
         Ok(())
     }
@@ -374,6 +428,25 @@ mod tests {
             config.policy.unmask_selectors,
             ["[name=pincode]", ".order-ref"]
         );
+    }
+
+    #[test]
+    fn entra_sign_in_is_configured_by_client_id_and_secret_and_debug_hides_the_secret() {
+        let mut config = Config::default();
+        assert!(!config.entra.configured());
+        config
+            .apply_env(|name| match name {
+                "DUET_ENTRA_CLIENT_ID" => Some("app-id".into()),
+                "DUET_ENTRA_CLIENT_SECRET" => Some("entra-secret-never-printed".into()),
+                "DUET_ENTRA_TENANTS" => Some("tid-1, tid-2".into()),
+                _ => None,
+            })
+            .unwrap();
+        assert!(config.entra.configured());
+        assert_eq!(config.entra.tenants, ["tid-1", "tid-2"]);
+        assert_eq!(config.entra.authority, "https://login.microsoftonline.com");
+        let printed = format!("{config:?} {config:#?}");
+        assert!(!printed.contains("entra-secret-never-printed"), "{printed}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod binary;
 pub mod demo;
+pub mod entra;
 pub mod error;
 pub mod limits;
 pub mod pages;
@@ -52,6 +53,7 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// `POST /api/screenshare/lookup`, `POST /api/screenshare/{id}/end` (screen share);
 /// `GET|POST /api/tenant/bookmarks`, `PUT|DELETE /api/tenant/bookmarks/{id}` (tenant settings);
 /// `GET /api/tenant/audit` (the audit trail, administrator only);
+/// `GET /auth/signin`, `GET /auth/callback` (agent sign-in with Microsoft Entra ID);
 /// `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -62,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(webresources::router())
         .merge(api::customer::router())
         .merge(api::agent::router())
+        .merge(entra::router())
         .merge(api::share::router())
         .merge(api::tenant::router())
         .merge(api::audit::router())
@@ -112,7 +115,7 @@ impl Server {
             .clone()
             .map(|url| url.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("http://{local}"));
-        let state = AppState::new(config, &service, public_origin, local.ip().is_loopback());
+        let state = AppState::new(config, &service, public_origin, local.ip().is_loopback())?;
         Ok(Self {
             listener,
             service,

@@ -20,6 +20,11 @@ pub enum SignInError {
         "development sign-in is off on this Duet: it is only on while Duet listens on loopback; set DUET_DEV_SIGNIN=true to allow it on a trusted network"
     )]
     Disabled,
+    /// Entra ID sign-in is configured, which always switches the development sign-in off.
+    #[error(
+        "Microsoft Entra ID sign-in is configured on this Duet, so the development sign-in is off: use \"Sign in with Microsoft\""
+    )]
+    ReplacedByEntra,
     /// The request did not say who the agent is.
     #[error("type your name (1 to 80 characters) to sign in")]
     BadName,
@@ -35,6 +40,7 @@ pub trait AgentSignIn: Send + Sync {
 #[derive(Debug, Clone)]
 pub struct DevSignIn {
     enabled: bool,
+    entra: bool,
 }
 
 impl DevSignIn {
@@ -46,7 +52,18 @@ impl DevSignIn {
                 "development sign-in is ON: anyone who can reach Duet can act as an agent by typing a name"
             );
         }
-        Self { enabled }
+        Self {
+            enabled,
+            entra: false,
+        }
+    }
+
+    /// Always off, because Entra ID sign-in is configured; says so when tried.
+    pub fn replaced_by_entra() -> Self {
+        Self {
+            enabled: false,
+            entra: true,
+        }
     }
 
     /// Whether agents can sign in by typing a name.
@@ -57,6 +74,9 @@ impl DevSignIn {
 
 impl AgentSignIn for DevSignIn {
     fn sign_in(&self, name: &str) -> Result<SignedInAgent, SignInError> {
+        if self.entra {
+            return Err(SignInError::ReplacedByEntra);
+        }
         if !self.enabled {
             return Err(SignInError::Disabled);
         }
@@ -94,6 +114,14 @@ mod tests {
             .sign_in("Ann")
             .unwrap_err();
         assert!(refused.to_string().contains("DUET_DEV_SIGNIN=true"));
+    }
+
+    #[test]
+    fn entra_configured_switches_development_sign_in_off_and_says_what_to_use() {
+        let signin = DevSignIn::replaced_by_entra();
+        assert!(!signin.enabled());
+        let refused = signin.sign_in("Ann").unwrap_err();
+        assert!(refused.to_string().contains("Sign in with Microsoft"));
     }
 
     #[test]

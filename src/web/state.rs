@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::{Config, PolicySettings};
+use crate::identity::{Entra, ListedTenants};
 use secrecy::SecretString;
 
 use crate::service::Service;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub signin: Arc<dyn AgentSignIn>,
     /// Whether the development sign-in is on (the console shows its form).
     pub dev_signin: bool,
+    /// Sign-in with Microsoft Entra ID, when configured.
+    pub entra: Option<Arc<Entra>>,
     /// Settings the handlers read.
     pub settings: Arc<Settings>,
     /// Rate limits on the endpoints an attacker would hammer.
@@ -66,17 +69,25 @@ impl AppState {
         service: &Service,
         public_origin: String,
         listening_on_loopback: bool,
-    ) -> Self {
-        let dev = DevSignIn::new(config.dev_signin, listening_on_loopback);
-        Self {
+    ) -> anyhow::Result<Self> {
+        // The tenants registry (`duet tenant add`) will replace the listed tenants.
+        let tenants = Arc::new(ListedTenants::new(&config.entra.tenants));
+        let redirect_uri = format!("{public_origin}/auth/callback");
+        let entra = Entra::new(&config.entra, redirect_uri, tenants)?.map(Arc::new);
+        let dev = match entra {
+            Some(_) => DevSignIn::replaced_by_entra(),
+            None => DevSignIn::new(config.dev_signin, listening_on_loopback),
+        };
+        Ok(Self {
             service: service.clone(),
             admin_key: config.admin_key.clone(),
             tokens: Arc::new(Tokens::new(Some(&service.token_key))),
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),
+            entra,
             limits: Arc::new(Limits::new(config.joins_per_address_per_minute)),
             settings: Arc::new(Settings::new(config, public_origin)),
-        }
+        })
     }
 }
 

@@ -47,6 +47,10 @@ pub struct Claims {
     /// The agent's display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The agent's Duet app roles from Entra ID (`Duet.Agent`, …); absent for the development
+    /// sign-in and for tokens signed before roles existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
     /// Expiry, seconds since the epoch.
     pub exp: u64,
 }
@@ -56,6 +60,14 @@ impl Claims {
     pub fn agent(&self) -> Option<AgentId> {
         matches!(self.role, TokenRole::Agent | TokenRole::SessionAgent)
             .then(|| AgentId(self.sub.clone()))
+    }
+
+    /// Whether the bearer may join sessions: any agent without roles (development sign-in), or
+    /// one holding `Duet.Agent`.
+    pub fn may_join_sessions(&self) -> bool {
+        self.roles
+            .as_ref()
+            .is_none_or(|roles| roles.iter().any(|role| role == "Duet.Agent"))
     }
 }
 
@@ -111,12 +123,23 @@ impl Tokens {
 
     /// A sign-in token for an agent.
     pub fn agent(&self, agent: &AgentId, name: &str) -> String {
+        self.agent_with_roles(agent, name, None)
+    }
+
+    /// A sign-in token for an agent with their app roles (`None` when the sign-in has none).
+    pub fn agent_with_roles(
+        &self,
+        agent: &AgentId,
+        name: &str,
+        roles: Option<Vec<String>>,
+    ) -> String {
         self.sign(&Claims {
             sub: agent.0.clone(),
             role: TokenRole::Agent,
             sid: None,
             share: None,
             name: Some(name.to_owned()),
+            roles,
             exp: expiry(AGENT_SIGNIN_LIFETIME),
         })
     }
@@ -129,6 +152,7 @@ impl Tokens {
             sid: Some(session),
             share: None,
             name: None,
+            roles: None,
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })
     }
@@ -141,6 +165,7 @@ impl Tokens {
             sid: Some(session),
             share: None,
             name: name.map(str::to_owned),
+            roles: None,
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })
     }
@@ -153,6 +178,7 @@ impl Tokens {
             sid: None,
             share: Some(share),
             name: name.map(str::to_owned),
+            roles: None,
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })
     }
@@ -236,6 +262,29 @@ mod tests {
             tokens.verify_session(&token, session("987654321")),
             Err(TokenError::WrongScope)
         );
+    }
+
+    #[test]
+    fn a_token_without_roles_still_verifies_and_only_duet_agent_may_join() {
+        let tokens = Tokens::new(None);
+        let old = tokens.agent(&AgentId("dev:ann".into()), "Ann");
+        assert!(!old.is_empty());
+        let claims = tokens.verify_role(&old, TokenRole::Agent).unwrap();
+        assert_eq!(claims.roles, None);
+        assert!(claims.may_join_sessions());
+        let agent = AgentId("entra:t:o".into());
+        let supervisor =
+            tokens.agent_with_roles(&agent, "Sue", Some(vec!["Duet.Supervisor".into()]));
+        let claims = tokens.verify_role(&supervisor, TokenRole::Agent).unwrap();
+        assert!(!claims.may_join_sessions());
+        let both = vec!["Duet.Supervisor".into(), "Duet.Agent".into()];
+        let claims = tokens
+            .verify_role(
+                &tokens.agent_with_roles(&agent, "Sue", Some(both)),
+                TokenRole::Agent,
+            )
+            .unwrap();
+        assert!(claims.may_join_sessions());
     }
 
     #[test]

@@ -50,7 +50,8 @@ async fn sign_in(
     let checks = [(&state.limits.sign_ins, address.as_str())];
     limits::attempt(&checks, "too many sign-ins from this address")?;
     let agent = state.signin.sign_in(&body.name).map_err(|e| match e {
-        crate::web::signin::SignInError::Disabled => Error::Forbidden(e.to_string()),
+        crate::web::signin::SignInError::Disabled
+        | crate::web::signin::SignInError::ReplacedByEntra => Error::Forbidden(e.to_string()),
         crate::web::signin::SignInError::BadName => Error::BadRequest(e.to_string()),
     })?;
     let signed_in = Change::AgentSignedIn {
@@ -146,6 +147,11 @@ async fn join_session(
     let agent = claims
         .agent()
         .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?;
+    if !claims.may_join_sessions() {
+        return Err(Error::Forbidden(
+            "only agents join sessions: your administrator must assign you the Duet.Agent role in Entra ID → Enterprise applications → Duet → Users and groups, then sign in again".into(),
+        ));
+    }
     let name = claims.name.as_deref().unwrap_or("Your agent");
     let session = state
         .service
