@@ -7,6 +7,7 @@ mod process_support;
 mod support;
 
 use duet::config::{Config, EntraSettings};
+use duet::tenant::registry::{NewRegistration, Registry};
 use identity_support::{
     CLIENT_ID, CLIENT_SECRET, OTHER_TENANT, Scenario, StandIn, TENANT, TestKey,
 };
@@ -19,7 +20,6 @@ fn entra_config(idp: &StandIn) -> Config {
             client_id: Some(CLIENT_ID.to_owned()),
             client_secret: Some(SecretString::from(CLIENT_SECRET)),
             authority: idp.base.clone(),
-            tenants: vec![TENANT.to_owned()],
         },
         admin_key: Some(SecretString::from("admin-key-for-entra-tests")),
         ..Config::default()
@@ -29,7 +29,24 @@ fn entra_config(idp: &StandIn) -> Config {
 async fn start() -> (StandIn, App) {
     let idp = StandIn::start().await;
     let duet = support::spawn_with(entra_config(&idp)).await;
+    register_tenant(&duet).await;
     (idp, duet)
+}
+
+/// Registers the stand-in's tenant, as `duet tenant add` would, and lets the running Duet see it.
+async fn register_tenant(duet: &App) {
+    let service = &duet.state.service;
+    let new = NewRegistration {
+        name: "Contoso".to_owned(),
+        entra_tenant: TENANT.to_owned(),
+        orgs: vec!["https://contoso.crm.dynamics.com".to_owned()],
+        sites: Vec::new(),
+    };
+    Registry::new(service.store.clone())
+        .add(new, service.clock.now())
+        .await
+        .unwrap();
+    service.directory.refresh().await.unwrap();
 }
 
 /// What the popup ends on.
@@ -358,6 +375,20 @@ async fn a_trace_level_run_never_logs_the_client_secret_the_code_or_any_token() 
     let dir = tempfile::tempdir().unwrap();
     let log_path = dir.path().join("duet.log");
     let log = std::fs::File::create(&log_path).unwrap();
+    let added = process_support::duet(
+        &dir.path().join("data"),
+        &[
+            "tenant",
+            "add",
+            "--name",
+            "Contoso",
+            "--entra-tenant",
+            TENANT,
+            "--org",
+            "https://contoso.crm.dynamics.com",
+        ],
+    );
+    assert!(added.status.success(), "{added:?}");
     let duet = process_support::Duet::start_logging(
         &dir.path().join("data"),
         &[
@@ -365,7 +396,6 @@ async fn a_trace_level_run_never_logs_the_client_secret_the_code_or_any_token() 
             ("DUET_ENTRA_CLIENT_ID", CLIENT_ID),
             ("DUET_ENTRA_CLIENT_SECRET", CLIENT_SECRET),
             ("DUET_ENTRA_AUTHORITY", &idp.base),
-            ("DUET_ENTRA_TENANTS", TENANT),
         ],
         log,
     );

@@ -69,7 +69,6 @@ impl Config {
         if let Some(authority) = (env.var)("DUET_ENTRA_AUTHORITY") {
             entra.authority = authority;
         }
-        env.list("DUET_ENTRA_TENANTS", &mut entra.tenants);
         Ok(())
     }
 

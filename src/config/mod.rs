@@ -146,9 +146,6 @@ pub struct EntraSettings {
     pub client_secret: Option<SecretString>,
     /// Sign-in authority (`DUET_ENTRA_AUTHORITY`), default `https://login.microsoftonline.com`.
     pub authority: String,
-    /// Entra tenant ids whose users may sign in (`DUET_ENTRA_TENANTS`, comma separated); the
-    /// tenants registry (`duet tenant add`) will replace this list.
-    pub tenants: Vec<String>,
 }
 
 impl Default for EntraSettings {
@@ -157,7 +154,6 @@ impl Default for EntraSettings {
             client_id: None,
             client_secret: None,
             authority: "https://login.microsoftonline.com".to_owned(),
-            tenants: Vec::new(),
         }
     }
 }
@@ -249,7 +245,6 @@ struct FileEntra {
     client_id: Option<String>,
     client_secret: Option<SecretString>,
     authority: Option<String>,
-    tenants: Option<Vec<String>>,
 }
 
 impl Config {
@@ -327,7 +322,6 @@ impl Config {
             self.entra.client_id = e.client_id.or(self.entra.client_id.take());
             self.entra.client_secret = e.client_secret.or(self.entra.client_secret.take());
             set(&mut self.entra.authority, e.authority);
-            set(&mut self.entra.tenants, e.tenants);
         }
         Ok(())
     }
@@ -438,12 +432,10 @@ mod tests {
             .apply_env(|name| match name {
                 "DUET_ENTRA_CLIENT_ID" => Some("app-id".into()),
                 "DUET_ENTRA_CLIENT_SECRET" => Some("entra-secret-never-printed".into()),
-                "DUET_ENTRA_TENANTS" => Some("tid-1, tid-2".into()),
                 _ => None,
             })
             .unwrap();
         assert!(config.entra.configured());
-        assert_eq!(config.entra.tenants, ["tid-1", "tid-2"]);
         assert_eq!(config.entra.authority, "https://login.microsoftonline.com");
         let printed = format!("{config:?} {config:#?}");
         assert!(!printed.contains("entra-secret-never-printed"), "{printed}");

@@ -9,7 +9,7 @@ pub const ROLE_NAMES: &str = "Duet.Agent, Duet.Supervisor or Duet.Admin";
 pub enum EntraError {
     /// Entra ID sign-in is not set up on this Duet.
     #[error(
-        "Sign in with Microsoft is not set up on this Duet: its administrator must set DUET_ENTRA_CLIENT_ID and DUET_ENTRA_CLIENT_SECRET (the app registration's client id and secret) and DUET_ENTRA_TENANTS, then restart Duet"
+        "Sign in with Microsoft is not set up on this Duet: its administrator must set DUET_ENTRA_CLIENT_ID and DUET_ENTRA_CLIENT_SECRET (the app registration's client id and secret) , register the organisation with `duet tenant add`, then restart Duet"
     )]
     NotConfigured,
     /// Microsoft Entra ID could not be reached for `step`.
@@ -89,7 +89,7 @@ pub enum EntraError {
     NonceMismatch,
     /// The user's Entra tenant is not registered with this Duet.
     #[error(
-        "your organisation's Microsoft Entra tenant ({0}) is not registered with this Duet: your administrator must register it before its agents can sign in"
+        "your organisation's Microsoft Entra tenant ({0}) is not registered with this Duet: your administrator must register it with `duet tenant add --entra-tenant {0}` before its agents can sign in"
     )]
     UnregisteredTenant(String),
     /// The user holds none of Duet's app roles.

@@ -23,7 +23,7 @@ pub use error::EntraError;
 use exchange::{CodeRedemption, redeem, shorten};
 use keys::{Jwks, KeyCache, Lookup};
 use pending::{PendingSignIn, PendingSignIns, random_text};
-pub use tenants::{ListedTenants, RegisteredTenants};
+pub use tenants::RegisteredTenants;
 pub use verify::{AppRole, EntraIdentity};
 
 /// How long one request to the provider may take.

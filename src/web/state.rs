@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::{Config, PolicySettings};
-use crate::identity::{Entra, ListedTenants};
+use crate::identity::Entra;
 use secrecy::SecretString;
 
 use crate::service::Service;
@@ -70,8 +70,8 @@ impl AppState {
         public_origin: String,
         listening_on_loopback: bool,
     ) -> anyhow::Result<Self> {
-        // The tenants registry (`duet tenant add`) will replace the listed tenants.
-        let tenants = Arc::new(ListedTenants::new(&config.entra.tenants));
+        // The registered tenants (`duet tenant add`) are the ones whose users may sign in.
+        let tenants = service.directory.clone();
         let redirect_uri = format!("{public_origin}/auth/callback");
         let entra = Entra::new(&config.entra, redirect_uri, tenants)?.map(Arc::new);
         let dev = match entra {
