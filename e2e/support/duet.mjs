@@ -1,7 +1,7 @@
 // Starts the real `duet serve` on a free port and Chromium through playwright-core.
 // DUET_BIN overrides the binary (default target/debug/duet); CHROMIUM the browser (/usr/bin/chromium).
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, afterEach, before } from "node:test";
@@ -20,11 +20,16 @@ export const WAIT_MS = 15_000;
 
 const LISTENING = /Duet is listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
-/** Starts Duet (with extra `env` settings) on a data directory of its own, removed at stop();
+/** Starts Duet (with extra `env` settings) on a data directory of its own, removed at stop(),
+ * after running each of `setup` (arguments of other `duet` commands, e.g. `tenant add …`) on it;
  * resolves with its base URL, its captured output, and stop(). */
-export function startDuet({ env = {} } = {}) {
+export function startDuet({ env = {}, setup = [] } = {}) {
   const bin = process.env.DUET_BIN ?? join(root, "target", "debug", "duet");
   const dataDir = mkdtempSync(join(tmpdir(), "duet-e2e-"));
+  for (const args of setup) {
+    const ran = spawnSync(bin, args, { cwd: root, env: { ...process.env, DUET_DATA_DIR: dataDir, ...env }, encoding: "utf8" });
+    if (ran.status !== 0) throw new Error(`duet ${args.join(" ")} failed: ${ran.stdout}${ran.stderr}`);
+  }
   const child = spawn(bin, ["serve", "--listen", "127.0.0.1:0"], {
     cwd: root,
     env: {
@@ -139,9 +144,10 @@ export async function startCustomer(browser, base, conversation, { screenCapture
 }
 
 /** The agent: the demo Omnichannel desktop with the Co-browse (or Screen share) app tab open. */
-export async function openAgent(browser, base, conversation, { tab = "cobrowse", name = `Agent ${conversation}`, screenCapture = false } = {}) {
+export async function openAgent(browser, base, conversation, { tab = "cobrowse", name = `Agent ${conversation}`, screenCapture = false, signedIn = true } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   if (screenCapture) await preferCurrentTab(context);
+  if (!signedIn) return openDesktop(context, base, conversation, tab);
   // Each test is its own agent (one live co-browse per agent): sign in by a unique name, as the
   // console would, and hand the console that sign-in in its sessionStorage.
   const response = await fetch(`${base}/api/agent/signin`, {
@@ -154,6 +160,11 @@ export async function openAgent(browser, base, conversation, { tab = "cobrowse",
   await context.addInitScript((stored) => {
     if (location.origin === stored.origin) sessionStorage.setItem("duet.agent", stored.value);
   }, { origin: base, value: JSON.stringify(agent) });
+  return openDesktop(context, base, conversation, tab);
+}
+
+/** The demo Omnichannel desktop in `context`, with the app tab open. */
+async function openDesktop(context, base, conversation, tab) {
   const page = await context.newPage();
   await page.goto(`${base}/demo/omnichannel?conversation=${encodeURIComponent(conversation)}`);
   await page.getByTestId(`host-${tab}`).click();
@@ -220,10 +231,10 @@ export async function eventCount(page, name) {
  * closed after each test (the console's pagehide then sends its end beacon), both stopped at the
  * end. `onStarted` receives `{ duet, browser }` so the file can keep plain variables.
  */
-export function useDuet({ env = {}, screenCapture = false } = {}, onStarted) {
+export function useDuet({ env = {}, setup = [], screenCapture = false } = {}, onStarted) {
   let started = null;
   before(async () => {
-    started = { duet: await startDuet({ env }), browser: await launchBrowser({ screenCapture }) };
+    started = { duet: await startDuet({ env, setup }), browser: await launchBrowser({ screenCapture }) };
     onStarted(started);
   });
   afterEach(async () => {

@@ -42,6 +42,7 @@ struct ConsolePage {
     conversation: String,
     parent_origin: String,
     dev_signin: bool,
+    entra: bool,
 }
 
 /// `?mode=&conversation=&parent=` of the console.
@@ -79,6 +80,7 @@ async fn show_console(
         conversation: query.conversation.unwrap_or_default(),
         parent_origin: parent_origin.clone(),
         dev_signin: state.dev_signin,
+        entra: state.entra.is_some(),
     };
     let mut response = render(&page)?.into_response();
     let policy = console_csp(&parent_origin);

@@ -1,4 +1,5 @@
-// The agent's sign-in: development sign-in by name for now (Entra ID comes later).
+// The agent's sign-in: with Microsoft Entra ID in a popup on Duet's own origin (the console is
+// framed inside Dynamics, where Microsoft's pages cannot be), or the development sign-in by name.
 
 import { ApiError, callApi } from "../api";
 import type { ConsoleConfig } from "./config";
@@ -19,6 +20,7 @@ export interface Agent {
 export function signIn(config: ConsoleConfig, ui: ConsoleUi): Promise<Agent> {
   const stored = loadAgent();
   if (stored !== null) return Promise.resolve(stored);
+  if (config.entra) return signInWithMicrosoft(config, ui);
   if (!config.devSignin) {
     ui.message("Agent sign-in is not set up on this Duet server. Ask your administrator to configure sign-in.");
     return new Promise<Agent>(() => undefined);
@@ -41,6 +43,32 @@ export function signIn(config: ConsoleConfig, ui: ConsoleUi): Promise<Agent> {
     };
     ui.signinForm.addEventListener("submit", submit);
     submit();
+  });
+}
+
+/** What the sign-in popup (`templates/signin_result.html`) posts back. */
+type PopupMessage = { type: "duet-signed-in"; token: string; name: string } | { type: "duet-signin-refused"; message: string };
+
+/** Shows "Sign in with Microsoft"; each click opens Duet's `/auth/signin` in a popup, which
+ * posts the outcome back from Duet's own origin and closes itself. */
+function signInWithMicrosoft(config: ConsoleConfig, ui: ConsoleUi): Promise<Agent> {
+  ui.show("signin-microsoft");
+  return new Promise<Agent>((resolve) => {
+    window.addEventListener("message", (event: MessageEvent) => {
+      if (event.origin !== config.origin || typeof event.data !== "object" || event.data === null) return;
+      const message = event.data as PopupMessage;
+      if (message.type === "duet-signin-refused") ui.message(message.message);
+      if (message.type !== "duet-signed-in" || typeof message.token !== "string") return;
+      const agent = { token: message.token, name: String(message.name) };
+      sessionStorage.setItem(AGENT_STORAGE_KEY, JSON.stringify(agent));
+      ui.message("");
+      resolve(agent);
+    });
+    ui.microsoftForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const popup = window.open(`${config.origin}/auth/signin`, "duet-signin", "popup,width=520,height=680");
+      if (popup === null) ui.message("The sign-in window was blocked: allow pop-ups for Duet, then try again.");
+    });
   });
 }
 

@@ -11,6 +11,8 @@ export interface ConsoleConfig {
   parentOrigin: string;
   /** Whether development sign-in (a name, no password) is on. */
   devSignin: boolean;
+  /** Whether agents sign in with Microsoft Entra ID (a popup on Duet's own origin). */
+  entra: boolean;
 }
 
 /** Reads the settings from <body>. */
@@ -22,6 +24,7 @@ export function readConfig(body: HTMLElement = document.body): ConsoleConfig {
     conversation: (data["conversation"] ?? "").trim(),
     parentOrigin: validOrigin(data["parentOrigin"] ?? ""),
     devSignin: data["devSignin"] === "true",
+    entra: data["entra"] === "true",
   };
 }
 

@@ -8,6 +8,8 @@ export class ConsoleUi {
   readonly signinForm = document.getElementById("signin") as HTMLFormElement;
   readonly name = byTestId<HTMLInputElement>("agent-name");
   readonly signin = byTestId<HTMLButtonElement>("agent-signin");
+  readonly microsoftForm = document.getElementById("signin-microsoft") as HTMLFormElement;
+  readonly microsoft = byTestId<HTMLButtonElement>("agent-signin-microsoft");
   readonly joinForm = document.getElementById("join") as HTMLFormElement;
   readonly code = byTestId<HTMLInputElement>("agent-code");
   readonly join = byTestId<HTMLButtonElement>("agent-join");
@@ -55,8 +57,9 @@ export class ConsoleUi {
   }
 
   /** Shows one of the panels. */
-  show(panel: "signin" | "join" | "screenshare"): void {
+  show(panel: "signin" | "signin-microsoft" | "join" | "screenshare"): void {
     this.signinForm.hidden = panel !== "signin";
+    this.microsoftForm.hidden = panel !== "signin-microsoft";
     this.joinForm.hidden = panel !== "join";
     this.screenshare.hidden = panel !== "screenshare";
   }
