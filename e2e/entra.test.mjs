@@ -4,10 +4,18 @@
 
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { WAIT_MS, hostEvents, joinByCode, newConversation, openAgent, startCustomer, useDuet, waitUntil } from "./support/duet.mjs";
+import { WAIT_MS, hostEvents, joinByCode, newConversation, openAgent, useDuet, waitUntil } from "./support/duet.mjs";
+import { sdkTag, startFixtureServer } from "./support/fixtures.mjs";
 import { CLIENT_ID, CLIENT_SECRET, startIdentityProvider } from "./support/idp.mjs";
 
 const TENANT = "11111111-2222-4333-8444-555555555555";
+/** Contoso's website, on an origin of its own, registered as the tenant's site. */
+const site = await startFixtureServer({
+  "/shop.html": (url) => `<!DOCTYPE html><title>Contoso shop</title><h1>Contoso</h1>
+<label>Name <input name="name"></label>
+${sdkTag(url.searchParams.get("duet"), url.searchParams.get("conversation"))}`,
+});
+after(() => site.stop());
 const idp = await startIdentityProvider({
   tenant: TENANT,
   user: { oid: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", name: "Ann Entra", roles: ["Duet.Agent"] },
@@ -19,14 +27,14 @@ let browser;
 useDuet(
   {
     env: { DUET_ENTRA_CLIENT_ID: CLIENT_ID, DUET_ENTRA_CLIENT_SECRET: CLIENT_SECRET, DUET_ENTRA_AUTHORITY: idp.base },
-    setup: [["tenant", "add", "--name", "Contoso", "--entra-tenant", TENANT, "--org", "https://contoso.crm.dynamics.com"]],
+    setup: [["tenant", "add", "--name", "Contoso", "--entra-tenant", TENANT, "--org", "https://contoso.crm.dynamics.com", "--site", site.origin]],
   },
   (started) => ({ duet, browser } = started),
 );
 
 test("an agent signs in with Microsoft in a popup, sees their name, joins and the app tab says connected", async () => {
   const conversation = newConversation();
-  const customer = await startCustomer(browser, duet.base, conversation);
+  const customer = await contosoCustomer(conversation);
   const agent = await openAgent(browser, duet.base, conversation, { signedIn: false });
 
   const button = agent.consoleFrame.getByTestId("agent-signin-microsoft");
@@ -42,3 +50,13 @@ test("an agent signs in with Microsoft in a popup, sees their name, joins and th
   assert.ok((await hostEvents(agent.page)).includes("CobrowseConnectedEvent"));
   assert.ok(!duet.logs().includes(CLIENT_SECRET), "the client secret reached the log");
 });
+
+/** A customer on Contoso's own website who starts co-browse there (so the session is Contoso's). */
+async function contosoCustomer(conversation) {
+  const page = await (await browser.newContext()).newPage();
+  const query = `duet=${encodeURIComponent(duet.base)}&conversation=${conversation}`;
+  await page.goto(`${site.origin}/shop.html?${query}`);
+  await waitUntil("the customer script", () => page.evaluate(() => window.Duet !== undefined));
+  const { sessionId } = await page.evaluate((id) => window.Duet.startCobrowse({ conversationId: id }), conversation);
+  return { page, code: sessionId };
+}

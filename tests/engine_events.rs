@@ -90,7 +90,13 @@ async fn a_join_the_store_cannot_record_does_not_happen_and_nobody_is_told() {
     while customer.queue.try_recv().is_some() {}
     sink.set_failing(true);
     let refused = registry
-        .join(id, &agent("ann"), "Ann", at(1))
+        .join(
+            id,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(1),
+        )
         .await
         .unwrap_err();
     assert_eq!(refused, JoinError::Unrecorded(Unrecorded::StoreFailed));
@@ -102,7 +108,16 @@ async fn a_join_the_store_cannot_record_does_not_happen_and_nobody_is_told() {
     );
     sink.set_failing(false);
     assert!(
-        registry.join(id, &agent("ann"), "Ann", at(2)).await.is_ok(),
+        registry
+            .join(
+                id,
+                &duet::engine::TenantId::default(),
+                &agent("ann"),
+                "Ann",
+                at(2)
+            )
+            .await
+            .is_ok(),
         "the refused join left the agent free to join"
     );
 }

@@ -32,7 +32,15 @@ async fn a_customer_session_starts_idle_with_a_nine_digit_id() {
 async fn joining_makes_the_session_active_and_ending_makes_it_ended_with_a_reason() {
     let (registry, _) = sessions();
     let id = create(&registry, None, at(0)).await;
-    let joined = registry.join(id, &agent("ann"), "Ann", at(1)).await;
+    let joined = registry
+        .join(
+            id,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(1),
+        )
+        .await;
     assert_eq!(joined.unwrap().state(), State::Active);
     assert!(
         registry
@@ -50,14 +58,26 @@ async fn an_ended_session_cannot_be_rejoined_and_says_a_new_one_is_needed() {
     let (registry, _) = sessions();
     let id = create(&registry, None, at(0)).await;
     registry
-        .join(id, &agent("ann"), "Ann", at(0))
+        .join(
+            id,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(0),
+        )
         .await
         .unwrap();
     registry
         .end(id, EndReason::AgentExit, Actor::system(), at(1))
         .await;
     let refused = registry
-        .join(id, &agent("ann"), "Ann", at(2))
+        .join(
+            id,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(2),
+        )
         .await
         .unwrap_err();
     assert_eq!(refused, JoinError::Ended(id));
@@ -70,11 +90,23 @@ async fn an_agent_in_a_live_co_browse_cannot_join_a_second_one() {
     let first = create(&registry, None, at(0)).await;
     let second = create(&registry, None, at(0)).await;
     registry
-        .join(first, &agent("ann"), "Ann", at(0))
+        .join(
+            first,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(0),
+        )
         .await
         .unwrap();
     let refused = registry
-        .join(second, &agent("ann"), "Ann", at(1))
+        .join(
+            second,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(1),
+        )
         .await
         .unwrap_err();
     assert_eq!(refused, JoinError::AgentBusy(first));
@@ -88,7 +120,13 @@ async fn an_agent_in_a_live_co_browse_cannot_join_a_second_one() {
         .await;
     assert!(
         registry
-            .join(second, &agent("ann"), "Ann", at(3))
+            .join(
+                second,
+                &duet::engine::TenantId::default(),
+                &agent("ann"),
+                "Ann",
+                at(3)
+            )
             .await
             .is_ok(),
         "once the first ended the agent is free"
@@ -101,7 +139,16 @@ async fn ending_a_conversation_ends_every_session_linked_to_it_and_no_other() {
     let a = create(&registry, Some("conv-1"), at(0)).await;
     let b = create(&registry, Some("conv-1"), at(0)).await;
     let other = create(&registry, Some("conv-2"), at(0)).await;
-    registry.join(a, &agent("ann"), "Ann", at(0)).await.unwrap();
+    registry
+        .join(
+            a,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(0),
+        )
+        .await
+        .unwrap();
     let mut ended = registry
         .end_conversation("conv-1", None, &Actor::system(), at(1))
         .await;
@@ -120,18 +167,33 @@ async fn the_pending_session_of_a_conversation_is_the_newest_idle_one() {
     let older = create(&registry, Some("conv-1"), at(0)).await;
     let newer = create(&registry, Some("conv-1"), at(1)).await;
     assert_eq!(
-        registry.pending_for_conversation("conv-1").await,
+        registry
+            .pending_for_conversation(&duet::engine::TenantId::default(), "conv-1")
+            .await,
         Some(newer)
     );
     registry
-        .join(newer, &agent("ann"), "Ann", at(2))
+        .join(
+            newer,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(2),
+        )
         .await
         .unwrap();
     assert_eq!(
-        registry.pending_for_conversation("conv-1").await,
+        registry
+            .pending_for_conversation(&duet::engine::TenantId::default(), "conv-1")
+            .await,
         Some(older)
     );
-    assert_eq!(registry.pending_for_conversation("conv-9").await, None);
+    assert_eq!(
+        registry
+            .pending_for_conversation(&duet::engine::TenantId::default(), "conv-9")
+            .await,
+        None
+    );
 }
 
 #[tokio::test]
@@ -144,7 +206,13 @@ async fn both_parties_are_told_at_once_when_the_state_changes() {
         .unwrap()
         .inbox;
     registry
-        .join(id, &agent("ann"), "Ann", at(0))
+        .join(
+            id,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(0),
+        )
         .await
         .unwrap();
     let mut console = registry
@@ -177,7 +245,13 @@ async fn an_agent_connection_asks_the_customer_for_a_fresh_snapshot() {
         .unwrap()
         .inbox;
     registry
-        .join(id, &agent("ann"), "Ann", at(0))
+        .join(
+            id,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(0),
+        )
         .await
         .unwrap();
     let _console = registry.attach(id, Role::Agent(agent("ann")), at(0)).await;

@@ -158,7 +158,9 @@ async fn one_session(registry: &Sessions, index: usize) -> anyhow::Result<u64> {
         .create(TenantId::default(), conversation, now)
         .await?;
     let agent = AgentId(format!("bench:{index}"));
-    registry.join(id, &agent, "Agent", now).await?;
+    registry
+        .join(id, &duet::engine::TenantId::default(), &agent, "Agent", now)
+        .await?;
     let cell = registry.get(id).context("the session just made")?;
     registry.request_control(&cell, &agent, now).await?;
     registry.answer_control(&cell, true, now).await?;

@@ -41,15 +41,20 @@ impl Registry<Session> {
         }
     }
 
-    /// Joins an agent to a session; an agent may be in one live co-browse at a time.
+    /// Joins an agent of `tenant` to a session; an agent may be in one live co-browse at a time.
+    /// Another tenant's session is as unknown to them as an id never drawn.
     pub async fn join(
         &self,
         id: SessionId,
+        tenant: &TenantId,
         agent: &AgentId,
         name: &str,
         now: Timestamp,
     ) -> Result<Session, JoinError> {
         let cell = self.get(id).ok_or(JoinError::NotFound(id))?;
+        if cell.state().await.tenant() != tenant {
+            return Err(JoinError::NotFound(id));
+        }
         self.claim(agent, id)?;
         let joined = cell
             .apply(
@@ -135,13 +140,18 @@ impl Registry<Session> {
         }
     }
 
-    /// The newest idle session the customer started for this conversation.
-    pub async fn pending_for_conversation(&self, conversation: &str) -> Option<SessionId> {
+    /// The newest idle session a customer of `tenant` started for this conversation.
+    pub async fn pending_for_conversation(
+        &self,
+        tenant: &TenantId,
+        conversation: &str,
+    ) -> Option<SessionId> {
         let mut newest: Option<(Timestamp, SessionId)> = None;
         for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
             let session = cell.state().await;
-            let pending =
-                session.state() == State::Idle && session.conversation_id() == Some(conversation);
+            let pending = session.state() == State::Idle
+                && session.tenant() == tenant
+                && session.conversation_id() == Some(conversation);
             if pending && newest.is_none_or(|(at, _)| session.created_at() > at) {
                 newest = Some((session.created_at(), session.id()));
             }

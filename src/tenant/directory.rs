@@ -45,6 +45,14 @@ impl Directory {
             .clone()
     }
 
+    /// The tenant whose websites include `origin`.
+    pub fn by_site(&self, origin: &str) -> Option<Registration> {
+        self.all()
+            .iter()
+            .find(|registration| registration.sites.iter().any(|site| site == origin))
+            .cloned()
+    }
+
     /// The tenant registered with this Entra tenant id (compared in lower case).
     pub fn by_entra_tenant(&self, entra_tenant: &str) -> Option<Registration> {
         let wanted = entra_tenant.to_ascii_lowercase();

@@ -83,9 +83,13 @@ async fn signed_in_page(state: &AppState, identity: &EntraIdentity) -> Response 
     let change = Change::AgentSignedIn { method: "entra_id" };
     let service = &state.service;
     let now = service.clock.now();
-    if let Err(refused) =
-        record_tenant_change(&*service.sink, &service.tenant_id, actor, change, now).await
-    {
+    // Verification checked the Entra tenant is registered; the registration names Duet's tenant.
+    let tenant = service
+        .directory
+        .by_entra_tenant(&identity.tenant_id)
+        .map(|registration| registration.tenant)
+        .unwrap_or_default();
+    if let Err(refused) = record_tenant_change(&*service.sink, &tenant, actor, change, now).await {
         let message = refused.to_string();
         return page(
             state,
@@ -96,9 +100,10 @@ async fn signed_in_page(state: &AppState, identity: &EntraIdentity) -> Response 
         );
     }
     tracing::info!(agent.id = %agent, roles = ?identity.role_names(), "agent signed in (Microsoft Entra ID)");
-    let token = state
-        .tokens
-        .agent_with_roles(&agent, &identity.name, Some(identity.role_names()));
+    let token =
+        state
+            .tokens
+            .agent_with_roles(&agent, &identity.name, Some(identity.role_names()), &tenant);
     let message = format!("Signed in as {}. You can close this window.", identity.name);
     let credentials = Some((token, identity.name.clone()));
     page(state, StatusCode::OK, "Signed in", message, credentials)

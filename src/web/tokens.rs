@@ -8,7 +8,7 @@ use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{AgentId, SessionId, ShareId};
+use crate::engine::{AgentId, SessionId, ShareId, TenantId};
 
 /// How long an agent's sign-in lasts.
 pub const AGENT_SIGNIN_LIFETIME: Duration = Duration::from_secs(8 * 3600);
@@ -51,6 +51,9 @@ pub struct Claims {
     /// sign-in and for tokens signed before roles existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+    /// The agent's tenant; absent for the built-in tenant (and tokens from before tenants).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<TenantId>,
     /// Expiry, seconds since the epoch.
     pub exp: u64,
 }
@@ -60,6 +63,11 @@ impl Claims {
     pub fn agent(&self) -> Option<AgentId> {
         matches!(self.role, TokenRole::Agent | TokenRole::SessionAgent)
             .then(|| AgentId(self.sub.clone()))
+    }
+
+    /// The tenant the bearer belongs to: the built-in one unless the token names another.
+    pub fn tenant(&self) -> TenantId {
+        self.tenant.clone().unwrap_or_default()
     }
 
     /// Whether the bearer may join sessions: any agent without roles (development sign-in), or
@@ -123,16 +131,19 @@ impl Tokens {
 
     /// A sign-in token for an agent.
     pub fn agent(&self, agent: &AgentId, name: &str) -> String {
-        self.agent_with_roles(agent, name, None)
+        self.agent_with_roles(agent, name, None, &TenantId::default())
     }
 
-    /// A sign-in token for an agent with their app roles (`None` when the sign-in has none).
+    /// A sign-in token for an agent of `tenant` with their app roles (`None` when the sign-in
+    /// has none).
     pub fn agent_with_roles(
         &self,
         agent: &AgentId,
         name: &str,
         roles: Option<Vec<String>>,
+        tenant: &TenantId,
     ) -> String {
+        let tenant = (tenant.as_str() != TenantId::DEFAULT).then(|| tenant.clone());
         self.sign(&Claims {
             sub: agent.0.clone(),
             role: TokenRole::Agent,
@@ -140,6 +151,7 @@ impl Tokens {
             share: None,
             name: Some(name.to_owned()),
             roles,
+            tenant,
             exp: expiry(AGENT_SIGNIN_LIFETIME),
         })
     }
@@ -153,6 +165,7 @@ impl Tokens {
             share: None,
             name: None,
             roles: None,
+            tenant: None,
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })
     }
@@ -166,6 +179,7 @@ impl Tokens {
             share: None,
             name: name.map(str::to_owned),
             roles: None,
+            tenant: None,
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })
     }
@@ -179,6 +193,7 @@ impl Tokens {
             share: Some(share),
             name: name.map(str::to_owned),
             roles: None,
+            tenant: None,
             exp: expiry(SESSION_TOKEN_LIFETIME),
         })
     }
@@ -273,14 +288,18 @@ mod tests {
         assert_eq!(claims.roles, None);
         assert!(claims.may_join_sessions());
         let agent = AgentId("entra:t:o".into());
-        let supervisor =
-            tokens.agent_with_roles(&agent, "Sue", Some(vec!["Duet.Supervisor".into()]));
+        let supervisor = tokens.agent_with_roles(
+            &agent,
+            "Sue",
+            Some(vec!["Duet.Supervisor".into()]),
+            &TenantId::default(),
+        );
         let claims = tokens.verify_role(&supervisor, TokenRole::Agent).unwrap();
         assert!(!claims.may_join_sessions());
         let both = vec!["Duet.Supervisor".into(), "Duet.Agent".into()];
         let claims = tokens
             .verify_role(
-                &tokens.agent_with_roles(&agent, "Sue", Some(both)),
+                &tokens.agent_with_roles(&agent, "Sue", Some(both), &TenantId::default()),
                 TokenRole::Agent,
             )
             .unwrap();

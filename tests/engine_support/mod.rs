@@ -50,7 +50,13 @@ pub async fn create(registry: &Sessions, conversation: Option<&str>, now: Timest
 pub async fn watched_session(registry: &Sessions) -> (SessionId, Attachment<Session>) {
     let id = create(registry, None, at(0)).await;
     registry
-        .join(id, &agent("ann"), "Ann", at(0))
+        .join(
+            id,
+            &duet::engine::TenantId::default(),
+            &agent("ann"),
+            "Ann",
+            at(0),
+        )
         .await
         .unwrap();
     let console = registry

@@ -92,6 +92,11 @@ impl Session {
         self.id
     }
 
+    /// The organisation it belongs to.
+    pub fn tenant(&self) -> &TenantId {
+        &self.tenant
+    }
+
     /// The Omnichannel conversation it belongs to, when the site passed one.
     pub fn conversation_id(&self) -> Option<&str> {
         self.conversation.as_deref()

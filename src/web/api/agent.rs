@@ -106,7 +106,7 @@ async fn find_pending_session(
     state
         .service
         .sessions
-        .pending_for_conversation(&query.conversation)
+        .pending_for_conversation(&claims.tenant(), &query.conversation)
         .await
         .map(|session_id| ApiJson(SessionRef { session_id }))
         .ok_or_else(|| {
@@ -156,7 +156,13 @@ async fn join_session(
     let session = state
         .service
         .sessions
-        .join(id, &agent, name, state.service.clock.now())
+        .join(
+            id,
+            &claims.tenant(),
+            &agent,
+            name,
+            state.service.clock.now(),
+        )
         .await
         .map_err(join_error)?;
     let admitted = session.has_agent(&agent);

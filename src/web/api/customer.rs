@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::config::PolicySettings;
-use crate::engine::{EndReason, Role, SessionId};
+use crate::engine::{EndReason, Role, SessionId, TenantId};
 use crate::web::error::{ApiQuery, Error, Result};
 use crate::web::state::AppState;
 
@@ -54,7 +54,7 @@ async fn create_session(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, HeaderMap, Json<serde_json::Value>)> {
-    let cors = allowed_origin(&state, &headers)?;
+    let (cors, tenant) = site_tenant(&state, &headers)?;
     let address = limits::address(peer);
     let checks = [(&state.limits.sessions_per_address, address.as_str())];
     limits::attempt(&checks, "too many sessions started from this address")?;
@@ -71,13 +71,9 @@ async fn create_session(
     let id = state
         .service
         .sessions
-        .create(
-            state.service.tenant_id.clone(),
-            conversation,
-            state.service.clock.now(),
-        )
+        .create(tenant.clone(), conversation, state.service.clock.now())
         .await?;
-    tracing::info!(session.id = %id, "customer started a co-browse session");
+    tracing::info!(session.id = %id, tenant = %tenant, "customer started a co-browse session");
     let response = StartResponse {
         session_id: id,
         token: state.tokens.customer(id),
@@ -171,17 +167,28 @@ fn header_token(headers: &HeaderMap) -> Option<&str> {
 /// Checks the browser's `Origin` against the tenant's allowed origins; answers the CORS headers.
 /// Requests without an `Origin` (not from a browser) pass: the token is what protects them.
 fn allowed_origin(state: &AppState, headers: &HeaderMap) -> Result<HeaderMap> {
+    site_tenant(state, headers).map(|(cors, _)| cors)
+}
+
+/// The CORS headers for the calling site and the tenant it belongs to: a registered tenant's
+/// website is that tenant's; Duet's own origin, `DUET_ALLOWED_ORIGINS` and callers without an
+/// `Origin` (not a browser) are the built-in tenant's; any other site is refused.
+fn site_tenant(state: &AppState, headers: &HeaderMap) -> Result<(HeaderMap, TenantId)> {
     let mut cors = HeaderMap::new();
     let Some(origin) = headers.get(header::ORIGIN) else {
-        return Ok(cors);
+        return Ok((cors, TenantId::default()));
     };
     let text = origin.to_str().unwrap_or_default();
-    if !state.settings.origin_allowed(text) {
-        return Err(Error::Forbidden(format!(
-            "co-browse cannot be started from {text}: add this origin to DUET_ALLOWED_ORIGINS"
-        )));
-    }
+    let tenant = match state.service.directory.by_site(text) {
+        Some(registration) => registration.tenant,
+        None if state.settings.origin_allowed(text) => TenantId::default(),
+        None => {
+            return Err(Error::Forbidden(format!(
+                "co-browse cannot be started from {text}: register it as the tenant's site (duet tenant add --site) or add it to DUET_ALLOWED_ORIGINS"
+            )));
+        }
+    };
     cors.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
     cors.insert(header::VARY, header::HeaderValue::from_static("Origin"));
-    Ok(cors)
+    Ok((cors, tenant))
 }

@@ -69,7 +69,7 @@ async fn start_screenshare(
         .clone()
         .unwrap_or_else(|| "Your agent".to_owned());
     let conversation = body.conversation_id.filter(|c| !c.trim().is_empty());
-    let tenant = state.service.tenant_id.clone();
+    let tenant = claims.tenant();
     let started = state
         .service
         .shares

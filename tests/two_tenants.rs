@@ -1,0 +1,130 @@
+//! Two organisations in one Duet, tried as an agent of one would against the other: a session
+//! started on one tenant's website belongs to that tenant, and an agent of the other can neither
+//! find it as a conversation's pending session, join it, nor end it.
+
+mod support;
+
+use duet::engine::{AgentId, TenantId};
+use duet::tenant::registry::{NewRegistration, Registry};
+use serde_json::json;
+use support::{App, spawn};
+
+const CONTOSO_SITE: &str = "https://shop.contoso.example";
+
+/// Registers Contoso (with its website) and Fabrikam, and lets the running Duet see them.
+async fn register_both(app: &App) {
+    let service = &app.state.service;
+    let registry = Registry::new(service.store.clone());
+    let tenants = [
+        (
+            "Contoso",
+            "11111111-2222-4333-8444-555555555555",
+            "https://contoso.crm.dynamics.com",
+            vec![CONTOSO_SITE.to_owned()],
+        ),
+        (
+            "Fabrikam",
+            "99999999-8888-4777-8666-555555555555",
+            "https://fabrikam.crm.dynamics.com",
+            Vec::new(),
+        ),
+    ];
+    for (name, entra, org, sites) in tenants {
+        let new = NewRegistration {
+            name: name.to_owned(),
+            entra_tenant: entra.to_owned(),
+            orgs: vec![org.to_owned()],
+            sites,
+        };
+        registry.add(new, service.clock.now()).await.unwrap();
+    }
+    service.directory.refresh().await.unwrap();
+}
+
+/// A sign-in token for an agent of `tenant`, as Entra ID sign-in issues it.
+fn agent_of(app: &App, tenant: &str, name: &str) -> String {
+    let id = AgentId(format!("entra:{tenant}:{name}"));
+    let roles = Some(vec!["Duet.Agent".to_owned()]);
+    app.state
+        .tokens
+        .agent_with_roles(&id, name, roles, &TenantId::new(tenant))
+}
+
+#[tokio::test]
+async fn an_agent_of_one_tenant_cannot_find_join_or_end_the_other_tenants_session() {
+    let app = spawn().await;
+    register_both(&app).await;
+    let response = app
+        .http
+        .post(format!("{}/api/sessions", app.base))
+        .header("Origin", CONTOSO_SITE)
+        .json(&json!({ "conversationId": "conv-shared-id" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        CONTOSO_SITE
+    );
+    let body: serde_json::Value = response.json().await.unwrap();
+    let id = body["sessionId"].as_str().unwrap().to_owned();
+    assert_eq!(app.session(&id).await.tenant().as_str(), "contoso");
+
+    let fabrikam = agent_of(&app, "fabrikam", "Frank");
+    let (status, _) = app
+        .get(
+            "/api/agent/pending?conversation=conv-shared-id",
+            Some(&fabrikam),
+        )
+        .await;
+    assert_eq!(
+        status, 404,
+        "Fabrikam's agent must not see Contoso's pending session"
+    );
+    let (status, body) = app.join(&fabrikam, &id).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("no live session"));
+    let (_, ended) = app
+        .post(
+            "/api/conversations/conv-shared-id/end",
+            Some(&fabrikam),
+            json!({}),
+        )
+        .await;
+    assert_eq!(ended["ended"], json!([]));
+    assert!(app.session(&id).await.is_live());
+
+    let contoso = agent_of(&app, "contoso", "Cleo");
+    let (status, body) = app
+        .get(
+            "/api/agent/pending?conversation=conv-shared-id",
+            Some(&contoso),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app.join(&contoso, &id).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_site_no_tenant_registered_cannot_start_a_session() {
+    let app = spawn().await;
+    register_both(&app).await;
+    let response = app
+        .http
+        .post(format!("{}/api/sessions", app.base))
+        .header("Origin", "https://shop.unknown.example")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("duet tenant add --site")
+    );
+}
