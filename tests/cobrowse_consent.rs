@@ -210,3 +210,34 @@ async fn control_goes_to_one_named_agent_and_nobody_else_acts_or_takes_it_away()
         "Bo cannot take Ann's control away"
     );
 }
+
+#[tokio::test]
+async fn an_agent_allowed_before_their_console_connects_sees_the_page_and_is_not_listed_as_asking()
+{
+    let app = spawn().await;
+    let (id, mut customer, _ann) = session_with_ann(&app).await;
+    let bo_token = app.sign_in("Bo").await;
+    let (_, joined) = app.join(&bo_token, &id).await;
+    assert_eq!(joined["admitted"], false);
+    let handle = customer.join_request_handle("Bo").await;
+    customer
+        .send(json!({ "type": "join_answer", "agent": handle, "approved": true }))
+        .await;
+    customer.next_of("snapshot_needed").await;
+
+    let mut bo = app.socket(joined["token"].as_str().unwrap()).await;
+    let state = bo.next_of("state").await;
+    assert_eq!(
+        state["join_requests"],
+        json!([]),
+        "the console learns from the state that it no longer waits"
+    );
+    customer.next_of("snapshot_needed").await;
+    customer.send(full_snapshot("after-late-connect")).await;
+    assert!(
+        bo.next_of("dom")
+            .await
+            .to_string()
+            .contains("after-late-connect")
+    );
+}

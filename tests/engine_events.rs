@@ -8,7 +8,9 @@ use duet::engine::{
     Actor, ActorRole, Change, ControlError, ControlMode, EndReason, JoinError, Notice, Outbound,
     Role, Sharer, Snapshot, State, Subject, Unrecorded,
 };
-use engine_support::{agent, at, create, session_state, sessions, share, shares, watched_session};
+use engine_support::{
+    agent, ann_joins, at, create, session_state, sessions, share, shares, watched_session,
+};
 
 #[tokio::test]
 async fn a_session_from_start_to_end_emits_one_event_per_change_in_order() {
@@ -89,16 +91,7 @@ async fn a_join_the_store_cannot_record_does_not_happen_and_nobody_is_told() {
         .inbox;
     while customer.queue.try_recv().is_some() {}
     sink.set_failing(true);
-    let refused = registry
-        .join(
-            id,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(1),
-        )
-        .await
-        .unwrap_err();
+    let refused = ann_joins(&registry, id, at(1)).await.unwrap_err();
     assert_eq!(refused, JoinError::Unrecorded(Unrecorded::StoreFailed));
     assert!(refused.to_string().contains("try again"));
     assert_eq!(session_state(&registry, id).await.state(), State::Idle);
@@ -108,16 +101,7 @@ async fn a_join_the_store_cannot_record_does_not_happen_and_nobody_is_told() {
     );
     sink.set_failing(false);
     assert!(
-        registry
-            .join(
-                id,
-                &duet::engine::TenantId::default(),
-                &agent("ann"),
-                "Ann",
-                at(2)
-            )
-            .await
-            .is_ok(),
+        ann_joins(&registry, id, at(2)).await.is_ok(),
         "the refused join left the agent free to join"
     );
 }

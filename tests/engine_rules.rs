@@ -8,7 +8,7 @@ use duet::config::Timeouts;
 use duet::engine::{
     Actor, ControlMode, ControlOutcome, EndReason, Inbox, JoinError, Notice, Outbound, Role, State,
 };
-use engine_support::{agent, at, create, session_state, sessions, watched_session};
+use engine_support::{agent, ann_joins, at, create, session_state, sessions, watched_session};
 
 fn drain(inbox: &mut Inbox) -> Vec<Outbound> {
     let mut items = Vec::new();
@@ -32,15 +32,7 @@ async fn a_customer_session_starts_idle_with_a_nine_digit_id() {
 async fn joining_makes_the_session_active_and_ending_makes_it_ended_with_a_reason() {
     let (registry, _) = sessions();
     let id = create(&registry, None, at(0)).await;
-    let joined = registry
-        .join(
-            id,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(1),
-        )
-        .await;
+    let joined = ann_joins(&registry, id, at(1)).await;
     assert_eq!(joined.unwrap().state(), State::Active);
     assert!(
         registry
@@ -57,29 +49,11 @@ async fn joining_makes_the_session_active_and_ending_makes_it_ended_with_a_reaso
 async fn an_ended_session_cannot_be_rejoined_and_says_a_new_one_is_needed() {
     let (registry, _) = sessions();
     let id = create(&registry, None, at(0)).await;
-    registry
-        .join(
-            id,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(0),
-        )
-        .await
-        .unwrap();
+    ann_joins(&registry, id, at(0)).await.unwrap();
     registry
         .end(id, EndReason::AgentExit, Actor::system(), at(1))
         .await;
-    let refused = registry
-        .join(
-            id,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(2),
-        )
-        .await
-        .unwrap_err();
+    let refused = ann_joins(&registry, id, at(2)).await.unwrap_err();
     assert_eq!(refused, JoinError::Ended(id));
     assert!(refused.to_string().contains("start a new session"));
 }
@@ -89,26 +63,8 @@ async fn an_agent_in_a_live_co_browse_cannot_join_a_second_one() {
     let (registry, _) = sessions();
     let first = create(&registry, None, at(0)).await;
     let second = create(&registry, None, at(0)).await;
-    registry
-        .join(
-            first,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(0),
-        )
-        .await
-        .unwrap();
-    let refused = registry
-        .join(
-            second,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(1),
-        )
-        .await
-        .unwrap_err();
+    ann_joins(&registry, first, at(0)).await.unwrap();
+    let refused = ann_joins(&registry, second, at(1)).await.unwrap_err();
     assert_eq!(refused, JoinError::AgentBusy(first));
     assert!(
         refused
@@ -119,16 +75,7 @@ async fn an_agent_in_a_live_co_browse_cannot_join_a_second_one() {
         .end(first, EndReason::AgentExit, Actor::system(), at(2))
         .await;
     assert!(
-        registry
-            .join(
-                second,
-                &duet::engine::TenantId::default(),
-                &agent("ann"),
-                "Ann",
-                at(3)
-            )
-            .await
-            .is_ok(),
+        ann_joins(&registry, second, at(3)).await.is_ok(),
         "once the first ended the agent is free"
     );
 }
@@ -139,16 +86,7 @@ async fn ending_a_conversation_ends_every_session_linked_to_it_and_no_other() {
     let a = create(&registry, Some("conv-1"), at(0)).await;
     let b = create(&registry, Some("conv-1"), at(0)).await;
     let other = create(&registry, Some("conv-2"), at(0)).await;
-    registry
-        .join(
-            a,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(0),
-        )
-        .await
-        .unwrap();
+    ann_joins(&registry, a, at(0)).await.unwrap();
     let mut ended = registry
         .end_conversation("conv-1", None, &Actor::system(), at(1))
         .await;
@@ -172,16 +110,7 @@ async fn the_pending_session_of_a_conversation_is_the_newest_idle_one() {
             .await,
         Some(newer)
     );
-    registry
-        .join(
-            newer,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(2),
-        )
-        .await
-        .unwrap();
+    ann_joins(&registry, newer, at(2)).await.unwrap();
     assert_eq!(
         registry
             .pending_for_conversation(&duet::engine::TenantId::default(), "conv-1")
@@ -205,16 +134,7 @@ async fn both_parties_are_told_at_once_when_the_state_changes() {
         .await
         .unwrap()
         .inbox;
-    registry
-        .join(
-            id,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(0),
-        )
-        .await
-        .unwrap();
+    ann_joins(&registry, id, at(0)).await.unwrap();
     let mut console = registry
         .attach(id, Role::Agent(agent("ann")), at(0))
         .await
@@ -244,16 +164,7 @@ async fn an_agent_connection_asks_the_customer_for_a_fresh_snapshot() {
         .await
         .unwrap()
         .inbox;
-    registry
-        .join(
-            id,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(0),
-        )
-        .await
-        .unwrap();
+    ann_joins(&registry, id, at(0)).await.unwrap();
     let _console = registry.attach(id, Role::Agent(agent("ann")), at(0)).await;
     let asked = drain(&mut customer).contains(&Outbound::Notice(Notice::SnapshotNeeded));
     assert!(asked);

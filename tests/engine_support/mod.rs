@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use duet::config::Timeouts;
 use duet::engine::{
-    AgentId, Attachment, MemorySink, Role, Session, SessionId, Sessions, Share, Shares, TenantId,
-    Timestamp,
+    AgentId, Attachment, JoinError, MemorySink, Role, Session, SessionId, Sessions, Share, Shares,
+    TenantId, Timestamp,
 };
 
 /// A moment `secs` seconds after the tests' start, 2026-12-02T10:00:00Z.
@@ -46,19 +46,20 @@ pub async fn create(registry: &Sessions, conversation: Option<&str>, now: Timest
         .unwrap()
 }
 
+/// Ann, of the built-in tenant, joins session `id` at `now`.
+pub async fn ann_joins(
+    registry: &Sessions,
+    id: SessionId,
+    now: Timestamp,
+) -> Result<Session, JoinError> {
+    let tenant = TenantId::default();
+    registry.join(id, &tenant, &agent("ann"), "Ann", now).await
+}
+
 /// A session Ann joined at `at(0)`, with her console attached.
 pub async fn watched_session(registry: &Sessions) -> (SessionId, Attachment<Session>) {
     let id = create(registry, None, at(0)).await;
-    registry
-        .join(
-            id,
-            &duet::engine::TenantId::default(),
-            &agent("ann"),
-            "Ann",
-            at(0),
-        )
-        .await
-        .unwrap();
+    ann_joins(registry, id, at(0)).await.unwrap();
     let console = registry
         .attach(id, Role::Agent(agent("ann")), at(0))
         .await

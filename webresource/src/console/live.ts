@@ -92,13 +92,17 @@ export class LiveSession {
     this.#share.onMessage(msg);
     switch (msg.type) {
       case "consent":
-        this.#waiting = msg.state === "waiting";
-        if (msg.state !== "denied") this.#ui.status(this.#waiting ? "idle" : "active", msg.message);
+        if (msg.state !== "denied") this.#ui.status(msg.state === "waiting" ? "idle" : "active", msg.message);
         break;
       case "state":
+        // Whether this agent still waits is the state's word, not a notice's: the customer may
+        // have allowed them before this socket connected.
+        this.#waiting = msg.join_requests.some((request) => request.agent === this.#joined.handle);
         if (msg.state === "ended") {
           this.#finish(msg.message);
-        } else if (!this.#waiting) {
+        } else if (this.#waiting) {
+          this.#ui.status("idle", WAITING_TEXT);
+        } else {
           this.#share.active(msg.state === "active");
           this.#ui.status(msg.state, msg.state === "active" ? `Connected to session ${this.#joined.sessionId}. ${msg.message}` : msg.message);
           if (msg.state === "active" && msg.agents > 0) this.#bridge.connected();
@@ -141,6 +145,9 @@ export class LiveSession {
     this.#onEnded();
   }
 }
+
+/** What a waiting agent reads. */
+const WAITING_TEXT = "Another agent is with this customer. They have been asked to let you join; you will see the page once they allow it.";
 
 /** Why the socket closed for good, for the agent. */
 function closedText(code: number): string {
