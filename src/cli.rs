@@ -47,6 +47,8 @@ pub enum TenantCommand {
     Add(TenantAddArgs),
     /// List the registered organisations.
     List,
+    /// Change a registered organisation: give it its own masking and control policy.
+    Set(TenantSetArgs),
     /// Remove an organisation and its sessions, shares and settings from Duet's database.
     Remove(TenantRemoveArgs),
 }
@@ -66,6 +68,18 @@ pub struct TenantAddArgs {
     /// A website URL that loads the customer script (repeat for several).
     #[arg(long = "site", value_name = "URL")]
     pub sites: Vec<String>,
+}
+
+/// Flags of `duet tenant set`.
+#[derive(Debug, Args)]
+pub struct TenantSetArgs {
+    /// The organisation's name or id, as `duet tenant list` shows it.
+    pub name: String,
+    /// A TOML file with the keys of duet.toml's `[policy]` section (mask_selectors,
+    /// restricted_selectors, private_by_default, allow_selectors, share_sites, allowed_surfaces,
+    /// unmask_selectors); its sessions then follow this policy instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
 }
 
 /// Flags of `duet tenant remove`.

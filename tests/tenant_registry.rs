@@ -141,3 +141,84 @@ async fn a_running_duet_sees_a_new_registration_within_seconds_without_a_restart
     let seen = directory.by_entra_tenant(CONTOSO_TID).unwrap();
     assert_eq!(seen.tenant.as_str(), "contoso");
 }
+
+#[test]
+fn a_tenant_gets_its_own_policy_from_a_file_and_a_bad_one_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let added = duet(
+        data,
+        &[
+            "tenant",
+            "add",
+            "--name",
+            "Contoso",
+            "--entra-tenant",
+            CONTOSO_TID,
+            "--org",
+            "https://contoso.crm.dynamics.com",
+        ],
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    let good = dir.path().join("policy.toml");
+    std::fs::write(
+        &good,
+        "mask_selectors = [\"#loyalty\"]\nprivate_by_default = true\n",
+    )
+    .unwrap();
+    let set = duet(
+        data,
+        &[
+            "tenant",
+            "set",
+            "contoso",
+            "--policy",
+            good.to_str().unwrap(),
+        ],
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    let records = audit_records(data);
+    assert!(
+        records
+            .iter()
+            .any(|r| r["detail"]["change"]["policy"]["mask_selectors"][0] == "#loyalty"),
+        "the policy change is in the tenant's audit trail: {records:?}"
+    );
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "allowed_surfaces = [\"everything\"]\n").unwrap();
+    let refused = duet(
+        data,
+        &[
+            "tenant",
+            "set",
+            "contoso",
+            "--policy",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("monitor, window and/or browser"),
+        "{}",
+        text(&refused)
+    );
+    let typo = dir.path().join("typo.toml");
+    std::fs::write(&typo, "mask_selector = [\"#x\"]\n").unwrap();
+    let refused = duet(
+        data,
+        &[
+            "tenant",
+            "set",
+            "contoso",
+            "--policy",
+            typo.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("[policy] section"),
+        "{}",
+        text(&refused)
+    );
+}

@@ -128,3 +128,52 @@ async fn a_site_no_tenant_registered_cannot_start_a_session() {
             .contains("duet tenant add --site")
     );
 }
+
+#[tokio::test]
+async fn each_tenants_policy_applies_to_its_own_sessions_only() {
+    let app = spawn().await;
+    register_both(&app).await;
+    let policy = duet::config::PolicySettings {
+        mask_selectors: vec!["#contoso-loyalty-number".to_owned()],
+        private_by_default: true,
+        ..Default::default()
+    };
+    Registry::new(app.state.service.store.clone())
+        .set_policy("contoso", policy, app.state.service.clock.now())
+        .await
+        .unwrap();
+    app.state.service.directory.refresh().await.unwrap();
+
+    let contoso: serde_json::Value = app
+        .http
+        .post(format!("{}/api/sessions", app.base))
+        .header("Origin", CONTOSO_SITE)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        contoso["policy"]["mask_selectors"],
+        json!(["#contoso-loyalty-number"])
+    );
+    assert_eq!(contoso["policy"]["private_by_default"], true);
+    let mut socket = app.socket(contoso["token"].as_str().unwrap()).await;
+    let welcome = socket.next_of("welcome").await;
+    assert_eq!(
+        welcome["policy"]["mask_selectors"],
+        json!(["#contoso-loyalty-number"])
+    );
+
+    let (_, other_token) = app.start_session(None).await;
+    let mut other = app.socket(&other_token).await;
+    let welcome = other.next_of("welcome").await;
+    assert_eq!(
+        welcome["policy"]["mask_selectors"],
+        json!([]),
+        "a session of another tenant keeps the built-in policy"
+    );
+    assert_eq!(welcome["policy"]["private_by_default"], false);
+}

@@ -349,7 +349,7 @@ fn split_list(value: &str) -> Vec<String> {
 }
 
 /// The display surfaces `getDisplayMedia` reports, checked so a typo does not block every share.
-fn check_surfaces(list: &[String]) -> anyhow::Result<()> {
+pub(crate) fn check_surfaces(list: &[String]) -> anyhow::Result<()> {
     if let Some(bad) = list
         .iter()
         .find(|s| !matches!(s.as_str(), "monitor" | "window" | "browser"))

@@ -4,8 +4,8 @@
 use anyhow::Context;
 
 use super::registry::{NewRegistration, Registration, Registry};
-use crate::cli::{TenantAddArgs, TenantCommand, TenantRemoveArgs};
-use crate::config::Config;
+use crate::cli::{TenantAddArgs, TenantCommand, TenantRemoveArgs, TenantSetArgs};
+use crate::config::{Config, PolicySettings};
 use crate::engine::Clock;
 use crate::store::command::{export_to_file, open_existing};
 
@@ -14,6 +14,7 @@ pub async fn run(config: Config, command: TenantCommand) -> anyhow::Result<()> {
     match command {
         TenantCommand::Add(args) => add(&config, args).await,
         TenantCommand::List => list(&config).await,
+        TenantCommand::Set(args) => set(&config, &args).await,
         TenantCommand::Remove(args) => remove(&config, &args).await,
     }
 }
@@ -50,6 +51,27 @@ async fn list(config: &Config) -> anyhow::Result<()> {
     for registration in &all {
         println!("{}", describe(registration));
     }
+    Ok(())
+}
+
+async fn set(config: &Config, args: &TenantSetArgs) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&args.policy)
+        .with_context(|| format!("reading {}", args.policy.display()))?;
+    let policy: PolicySettings = toml::from_str(&text).map_err(|error| {
+        anyhow::anyhow!(
+            "{} is not a policy: {error}; it takes the keys of duet.toml's [policy] section",
+            args.policy.display()
+        )
+    })?;
+    let store = open_existing(config).await?;
+    let now = Clock::system().now();
+    let changed = Registry::new(store)
+        .set_policy(&args.name, policy, now)
+        .await?;
+    println!(
+        "tenant {} now has its own policy (running Duets apply it within seconds)",
+        changed.tenant
+    );
     Ok(())
 }
 

@@ -45,6 +45,17 @@ impl Directory {
             .clone()
     }
 
+    /// The tenant's own policy, when it has one.
+    pub fn policy_of(
+        &self,
+        tenant: &crate::engine::TenantId,
+    ) -> Option<crate::config::PolicySettings> {
+        self.all()
+            .iter()
+            .find(|registration| registration.tenant == *tenant)
+            .and_then(|registration| registration.policy.clone())
+    }
+
     /// The tenant whose websites include `origin`.
     pub fn by_site(&self, origin: &str) -> Option<Registration> {
         self.all()

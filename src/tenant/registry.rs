@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::config::PolicySettings;
 use crate::engine::{Actor, Change, Event, Subject, TenantId, Timestamp};
 use crate::store::{Forgotten, Store, StoreError};
 
@@ -15,7 +16,7 @@ use crate::store::{Forgotten, Store, StoreError};
 pub const REGISTRATION: &str = "registration";
 
 /// One customer organisation Duet serves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Registration {
     /// The tenant's id in Duet: its name, lower case, letters, digits and dashes.
     pub tenant: TenantId,
@@ -27,6 +28,10 @@ pub struct Registration {
     pub orgs: Vec<String>,
     /// The origins of its websites, which load the customer script.
     pub sites: Vec<String>,
+    /// Its own masking and control policy (`duet tenant set --policy`); the built-in one when
+    /// absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicySettings>,
 }
 
 /// What `duet tenant add` asks for.
@@ -74,6 +79,9 @@ pub enum RegistrationError {
         /// The tenant it belongs to.
         tenant: String,
     },
+    /// The policy file cannot be used.
+    #[error("the policy is not valid: {0}; it takes the keys of duet.toml's [policy] section")]
+    BadPolicy(String),
     /// No tenant has that name.
     #[error("no tenant is registered as {0}; `duet tenant list` shows those that are")]
     Unknown(String),
@@ -142,13 +150,45 @@ impl Registry {
                 });
             }
         }
-        let value = serde_json::to_value(&registration).unwrap_or_default();
         let detail = json!({
             "registered": registration.name,
             "entra_tenant": registration.entra_tenant,
             "orgs": registration.orgs,
             "sites": registration.sites,
         });
+        self.save(&registration, detail, now).await?;
+        Ok(registration)
+    }
+
+    /// Gives the tenant `name` its own policy; recorded in its audit trail.
+    pub async fn set_policy(
+        &self,
+        name: &str,
+        policy: PolicySettings,
+        now: Timestamp,
+    ) -> Result<Registration, RegistrationError> {
+        crate::config::check_surfaces(&policy.allowed_surfaces)
+            .map_err(|error| RegistrationError::BadPolicy(error.to_string()))?;
+        let tenant = tenant_id(name)?;
+        let mut registration = self
+            .list()
+            .await?
+            .into_iter()
+            .find(|r| r.tenant == tenant)
+            .ok_or_else(|| RegistrationError::Unknown(tenant.to_string()))?;
+        registration.policy = Some(policy);
+        let detail = json!({ "policy": registration.policy });
+        self.save(&registration, detail, now).await?;
+        Ok(registration)
+    }
+
+    async fn save(
+        &self,
+        registration: &Registration,
+        detail: serde_json::Value,
+        now: Timestamp,
+    ) -> Result<(), RegistrationError> {
+        let value = serde_json::to_value(registration).unwrap_or_default();
         let event = Event {
             at: now,
             tenant: registration.tenant.clone(),
@@ -164,7 +204,7 @@ impl Registry {
         self.store
             .put_setting(registration.tenant.as_str(), REGISTRATION, &value, record)
             .await?;
-        Ok(registration)
+        Ok(())
     }
 
     /// Removes a tenant and everything Duet keeps for it (its audit trail too when
@@ -205,6 +245,7 @@ fn checked(new: NewRegistration) -> Result<Registration, RegistrationError> {
         entra_tenant,
         orgs: origins(new.orgs)?,
         sites: origins(new.sites)?,
+        policy: None,
     })
 }
 

@@ -63,6 +63,14 @@ impl Settings {
 }
 
 impl AppState {
+    /// The masking and control policy of `tenant`'s sessions: its own, else the built-in one.
+    pub fn policy_for(&self, tenant: &crate::engine::TenantId) -> PolicySettings {
+        self.service
+            .directory
+            .policy_of(tenant)
+            .unwrap_or_else(|| self.settings.policy.clone())
+    }
+
     /// The state for a service reachable at `public_origin`, on top of the running `service`.
     pub fn new(
         config: &Config,

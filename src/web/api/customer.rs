@@ -74,10 +74,11 @@ async fn create_session(
         .create(tenant.clone(), conversation, state.service.clock.now())
         .await?;
     tracing::info!(session.id = %id, tenant = %tenant, "customer started a co-browse session");
+    let policy = state.policy_for(&tenant);
     let response = StartResponse {
         session_id: id,
         token: state.tokens.customer(id),
-        policy: &state.settings.policy,
+        policy: &policy,
     };
     let body = serde_json::to_value(response).map_err(|e| Error::Internal(e.into()))?;
     Ok((StatusCode::CREATED, cors, Json(body)))

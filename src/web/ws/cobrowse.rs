@@ -79,7 +79,10 @@ impl Connection {
 
     async fn serve(&mut self, mut inbox: crate::engine::Inbox) {
         let (id, role) = (self.session.to_string(), self.role_name());
-        if let Next::Close(..) = self.wire.welcome(&self.state.settings, &id, role).await {
+        let tenant = self.cell.state().await.tenant().clone();
+        let policy = self.state.policy_for(&tenant);
+        let settings = &self.state.settings;
+        if let Next::Close(..) = self.wire.welcome(settings, &policy, &id, role).await {
             return;
         }
         loop {

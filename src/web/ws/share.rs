@@ -9,6 +9,7 @@ use super::attach;
 use super::budget::{OVER_BUDGET, SignalBudget};
 use super::hello::hang_up;
 use super::wire::{Incoming, Next, Wire, sort};
+use crate::engine::Machine as _;
 use crate::engine::{
     AgentId, Cell, ConnId, Frame, Inbox, Notice, Outbound, Role, Share, ShareEnd, ShareError,
     ShareId, ShareNotice, ShareState,
@@ -61,9 +62,11 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
 impl ShareConnection {
     async fn run(&mut self, mut inbox: Inbox) {
         let welcome = (self.share.to_string(), self.role.kind());
+        let tenant = self.cell.state().await.tenant().clone();
+        let policy = self.state.policy_for(&tenant);
         if let Next::Close(..) = self
             .wire
-            .welcome(&self.state.settings, &welcome.0, welcome.1)
+            .welcome(&self.state.settings, &policy, &welcome.0, welcome.1)
             .await
         {
             return;

@@ -11,6 +11,7 @@ use futures_util::SinkExt;
 
 use super::gate::{GatedRecv, ReadGate};
 
+use crate::config::PolicySettings;
 use crate::engine::Frame;
 use crate::web::protocol::{ServerMsg, close};
 use crate::web::state::Settings;
@@ -85,11 +86,18 @@ impl Wire {
     }
 
     /// Sends the `welcome` every socket starts with: who it is, the policy, ICE servers, limits.
-    pub(super) async fn welcome(&mut self, settings: &Settings, id: &str, role: &str) -> Next {
+    /// `policy` is the tenant's.
+    pub(super) async fn welcome(
+        &mut self,
+        settings: &Settings,
+        policy: &PolicySettings,
+        id: &str,
+        role: &str,
+    ) -> Next {
         let welcome = ServerMsg::Welcome {
             session_id: id,
             role,
-            policy: &settings.policy,
+            policy,
             ice_servers: &settings.ice_servers,
             max_message_bytes: settings.max_message_bytes,
         };
