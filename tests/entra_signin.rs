@@ -154,17 +154,8 @@ async fn an_agent_signs_in_with_microsoft_and_the_token_works_on_the_agent_api()
         format!("entra:{TENANT}:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
     );
     assert_eq!(claims.roles, Some(vec!["Duet.Agent".to_owned()]));
-    let started: serde_json::Value = duet
-        .http
-        .post(format!("{}/api/sessions", duet.base))
-        .header("Origin", CONTOSO_SITE)
-        .json(&serde_json::json!({ "conversationId": "conv-entra" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = serde_json::json!({ "conversationId": "conv-entra" });
+    let started = duet.start_session_from(CONTOSO_SITE, body).await;
     let session = started["sessionId"].as_str().unwrap().to_owned();
     let (status, body) = duet
         .get("/api/agent/pending?conversation=conv-entra", Some(&token))

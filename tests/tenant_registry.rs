@@ -185,40 +185,22 @@ fn a_tenant_gets_its_own_policy_from_a_file_and_a_bad_one_is_refused_with_what_t
         "the policy change is in the tenant's audit trail: {records:?}"
     );
 
-    let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, "allowed_surfaces = [\"everything\"]\n").unwrap();
-    let refused = duet(
-        data,
-        &[
-            "tenant",
-            "set",
-            "contoso",
-            "--policy",
-            bad.to_str().unwrap(),
-        ],
+    let refused_with = |name: &str, content: &str, expected: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, content).unwrap();
+        let path = file.to_str().unwrap();
+        let refused = duet(data, &["tenant", "set", "contoso", "--policy", path]);
+        assert!(!refused.status.success());
+        assert!(text(&refused).contains(expected), "{}", text(&refused));
+    };
+    refused_with(
+        "bad.toml",
+        "allowed_surfaces = [\"everything\"]\n",
+        "monitor, window and/or browser",
     );
-    assert!(!refused.status.success());
-    assert!(
-        text(&refused).contains("monitor, window and/or browser"),
-        "{}",
-        text(&refused)
-    );
-    let typo = dir.path().join("typo.toml");
-    std::fs::write(&typo, "mask_selector = [\"#x\"]\n").unwrap();
-    let refused = duet(
-        data,
-        &[
-            "tenant",
-            "set",
-            "contoso",
-            "--policy",
-            typo.to_str().unwrap(),
-        ],
-    );
-    assert!(!refused.status.success());
-    assert!(
-        text(&refused).contains("[policy] section"),
-        "{}",
-        text(&refused)
+    refused_with(
+        "typo.toml",
+        "mask_selector = [\"#x\"]\n",
+        "[policy] section",
     );
 }

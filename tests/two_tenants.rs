@@ -144,17 +144,7 @@ async fn each_tenants_policy_applies_to_its_own_sessions_only() {
         .unwrap();
     app.state.service.directory.refresh().await.unwrap();
 
-    let contoso: serde_json::Value = app
-        .http
-        .post(format!("{}/api/sessions", app.base))
-        .header("Origin", CONTOSO_SITE)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let contoso = app.start_session_from(CONTOSO_SITE, json!({})).await;
     assert_eq!(
         contoso["policy"]["mask_selectors"],
         json!(["#contoso-loyalty-number"])

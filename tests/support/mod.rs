@@ -83,6 +83,20 @@ impl App {
         )
     }
 
+    /// Starts a session as a customer's browser on `origin` would; returns the answer.
+    pub async fn start_session_from(&self, origin: &str, body: Value) -> Value {
+        let response = self
+            .http
+            .post(format!("{}/api/sessions", self.base))
+            .header("Origin", origin)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "starting a session from {origin}");
+        response.json().await.unwrap()
+    }
+
     /// Signs an agent in with the development sign-in; returns the agent token.
     pub async fn sign_in(&self, name: &str) -> String {
         let (status, body) = self
