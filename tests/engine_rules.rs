@@ -88,7 +88,12 @@ async fn ending_a_conversation_ends_every_session_linked_to_it_and_no_other() {
     let other = create(&registry, Some("conv-2"), at(0)).await;
     ann_joins(&registry, a, at(0)).await.unwrap();
     let mut ended = registry
-        .end_conversation("conv-1", None, &Actor::system(), at(1))
+        .end_conversation(
+            "conv-1",
+            duet::engine::Scope::Everything,
+            &Actor::system(),
+            at(1),
+        )
         .await;
     ended.sort();
     let mut expected = vec![a, b];

@@ -123,7 +123,12 @@ async fn ending_the_conversation_ends_its_share() {
         .unwrap();
     assert_eq!(
         registry
-            .end_conversation("conv-7", None, &Actor::system(), at(1))
+            .end_conversation(
+                "conv-7",
+                duet::engine::Scope::Everything,
+                &Actor::system(),
+                at(1)
+            )
             .await,
         vec![started.id]
     );

@@ -37,10 +37,19 @@ fn a_tenant_is_added_listed_audited_and_removed() {
     );
     assert!(added.status.success(), "{}", text(&added));
     assert!(text(&added).contains("registered tenant contoso"));
+    let key = text(&added)
+        .lines()
+        .find(|line| line.starts_with("duet-chat-"))
+        .expect("the chat-platform key, shown once")
+        .to_owned();
 
     let listed = duet(data, &["tenant", "list"]);
     let listing = text(&listed);
     assert!(listing.contains(CONTOSO_TID), "{listing}");
+    assert!(
+        !listing.contains(&key),
+        "the key is shown once and kept nowhere"
+    );
     assert!(listing.contains("https://shop.contoso.com"), "{listing}");
 
     let records = audit_records(data);

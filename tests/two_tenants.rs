@@ -6,15 +6,18 @@ mod support;
 
 use duet::engine::{AgentId, TenantId};
 use duet::tenant::registry::{NewRegistration, Registry};
+use secrecy::ExposeSecret;
 use serde_json::json;
 use support::{App, spawn};
 
 const CONTOSO_SITE: &str = "https://shop.contoso.example";
 
-/// Registers Contoso (with its website) and Fabrikam, and lets the running Duet see them.
-async fn register_both(app: &App) {
+/// Registers Contoso (with its website) and Fabrikam, and lets the running Duet see them;
+/// returns their chat-platform keys.
+async fn register_both(app: &App) -> Vec<String> {
     let service = &app.state.service;
     let registry = Registry::new(service.store.clone());
+    let mut keys = Vec::new();
     let tenants = [
         (
             "Contoso",
@@ -36,9 +39,11 @@ async fn register_both(app: &App) {
             orgs: vec![org.to_owned()],
             sites,
         };
-        registry.add(new, service.clock.now()).await.unwrap();
+        let added = registry.add(new, service.clock.now()).await.unwrap();
+        keys.push(added.chat_key.expose_secret().to_owned());
     }
     service.directory.refresh().await.unwrap();
+    keys
 }
 
 /// A sign-in token for an agent of `tenant`, as Entra ID sign-in issues it.
@@ -166,4 +171,48 @@ async fn each_tenants_policy_applies_to_its_own_sessions_only() {
         "a session of another tenant keeps the built-in policy"
     );
     assert_eq!(welcome["policy"]["private_by_default"], false);
+}
+
+#[tokio::test]
+async fn a_tenants_chat_platform_key_ends_that_tenants_conversation_and_no_other() {
+    let app = spawn().await;
+    let keys = register_both(&app).await;
+    let (contoso_key, fabrikam_key) = (&keys[0], &keys[1]);
+    let body = json!({ "conversationId": "conv-chat" });
+    let started = app.start_session_from(CONTOSO_SITE, body).await;
+    let id = started["sessionId"].as_str().unwrap().to_owned();
+
+    let (status, ended) = app
+        .post(
+            "/api/conversations/conv-chat/end",
+            Some(fabrikam_key),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(
+        ended["ended"],
+        json!([]),
+        "Fabrikam's platform cannot end Contoso's"
+    );
+    assert!(app.session(&id).await.is_live());
+
+    let (status, ended) = app
+        .post(
+            "/api/conversations/conv-chat/end",
+            Some(contoso_key),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(ended["ended"], json!([id]));
+
+    let (status, _) = app
+        .post(
+            "/api/conversations/conv-chat/end",
+            Some("duet-chat-guessed"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 401, "a made-up key is refused");
 }

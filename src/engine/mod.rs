@@ -28,7 +28,7 @@ pub use ids::{ConnId, SessionId, ShareId, TenantId};
 pub use lane::Inbox;
 pub use limits::{RateLimiter, RetryAfter};
 pub use machine::{AttachError, Machine};
-pub use registry::{Attachment, Registry};
+pub use registry::{Attachment, Registry, Scope};
 pub use room::{Consent, Frame, JoinRequestView, Notice, Outbound};
 pub use screenshare::{NewShare, Shares};
 pub use session::{

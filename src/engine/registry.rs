@@ -36,6 +36,17 @@ pub(super) struct Index<M: Machine> {
     pub(super) live_by_agent: HashMap<AgentId, M::Id>,
 }
 
+/// What a conversation's end may reach.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Every tenant's (the administrator key).
+    Everything,
+    /// One tenant's (its chat platform's key).
+    Tenant(&'a TenantId),
+    /// Only what this agent is in.
+    HeldBy(&'a AgentId),
+}
+
 /// What an attached connection gets.
 #[derive(Debug)]
 pub struct Attachment<M: Machine> {
@@ -188,20 +199,24 @@ impl<M: Machine> Registry<M> {
         ended
     }
 
-    /// Ends everything live that belongs to the conversation (`by` ended it) and, when
-    /// `held_by` names an agent, only what that agent is in; returns their ids.
+    /// Ends what is live, belongs to the conversation and lies within `scope` (`by` ended it);
+    /// returns their ids.
     pub async fn end_conversation(
         &self,
         conversation: &str,
-        held_by: Option<&AgentId>,
+        scope: Scope<'_>,
         by: &Actor,
         now: Timestamp,
     ) -> Vec<M::Id> {
         let mut ended = Vec::new();
         for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
             let machine = cell.state().await;
-            let linked = machine.conversation() == Some(conversation)
-                && held_by.is_none_or(|agent| machine.agents().contains(agent));
+            let within = match scope {
+                Scope::Everything => true,
+                Scope::Tenant(tenant) => machine.tenant() == tenant,
+                Scope::HeldBy(agent) => machine.agents().contains(agent),
+            };
+            let linked = within && machine.conversation() == Some(conversation);
             let id = cell.id();
             if linked && self.end(id, M::INTERACTION_ENDED, by.clone(), now).await {
                 ended.push(id);

@@ -2,6 +2,7 @@
 //! `duet serve` reads (`DUET_DATA_DIR` / `DUET_DATABASE_URL`).
 
 use anyhow::Context;
+use secrecy::ExposeSecret;
 
 use super::registry::{NewRegistration, Registration, Registry};
 use crate::cli::{TenantAddArgs, TenantCommand, TenantRemoveArgs, TenantSetArgs};
@@ -31,7 +32,11 @@ async fn add(config: &Config, args: TenantAddArgs) -> anyhow::Result<()> {
     };
     let now = Clock::system().now();
     let added = Registry::new(store).add(new, now).await?;
-    println!("registered tenant {}", describe(&added));
+    println!("registered tenant {}", describe(&added.registration));
+    println!(
+        "its chat platform ends conversations with this key (shown once, kept nowhere):\n{}",
+        added.chat_key.expose_secret()
+    );
     Ok(())
 }
 

@@ -45,6 +45,14 @@ impl Directory {
             .clone()
     }
 
+    /// The tenant whose chat-platform key `key` is.
+    pub fn by_chat_key(&self, key: &str) -> Option<Registration> {
+        self.all()
+            .iter()
+            .find(|registration| registration.has_chat_key(key))
+            .cloned()
+    }
+
     /// The tenant's own policy, when it has one.
     pub fn policy_of(
         &self,

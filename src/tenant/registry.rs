@@ -8,6 +8,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
 use crate::config::PolicySettings;
 use crate::engine::{Actor, Change, Event, Subject, TenantId, Timestamp};
 use crate::store::{Forgotten, Store, StoreError};
@@ -32,6 +36,34 @@ pub struct Registration {
     /// absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicySettings>,
+    /// SHA-256 (hex) of the key its chat platform ends conversations with; the key itself is
+    /// shown once, when made, and kept nowhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_key_sha256: Option<String>,
+}
+
+impl Registration {
+    /// Whether `key` is this tenant's chat-platform key.
+    pub fn has_chat_key(&self, key: &str) -> bool {
+        let Some(stored) = &self.chat_key_sha256 else {
+            return false;
+        };
+        let offered = hex::encode(Sha256::digest(key.as_bytes()));
+        offered.len() == stored.len()
+            && offered
+                .bytes()
+                .zip(stored.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
+/// A new registration and the chat-platform key made for it (shown once).
+pub struct Added {
+    /// What was registered.
+    pub registration: Registration,
+    /// The key its chat platform ends conversations with (`Authorization: Bearer …`).
+    pub chat_key: SecretString,
 }
 
 /// What `duet tenant add` asks for.
@@ -132,13 +164,18 @@ impl Registry {
         Ok(all.into_iter().find(|r| r.entra_tenant == wanted))
     }
 
-    /// Registers a tenant, checked; recorded in its audit trail as done by the administrator.
+    /// Registers a tenant, checked, with a new chat-platform key; recorded in its audit trail
+    /// as done by the administrator.
     pub async fn add(
         &self,
         new: NewRegistration,
         now: Timestamp,
-    ) -> Result<Registration, RegistrationError> {
-        let registration = checked(new)?;
+    ) -> Result<Added, RegistrationError> {
+        let mut registration = checked(new)?;
+        let chat_key = new_chat_key();
+        registration.chat_key_sha256 = Some(hex::encode(Sha256::digest(
+            chat_key.expose_secret().as_bytes(),
+        )));
         for existing in self.list().await? {
             if existing.tenant == registration.tenant {
                 return Err(RegistrationError::NameTaken(existing.tenant.to_string()));
@@ -157,7 +194,10 @@ impl Registry {
             "sites": registration.sites,
         });
         self.save(&registration, detail, now).await?;
-        Ok(registration)
+        Ok(Added {
+            registration,
+            chat_key,
+        })
     }
 
     /// Gives the tenant `name` its own policy; recorded in its audit trail.
@@ -246,7 +286,15 @@ fn checked(new: NewRegistration) -> Result<Registration, RegistrationError> {
         orgs: origins(new.orgs)?,
         sites: origins(new.sites)?,
         policy: None,
+        chat_key_sha256: None,
     })
+}
+
+/// 32 random bytes, hex: a key nobody guesses.
+fn new_chat_key() -> SecretString {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    SecretString::from(format!("duet-chat-{}", hex::encode(bytes)))
 }
 
 /// The tenant id a name gives: lower case, every run of other characters one dash.

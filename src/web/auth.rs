@@ -44,12 +44,14 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
         .filter(|token| !token.is_empty())
 }
 
-/// A request from an agent or the administrator, and which.
+/// A request from an agent, the administrator, or a tenant's chat platform, and which.
 pub enum Reader {
     /// The administrator key.
     Admin,
     /// A signed-in agent.
     Agent(Claims),
+    /// A tenant's chat-platform key (`duet tenant add` made it).
+    ChatPlatform(crate::engine::TenantId),
 }
 
 impl FromRequestParts<AppState> for Reader {
@@ -62,6 +64,9 @@ impl FromRequestParts<AppState> for Reader {
         }
         if let Ok(claims) = state.tokens.verify_role(token, TokenRole::Agent) {
             return Ok(Reader::Agent(claims));
+        }
+        if let Some(registration) = state.service.directory.by_chat_key(token) {
+            return Ok(Reader::ChatPlatform(registration.tenant));
         }
         Err(Error::Unauthorized(
             "sign in as an agent, or use the administrator key".into(),

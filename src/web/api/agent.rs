@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::sink::record_tenant_change;
-use crate::engine::{Actor, Change, JoinError, SessionId};
+use crate::engine::{Actor, Change, JoinError, Scope, SessionId};
 use crate::web::auth::{Reader, SignedIn};
 use crate::web::error::{ApiJson, ApiQuery, Error, Result};
 use crate::web::limits;
@@ -222,33 +222,39 @@ pub struct EndedSessions {
     pub screenshares: Vec<crate::engine::ShareId>,
 }
 
-/// Ends what belongs to the conversation: everything, with the administrator key (the chat
-/// platform's call); for an agent, only the sessions and shares that agent is in, so no agent
-/// ends another agent's conversation.
+/// Ends what belongs to the conversation: everything, with the administrator key; the
+/// tenant's, with its chat platform's key; for an agent, only the sessions and shares that agent
+/// is in, so no agent ends another agent's conversation.
 async fn end_conversation(
     State(state): State<AppState>,
     reader: Reader,
     Path(conversation): Path<String>,
 ) -> Result<ApiJson<EndedSessions>> {
     let now = state.service.clock.now();
-    let (held_by, by) = match &reader {
-        Reader::Admin => (None, Actor::admin()),
-        Reader::Agent(claims) => {
-            let agent = claims
+    let agent = match &reader {
+        Reader::Agent(claims) => Some(
+            claims
                 .agent()
-                .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?;
+                .ok_or_else(|| Error::Unauthorized("sign in as an agent first".into()))?,
+        ),
+        Reader::Admin | Reader::ChatPlatform(_) => None,
+    };
+    let (scope, by) = match (&reader, &agent) {
+        (Reader::Agent(claims), Some(agent)) => {
             let name = claims.name.as_deref().unwrap_or("an agent");
-            (Some(agent.clone()), Actor::agent(&agent, name))
+            (Scope::HeldBy(agent), Actor::agent(agent, name))
         }
+        (Reader::ChatPlatform(tenant), _) => (Scope::Tenant(tenant), Actor::system()),
+        _ => (Scope::Everything, Actor::admin()),
     };
     let service = &state.service;
     let ended = service
         .sessions
-        .end_conversation(&conversation, held_by.as_ref(), &by, now)
+        .end_conversation(&conversation, scope, &by, now)
         .await;
     let screenshares = service
         .shares
-        .end_conversation(&conversation, held_by.as_ref(), &by, now)
+        .end_conversation(&conversation, scope, &by, now)
         .await;
     tracing::info!(
         sessions = ended.len(),
