@@ -114,10 +114,11 @@ async fn agents_can_read_but_not_change_bookmarks() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_with(config(dir.path())).await;
     let agent = app.sign_in("Ann").await;
-    let (status, _) = app
+    let (status, body) = app
         .post("/api/tenant/bookmarks", Some(&agent), bookmark("mine"))
         .await;
-    assert_eq!(status, 401);
+    assert_eq!(status, 403, "signed in, but not an administrator");
+    assert!(body.to_string().contains("Duet.Admin"), "{body}");
     assert_eq!(app.get("/api/tenant/bookmarks", None).await.0, 401);
 }
 

@@ -216,3 +216,58 @@ async fn a_tenants_chat_platform_key_ends_that_tenants_conversation_and_no_other
         .await;
     assert_eq!(status, 401, "a made-up key is refused");
 }
+
+/// A sign-in token for a user of `tenant` holding `roles`.
+fn user_of(app: &App, tenant: &str, name: &str, roles: &[&str]) -> String {
+    let id = AgentId(format!("entra:{tenant}:{name}"));
+    let roles = Some(roles.iter().map(|role| (*role).to_owned()).collect());
+    app.state
+        .tokens
+        .agent_with_roles(&id, name, roles, &TenantId::new(tenant))
+}
+
+#[tokio::test]
+async fn a_tenants_admin_reads_and_changes_only_that_tenants_trail_and_bookmarks() {
+    let app = spawn().await;
+    register_both(&app).await;
+    let started = app
+        .start_session_from(CONTOSO_SITE, json!({ "conversationId": "conv-admin" }))
+        .await;
+    let contoso_session = started["sessionId"].as_str().unwrap().to_owned();
+    let (other_session, _) = app.start_session(None).await;
+
+    let admin = user_of(&app, "contoso", "Ada", &["Duet.Admin"]);
+    // The journal writes in the background: wait for the session's record.
+    let mut trail = String::new();
+    for _ in 0..50 {
+        let (status, body) = app.get("/api/tenant/audit", Some(&admin)).await;
+        assert_eq!(status, 200, "{body}");
+        trail = body;
+        if trail.contains(&contoso_session) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(trail.contains(&contoso_session), "{trail}");
+    assert!(
+        !trail.contains(&other_session),
+        "another tenant's session in Contoso's trail"
+    );
+    assert!(!trail.contains("fabrikam"), "{trail}");
+
+    let agent = user_of(&app, "contoso", "Cleo", &["Duet.Agent"]);
+    let (status, body) = app.get("/api/tenant/audit", Some(&agent)).await;
+    assert_eq!(status, 403);
+    assert!(body.contains("Duet.Admin"), "{body}");
+
+    let bookmark = json!({ "kind": "bookmark", "name": "Returns", "url": "https://shop.contoso.example/returns" });
+    let (status, body) = app
+        .post("/api/tenant/bookmarks", Some(&admin), bookmark)
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (_, contoso_menu) = app.get("/api/tenant/bookmarks", Some(&agent)).await;
+    assert!(contoso_menu.contains("Returns"), "{contoso_menu}");
+    let fabrikam = user_of(&app, "fabrikam", "Frank", &["Duet.Agent"]);
+    let (_, fabrikam_menu) = app.get("/api/tenant/bookmarks", Some(&fabrikam)).await;
+    assert!(!fabrikam_menu.contains("Returns"), "{fabrikam_menu}");
+}

@@ -9,6 +9,7 @@ use super::state::AppState;
 use secrecy::ExposeSecret;
 
 use super::tokens::{Claims, TokenRole};
+use crate::engine::TenantId;
 
 /// A request from a signed-in agent (`Authorization: Bearer <agent token>`).
 #[derive(Debug, Clone)]
@@ -44,6 +45,17 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
         .filter(|token| !token.is_empty())
 }
 
+impl Reader {
+    /// The tenant whose settings the reader reads.
+    pub fn tenant(&self) -> TenantId {
+        match self {
+            Reader::Admin => TenantId::default(),
+            Reader::Agent(claims) => claims.tenant(),
+            Reader::ChatPlatform(tenant) => tenant.clone(),
+        }
+    }
+}
+
 /// A request from an agent, the administrator, or a tenant's chat platform, and which.
 pub enum Reader {
     /// The administrator key.
@@ -74,26 +86,48 @@ impl FromRequestParts<AppState> for Reader {
     }
 }
 
-/// A request from the administrator.
-pub struct Admin;
+/// A request from an administrator, and the tenant they administer: the built-in tenant's with
+/// the administrator key (`DUET_ADMIN_KEY`), their own with a sign-in that holds `Duet.Admin`.
+pub struct Admin {
+    /// The tenant whose settings and audit trail they may read and change.
+    pub tenant: TenantId,
+}
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let token = bearer(parts);
+        if let Some(token) = token {
+            if is_admin(state, token) {
+                return Ok(Admin {
+                    tenant: TenantId::default(),
+                });
+            }
+            if let Ok(claims) = state.tokens.verify_role(token, TokenRole::Agent) {
+                if claims.holds_role(ADMIN_ROLE) {
+                    return Ok(Admin {
+                        tenant: claims.tenant(),
+                    });
+                }
+                return Err(Error::Forbidden(format!(
+                    "this needs the {ADMIN_ROLE} app role: ask your administrator to assign it in Entra ID (Enterprise applications → Duet → Users and groups)"
+                )));
+            }
+        }
         if state.admin_key.is_none() {
-            return Err(Error::Forbidden(
-                "this needs the administrator key, and none is set: set DUET_ADMIN_KEY".into(),
-            ));
+            return Err(Error::Forbidden(format!(
+                "this needs a sign-in with the {ADMIN_ROLE} app role, or the administrator key (set DUET_ADMIN_KEY)"
+            )));
         }
-        match bearer(parts) {
-            Some(token) if is_admin(state, token) => Ok(Admin),
-            _ => Err(Error::Unauthorized(
-                "this needs the administrator key (DUET_ADMIN_KEY) as a Bearer token".into(),
-            )),
-        }
+        Err(Error::Unauthorized(
+            "this needs the administrator key (DUET_ADMIN_KEY) as a Bearer token, or a sign-in with the Duet.Admin app role".into(),
+        ))
     }
 }
+
+/// The app role that administers a tenant.
+pub const ADMIN_ROLE: &str = "Duet.Admin";
 
 fn is_admin(state: &AppState, token: &str) -> bool {
     state

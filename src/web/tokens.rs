@@ -70,6 +70,13 @@ impl Claims {
         self.tenant.clone().unwrap_or_default()
     }
 
+    /// Whether the bearer's sign-in holds the app role `role`.
+    pub fn holds_role(&self, role: &str) -> bool {
+        self.roles
+            .as_ref()
+            .is_some_and(|roles| roles.iter().any(|held| held == role))
+    }
+
     /// Whether the bearer may join sessions: any agent without roles (development sign-in), or
     /// one holding `Duet.Agent`.
     pub fn may_join_sessions(&self) -> bool {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::engine::Timestamp;
+use crate::engine::{TenantId, Timestamp};
 use crate::store::audit::{AuditWriter, ExportFormat};
 use crate::store::{AuditQuery, AuditRecord};
 use crate::web::auth::Admin;
@@ -39,7 +39,7 @@ pub struct AuditParams {
 
 async fn list_audit(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     ApiQuery(params): ApiQuery<AuditParams>,
 ) -> Result<Response> {
     let format = match params.format.as_deref() {
@@ -50,7 +50,7 @@ async fn list_audit(
                 .map_err(|e| Error::BadRequest(format!("{e}, or json")))?,
         ),
     };
-    let query = audit_query(&state, &params)?;
+    let query = audit_query(&admin.tenant, &params)?;
     let records = state.service.store.audit(&query).await.map_err(|error| {
         tracing::error!(error = %error, "the audit trail could not be read");
         Error::Unavailable("Duet could not read its audit trail; try again, and if it keeps failing check Duet's database".into())
@@ -66,7 +66,7 @@ async fn list_audit(
     }
 }
 
-fn audit_query(state: &AppState, params: &AuditParams) -> Result<AuditQuery> {
+fn audit_query(tenant: &TenantId, params: &AuditParams) -> Result<AuditQuery> {
     let since = params
         .since
         .as_deref()
@@ -74,7 +74,7 @@ fn audit_query(state: &AppState, params: &AuditParams) -> Result<AuditQuery> {
         .transpose()
         .map_err(|e| Error::BadRequest(format!("since: {e}")))?;
     Ok(AuditQuery {
-        tenant: Some(state.service.tenant_id.as_str().to_owned()),
+        tenant: Some(tenant.as_str().to_owned()),
         session: params.session.clone().filter(|s| !s.trim().is_empty()),
         since: since.map(Timestamp::unix_millis),
         after_seq: params.after,

@@ -28,12 +28,12 @@ pub fn router() -> Router<AppState> {
 
 async fn list_bookmarks(
     State(state): State<AppState>,
-    _reader: Reader,
+    reader: Reader,
 ) -> Result<ApiJson<Vec<Entry>>> {
     let menu = state
         .service
         .tenants
-        .bookmarks(&state.service.tenant_id)
+        .bookmarks(&reader.tenant())
         .await
         .map_err(settings_error)?;
     Ok(ApiJson(menu.list().to_vec()))
@@ -41,19 +41,14 @@ async fn list_bookmarks(
 
 async fn create_bookmark(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     ApiJson(input): ApiJson<EntryInput>,
 ) -> Result<(StatusCode, ApiJson<Entry>)> {
-    let sites = &state.settings.policy.share_sites;
+    let sites = state.policy_for(&admin.tenant).share_sites;
     let entry = state
         .service
         .tenants
-        .add_bookmark(
-            &state.service.tenant_id,
-            input,
-            sites,
-            state.service.clock.now(),
-        )
+        .add_bookmark(&admin.tenant, input, &sites, state.service.clock.now())
         .await
         .map_err(settings_error)?;
     Ok((StatusCode::CREATED, ApiJson(entry)))
@@ -61,21 +56,15 @@ async fn create_bookmark(
 
 async fn update_bookmark(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     Path(id): Path<u32>,
     ApiJson(input): ApiJson<EntryInput>,
 ) -> Result<ApiJson<Entry>> {
-    let sites = &state.settings.policy.share_sites;
+    let sites = state.policy_for(&admin.tenant).share_sites;
     let entry = state
         .service
         .tenants
-        .update_bookmark(
-            &state.service.tenant_id,
-            id,
-            input,
-            sites,
-            state.service.clock.now(),
-        )
+        .update_bookmark(&admin.tenant, id, input, &sites, state.service.clock.now())
         .await
         .map_err(settings_error)?;
     Ok(ApiJson(entry))
@@ -83,13 +72,13 @@ async fn update_bookmark(
 
 async fn delete_bookmark(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     Path(id): Path<u32>,
 ) -> Result<StatusCode> {
     state
         .service
         .tenants
-        .remove_bookmark(&state.service.tenant_id, id, state.service.clock.now())
+        .remove_bookmark(&admin.tenant, id, state.service.clock.now())
         .await
         .map_err(settings_error)?;
     Ok(StatusCode::NO_CONTENT)
