@@ -8,7 +8,13 @@ use anyhow::{Context, bail};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+mod entra;
 mod env;
+mod policy;
+
+pub use entra::EntraSettings;
+pub use policy::PolicySettings;
+pub(crate) use policy::check_surfaces;
 
 /// Where Duet keeps its data unless `DUET_DATA_DIR` says otherwise.
 pub const DEFAULT_DATA_DIR: &str = "duet-data";
@@ -59,44 +65,6 @@ pub struct Config {
     pub entra: EntraSettings,
 }
 
-/// The tenant's masking and control policy, pushed to the customer's script.
-#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(default, deny_unknown_fields)]
-pub struct PolicySettings {
-    /// CSS selectors whose values are masked (`DUET_MASK_SELECTORS`); passwords always are.
-    pub mask_selectors: Vec<String>,
-    /// CSS selectors where Duet's own guesses (card, security code, IBAN, national id and PIN
-    /// fields, card numbers and IBANs in values and text) do not mask (`DUET_UNMASK_SELECTORS`,
-    /// also `data-duet-unmask`); passwords and `mask_selectors` stay masked.
-    pub unmask_selectors: Vec<String>,
-    /// CSS selectors the agent can never act on (`DUET_RESTRICTED_SELECTORS`).
-    pub restricted_selectors: Vec<String>,
-    /// Show only elements inside `data-duet-allow` or `allow_selectors` (`DUET_PRIVATE_BY_DEFAULT`).
-    pub private_by_default: bool,
-    /// Selectors shown when private by default (`DUET_ALLOW_SELECTORS`).
-    pub allow_selectors: Vec<String>,
-    /// Sites agents may open from the share menu and bookmark (`DUET_SHARE_SITES`); empty allows any.
-    pub share_sites: Vec<String>,
-    /// What a customer may share: `monitor`, `window`, `browser` (`DUET_ALLOWED_SURFACES`).
-    #[cfg_attr(test, ts(as = "Vec<crate::web::protocol_ts::words::DisplaySurface>"))]
-    pub allowed_surfaces: Vec<String>,
-}
-
-impl Default for PolicySettings {
-    fn default() -> Self {
-        Self {
-            mask_selectors: Vec::new(),
-            unmask_selectors: Vec::new(),
-            restricted_selectors: Vec::new(),
-            private_by_default: false,
-            allow_selectors: Vec::new(),
-            share_sites: Vec::new(),
-            allowed_surfaces: ["monitor", "window", "browser"].map(str::to_owned).to_vec(),
-        }
-    }
-}
-
 /// Time limits, in seconds in the file and the environment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timeouts {
@@ -135,37 +103,6 @@ pub struct DataverseSettings {
     pub client_secret: Option<SecretString>,
     /// Token authority (`DUET_DATAVERSE_AUTHORITY`), default `https://login.microsoftonline.com`.
     pub authority: String,
-}
-
-/// The app registration agents sign in through (`DUET_ENTRA_*`); on when id and secret are set.
-#[derive(Debug, Clone)]
-pub struct EntraSettings {
-    /// The app registration's client id (`DUET_ENTRA_CLIENT_ID`).
-    pub client_id: Option<String>,
-    /// Its client secret (`DUET_ENTRA_CLIENT_SECRET`); never printed, `Debug` shows it redacted.
-    pub client_secret: Option<SecretString>,
-    /// Sign-in authority (`DUET_ENTRA_AUTHORITY`), default `https://login.microsoftonline.com`.
-    pub authority: String,
-}
-
-impl Default for EntraSettings {
-    fn default() -> Self {
-        Self {
-            client_id: None,
-            client_secret: None,
-            authority: "https://login.microsoftonline.com".to_owned(),
-        }
-    }
-}
-
-impl EntraSettings {
-    /// Whether Entra ID sign-in is on: both the client id and the client secret are set.
-    pub fn configured(&self) -> bool {
-        self.client_id
-            .as_deref()
-            .is_some_and(|id| !id.trim().is_empty())
-            && self.client_secret.is_some()
-    }
 }
 
 impl Default for Config {
@@ -346,17 +283,6 @@ fn split_list(value: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
-}
-
-/// The display surfaces `getDisplayMedia` reports, checked so a typo does not block every share.
-pub(crate) fn check_surfaces(list: &[String]) -> anyhow::Result<()> {
-    if let Some(bad) = list
-        .iter()
-        .find(|s| !matches!(s.as_str(), "monitor" | "window" | "browser"))
-    {
-        bail!("allowed surfaces has {bad:?}: use monitor, window and/or browser");
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod lane;
 pub mod limits;
 pub mod machine;
+pub mod notice;
 pub mod registry;
 pub mod room;
 pub mod screenshare;
@@ -28,8 +29,9 @@ pub use ids::{ConnId, SessionId, ShareId, TenantId};
 pub use lane::Inbox;
 pub use limits::{RateLimiter, RetryAfter};
 pub use machine::{AttachError, Machine};
+pub use notice::{Consent, JoinRequestView, Notice};
 pub use registry::{Attachment, Registry, Scope};
-pub use room::{Consent, Frame, JoinRequestView, Notice, Outbound};
+pub use room::{Frame, Outbound};
 pub use screenshare::{NewShare, Shares};
 pub use session::{
     ControlError, ControlMode, ControlOutcome, EndReason, JoinError, Session, Sharer, SharerKind,

@@ -2,6 +2,7 @@
 //!
 //! Every path the service answers is listed in [`router`].
 
+pub mod action;
 pub mod api;
 pub mod assets;
 pub mod auth;

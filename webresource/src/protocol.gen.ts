@@ -174,7 +174,7 @@ export type ServerMsg =
       message: string;
     };
 
-// `AgentAction` in src/web/protocol.rs
+// `AgentAction` in src/web/action.rs
 /** What an agent asks the customer's page to do; the customer's script decides whether it may. */
 export type AgentAction = {
   /** The kind of action. */
@@ -195,7 +195,7 @@ export type AgentAction = {
   dy?: number;
 };
 
-// `ActionKind` in src/web/protocol.rs
+// `ActionKind` in src/web/action.rs
 /** The kinds of agent action. */
 export type ActionKind = "click" | "input" | "key" | "scroll" | "select" | "navigate";
 
@@ -239,7 +239,7 @@ export type ShareState = "pending" | "accepted" | "live" | "ended";
 /** Why a screen share ended. */
 export type ShareEnd = "expired" | "agent_stopped" | "customer_stopped" | "interaction_ended" | "abandoned";
 
-// `PolicySettings` in src/config/mod.rs
+// `PolicySettings` in src/config/policy.rs
 /** The tenant's masking and control policy, pushed to the customer's script. */
 export type PolicySettings = {
   /** CSS selectors whose values are masked (`DUET_MASK_SELECTORS`); passwords always are. */

@@ -9,7 +9,7 @@ use crate::engine::actor::{Actor, AgentId};
 use crate::engine::clock::Timestamp;
 use crate::engine::event::{Change, Happened};
 use crate::engine::ids::SessionId;
-use crate::engine::room::JoinRequestView;
+use crate::engine::notice::JoinRequestView;
 
 /// An agent's handle inside one session: what the customer's page sees instead of the agent's
 /// id (an Entra object id is nobody else's business), stable for the session's life.

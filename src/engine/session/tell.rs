@@ -4,7 +4,8 @@
 use super::{Session, Sharer};
 use crate::engine::actor::Role;
 use crate::engine::event::{Change, Happened};
-use crate::engine::room::{Consent, Notice, Room};
+use crate::engine::notice::{Consent, Notice};
+use crate::engine::room::Room;
 
 /// Tells the participants what `happened` means for them, then the state if it changed.
 pub(super) fn tell(session: &Session, happened: &[Happened], room: &mut Room) {

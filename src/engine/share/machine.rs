@@ -10,7 +10,8 @@ use crate::engine::clock::{Activity, Timestamp};
 use crate::engine::event::{Change, Happened, Snapshot, Subject};
 use crate::engine::ids::{ShareId, TenantId};
 use crate::engine::machine::{AttachError, Machine};
-use crate::engine::room::{Notice, Room};
+use crate::engine::notice::Notice;
+use crate::engine::room::Room;
 
 impl Machine for Share {
     type Id = ShareId;

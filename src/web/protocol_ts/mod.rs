@@ -55,15 +55,16 @@ fn declare<T: TS + ?Sized>(source: &'static str, cfg: &Config) -> Declaration {
 /// Every generated type, in the file's order: the messages, then what they carry.
 fn declarations(cfg: &Config) -> Vec<Declaration> {
     const PROTOCOL: &str = "src/web/protocol.rs";
+    const ACTION: &str = "src/web/action.rs";
     const SESSION: &str = "src/engine/session/kinds.rs";
     const SHARE: &str = "src/engine/share/mod.rs";
-    const CONFIG: &str = "src/config/mod.rs";
+    const CONFIG: &str = "src/config/policy.rs";
     const WORDS: &str = "src/web/protocol_ts/words.rs";
     vec![
         declare::<ClientMsg<'static>>(PROTOCOL, cfg),
         declare::<ServerMsg<'static>>(PROTOCOL, cfg),
-        declare::<AgentAction>(PROTOCOL, cfg),
-        declare::<ActionKind>(PROTOCOL, cfg),
+        declare::<AgentAction>(ACTION, cfg),
+        declare::<ActionKind>(ACTION, cfg),
         declare::<IceServer>(PROTOCOL, cfg),
         declare::<JoinRequest<'static>>(PROTOCOL, cfg),
         declare::<State>(SESSION, cfg),
