@@ -16,24 +16,32 @@ fn text(output: &std::process::Output) -> String {
     )
 }
 
+/// `duet tenant add` for Contoso with one org and `sites`.
+fn add_contoso(data: &std::path::Path, org: &str, sites: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "tenant",
+        "add",
+        "--name",
+        "Contoso",
+        "--entra-tenant",
+        CONTOSO_TID,
+        "--org",
+        org,
+    ];
+    for site in sites {
+        args.extend(["--site", site]);
+    }
+    duet(data, &args)
+}
+
 #[test]
 fn a_tenant_is_added_listed_audited_and_removed() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let added = duet(
+    let added = add_contoso(
         data,
-        &[
-            "tenant",
-            "add",
-            "--name",
-            "Contoso",
-            "--entra-tenant",
-            CONTOSO_TID,
-            "--org",
-            "https://contoso.crm4.dynamics.com",
-            "--site",
-            "https://shop.contoso.com/",
-        ],
+        "https://contoso.crm4.dynamics.com",
+        &["https://shop.contoso.com/"],
     );
     assert!(added.status.success(), "{}", text(&added));
     assert!(text(&added).contains("registered tenant contoso"));
@@ -155,19 +163,7 @@ async fn a_running_duet_sees_a_new_registration_within_seconds_without_a_restart
 fn a_tenant_gets_its_own_policy_from_a_file_and_a_bad_one_is_refused_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let added = duet(
-        data,
-        &[
-            "tenant",
-            "add",
-            "--name",
-            "Contoso",
-            "--entra-tenant",
-            CONTOSO_TID,
-            "--org",
-            "https://contoso.crm.dynamics.com",
-        ],
-    );
+    let added = add_contoso(data, "https://contoso.crm.dynamics.com", &[]);
     assert!(added.status.success(), "{}", text(&added));
     let good = dir.path().join("policy.toml");
     std::fs::write(
