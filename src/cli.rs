@@ -47,7 +47,7 @@ pub enum TenantCommand {
     Add(TenantAddArgs),
     /// List the registered organisations.
     List,
-    /// Change a registered organisation: give it its own masking and control policy.
+    /// Change a registered organisation: its policy, orgs, websites, ICE servers or chat key.
     Set(TenantSetArgs),
     /// Remove an organisation and its sessions, shares and settings from Duet's database.
     Remove(TenantRemoveArgs),
@@ -79,7 +79,29 @@ pub struct TenantSetArgs {
     /// restricted_selectors, private_by_default, allow_selectors, share_sites, allowed_surfaces,
     /// unmask_selectors); its sessions then follow this policy instead of the built-in one.
     #[arg(long, value_name = "FILE")]
-    pub policy: PathBuf,
+    pub policy: Option<PathBuf>,
+    /// Its Dynamics 365 org URLs, replacing those it had (repeat for several).
+    #[arg(long = "org", value_name = "URL")]
+    pub orgs: Vec<String>,
+    /// Its website URLs, replacing those it had (repeat for several).
+    #[arg(long = "site", value_name = "URL", conflicts_with = "no_sites")]
+    pub sites: Vec<String>,
+    /// Remove all its websites.
+    #[arg(long)]
+    pub no_sites: bool,
+    /// Its own STUN/TURN URLs for screen sharing, replacing those it had (repeat for several).
+    #[arg(
+        long = "ice-server",
+        value_name = "URL",
+        conflicts_with = "builtin_ice_servers"
+    )]
+    pub ice_servers: Vec<String>,
+    /// Use the built-in ICE servers (DUET_ICE_SERVERS) again.
+    #[arg(long)]
+    pub builtin_ice_servers: bool,
+    /// Make a new chat-platform key (printed once); the old one stops working within seconds.
+    #[arg(long)]
+    pub new_chat_key: bool,
 }
 
 /// Flags of `duet tenant remove`.

@@ -209,3 +209,60 @@ fn a_tenant_gets_its_own_policy_from_a_file_and_a_bad_one_is_refused_with_what_t
         "[policy] section",
     );
 }
+
+#[test]
+fn tenant_set_replaces_orgs_sites_and_ice_servers_and_makes_a_new_chat_key_shown_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let added = add_contoso(data, "https://contoso.crm.dynamics.com", &[]);
+    assert!(added.status.success(), "{}", text(&added));
+    let nothing = duet(data, &["tenant", "set", "contoso"]);
+    assert!(!nothing.status.success());
+    assert!(
+        text(&nothing).contains("say what to change"),
+        "{}",
+        text(&nothing)
+    );
+
+    let set = duet(
+        data,
+        &[
+            "tenant",
+            "set",
+            "contoso",
+            "--org",
+            "https://contoso.crm4.dynamics.com",
+            "--site",
+            "https://shop.contoso.com",
+            "--ice-server",
+            "turns:turn.contoso.com:5349",
+            "--new-chat-key",
+        ],
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    let key = text(&set)
+        .lines()
+        .find(|line| line.starts_with("duet-chat-"))
+        .expect("the new key, shown once")
+        .to_owned();
+    let listing = text(&duet(data, &["tenant", "list"]));
+    assert!(
+        listing.contains("orgs https://contoso.crm4.dynamics.com, sites https://shop.contoso.com")
+            && listing.contains("ICE servers turns:turn.contoso.com:5349"),
+        "{listing}"
+    );
+    let records = audit_records(data);
+    let changed = &records.last().unwrap()["detail"]["change"];
+    assert_eq!(changed["chat_key"], "replaced", "{changed}");
+    assert!(
+        !records.iter().any(|r| r.to_string().contains(&key)),
+        "the key is not in the audit trail"
+    );
+
+    let bad = duet(
+        data,
+        &["tenant", "set", "contoso", "--ice-server", "https://turn"],
+    );
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("stun:host"), "{}", text(&bad));
+}

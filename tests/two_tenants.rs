@@ -144,7 +144,15 @@ async fn each_tenants_policy_applies_to_its_own_sessions_only() {
         ..Default::default()
     };
     Registry::new(app.state.service.store.clone())
-        .set_policy("contoso", policy, app.state.service.clock.now())
+        .amend(
+            "contoso",
+            duet::tenant::registry::Amendment {
+                policy: Some(policy),
+                ..Default::default()
+            },
+            duet::engine::Actor::admin(),
+            app.state.service.clock.now(),
+        )
         .await
         .unwrap();
     app.state.service.directory.refresh().await.unwrap();

@@ -34,7 +34,8 @@ impl AppRole {
         }
     }
 
-    fn parse(value: &str) -> Option<Self> {
+    /// The role named `value` exactly, if it is one of Duet's.
+    pub fn parse(value: &str) -> Option<Self> {
         [AppRole::Agent, AppRole::Supervisor, AppRole::Admin]
             .into_iter()
             .find(|role| role.as_str() == value)

@@ -1,13 +1,13 @@
-//! `duet tenant add|list|remove`: the customer organisations this Duet serves, in the store that
+//! `duet tenant add|list|set|remove`: the customer organisations this Duet serves, in the store that
 //! `duet serve` reads (`DUET_DATA_DIR` / `DUET_DATABASE_URL`).
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
-use super::registry::{NewRegistration, Registration, Registry};
+use super::registry::{Amendment, NewRegistration, Registration, Registry};
 use crate::cli::{TenantAddArgs, TenantCommand, TenantRemoveArgs, TenantSetArgs};
 use crate::config::{Config, PolicySettings};
-use crate::engine::Clock;
+use crate::engine::{Actor, Clock};
 use crate::store::command::{export_to_file, open_existing};
 
 /// Runs one `duet tenant` subcommand.
@@ -60,24 +60,63 @@ async fn list(config: &Config) -> anyhow::Result<()> {
 }
 
 async fn set(config: &Config, args: &TenantSetArgs) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&args.policy)
-        .with_context(|| format!("reading {}", args.policy.display()))?;
-    let policy: PolicySettings = toml::from_str(&text).map_err(|error| {
-        anyhow::anyhow!(
-            "{} is not a policy: {error}; it takes the keys of duet.toml's [policy] section",
-            args.policy.display()
-        )
-    })?;
+    let amendment = amendment(args)?;
+    if amendment.is_empty() {
+        anyhow::bail!(
+            "say what to change: --policy FILE, --org URL, --site URL, --no-sites, --ice-server URL, --builtin-ice-servers or --new-chat-key"
+        );
+    }
     let store = open_existing(config).await?;
     let now = Clock::system().now();
     let changed = Registry::new(store)
-        .set_policy(&args.name, policy, now)
+        .amend(&args.name, amendment, Actor::admin(), now)
         .await?;
     println!(
-        "tenant {} now has its own policy (running Duets apply it within seconds)",
-        changed.tenant
+        "changed tenant {} (running Duets apply it within seconds)",
+        describe(&changed.registration)
     );
+    if let Some(key) = changed.chat_key {
+        println!(
+            "its chat platform now ends conversations with this key (shown once, kept nowhere; the old one no longer works):\n{}",
+            key.expose_secret()
+        );
+    }
     Ok(())
+}
+
+/// What the flags of `duet tenant set` change.
+fn amendment(args: &TenantSetArgs) -> anyhow::Result<Amendment> {
+    let policy = match &args.policy {
+        Some(file) => Some(read_policy(file)?),
+        None => None,
+    };
+    let given = |list: &Vec<String>| (!list.is_empty()).then(|| list.clone());
+    Ok(Amendment {
+        policy,
+        orgs: given(&args.orgs),
+        sites: if args.no_sites {
+            Some(Vec::new())
+        } else {
+            given(&args.sites)
+        },
+        ice_servers: if args.builtin_ice_servers {
+            Some(Vec::new())
+        } else {
+            given(&args.ice_servers)
+        },
+        new_chat_key: args.new_chat_key,
+    })
+}
+
+fn read_policy(file: &std::path::Path) -> anyhow::Result<PolicySettings> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    toml::from_str(&text).map_err(|error| {
+        anyhow::anyhow!(
+            "{} is not a policy: {error}; it takes the keys of duet.toml's [policy] section",
+            file.display()
+        )
+    })
 }
 
 async fn remove(config: &Config, args: &TenantRemoveArgs) -> anyhow::Result<()> {
@@ -119,12 +158,19 @@ fn describe(registration: &Registration) -> String {
     } else {
         registration.sites.join(" ")
     };
-    format!(
+    let mut line = format!(
         "{} ({}): entra tenant {}, orgs {}, sites {}",
         registration.tenant,
         registration.name,
         registration.entra_tenant,
         registration.orgs.join(" "),
         sites
-    )
+    );
+    if registration.policy.is_some() {
+        line.push_str(", its own policy");
+    }
+    if let Some(ice) = &registration.ice_servers {
+        line.push_str(&format!(", ICE servers {}", ice.join(" ")));
+    }
+    line
 }

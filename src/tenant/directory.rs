@@ -64,12 +64,21 @@ impl Directory {
             .and_then(|registration| registration.policy.clone())
     }
 
-    /// The tenant whose websites include `origin`.
-    pub fn by_site(&self, origin: &str) -> Option<Registration> {
+    /// The tenant's own STUN/TURN URLs, when it has them.
+    pub fn ice_servers_of(&self, tenant: &crate::engine::TenantId) -> Option<Vec<String>> {
         self.all()
             .iter()
-            .find(|registration| registration.sites.iter().any(|site| site == origin))
+            .find(|registration| registration.tenant == *tenant)
+            .and_then(|registration| registration.ice_servers.clone())
+    }
+
+    /// The tenants whose websites include `origin` (usually one; a shared site may be several's).
+    pub fn by_site(&self, origin: &str) -> Vec<Registration> {
+        self.all()
+            .iter()
+            .filter(|registration| registration.sites.iter().any(|site| site == origin))
             .cloned()
+            .collect()
     }
 
     /// The tenant registered with this Entra tenant id (compared in lower case).

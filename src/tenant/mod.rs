@@ -2,6 +2,7 @@
 //! are `engine::bookmarks`). A change and its `settings.changed` audit record are committed in
 //! one transaction; readers always see the stored value.
 
+mod checks;
 pub mod command;
 pub mod directory;
 pub mod registry;

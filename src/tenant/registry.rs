@@ -1,5 +1,5 @@
 //! The customer organisations a Duet serves: each registration (a name, its Microsoft Entra
-//! tenant id, its Dynamics org origins and its website origins) is kept in the store as the
+//! tenant id, its Dynamics org origins, its website origins, its own policy and ICE servers) is kept in the store as the
 //! tenant's `registration` setting, so adding or removing one is in that tenant's audit trail.
 //! `duet tenant …` writes them; a running Duet reads them from the same store.
 
@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 use crate::config::PolicySettings;
 use crate::engine::{Actor, Change, Event, Subject, TenantId, Timestamp};
 use crate::store::{Forgotten, Store, StoreError};
+
+use super::checks::{checked, ice_servers, origins, tenant_id};
 
 /// The name a registration is stored under.
 pub const REGISTRATION: &str = "registration";
@@ -36,6 +38,10 @@ pub struct Registration {
     /// absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicySettings>,
+    /// Its own STUN/TURN servers for screen sharing (`duet tenant set --ice-server`); the
+    /// built-in ones (`DUET_ICE_SERVERS`) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ice_servers: Option<Vec<String>>,
     /// SHA-256 (hex) of the key its chat platform ends conversations with; the key itself is
     /// shown once, when made, and kept nowhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +70,41 @@ pub struct Added {
     pub registration: Registration,
     /// The key its chat platform ends conversations with (`Authorization: Bearer …`).
     pub chat_key: SecretString,
+}
+
+/// A change to a registration (`duet tenant set`, the admin page): each field given replaces
+/// what the tenant had.
+#[derive(Debug, Clone, Default)]
+pub struct Amendment {
+    /// Its own masking and control policy.
+    pub policy: Option<PolicySettings>,
+    /// Its Dynamics org URLs (at least one).
+    pub orgs: Option<Vec<String>>,
+    /// Its website URLs.
+    pub sites: Option<Vec<String>>,
+    /// Its STUN/TURN URLs; an empty list means the built-in ones again.
+    pub ice_servers: Option<Vec<String>>,
+    /// Make a new chat-platform key; the old one stops working.
+    pub new_chat_key: bool,
+}
+
+impl Amendment {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.policy.is_none()
+            && self.orgs.is_none()
+            && self.sites.is_none()
+            && self.ice_servers.is_none()
+            && !self.new_chat_key
+    }
+}
+
+/// A changed registration, and its new chat-platform key when one was made (shown once).
+pub struct Amended {
+    /// The registration as it now is.
+    pub registration: Registration,
+    /// The new key, when the amendment asked for one.
+    pub chat_key: Option<SecretString>,
 }
 
 /// What `duet tenant add` asks for.
@@ -114,6 +155,11 @@ pub enum RegistrationError {
     /// The policy file cannot be used.
     #[error("the policy is not valid: {0}; it takes the keys of duet.toml's [policy] section")]
     BadPolicy(String),
+    /// An ICE server URL is not a STUN or TURN URL.
+    #[error(
+        "{0:?} is not an ICE server: give stun:host[:port] or turn:host[:port] (turns: and stuns: for TLS)"
+    )]
+    BadIceServer(String),
     /// No tenant has that name.
     #[error("no tenant is registered as {0}; `duet tenant list` shows those that are")]
     Unknown(String),
@@ -193,22 +239,23 @@ impl Registry {
             "orgs": registration.orgs,
             "sites": registration.sites,
         });
-        self.save(&registration, detail, now).await?;
+        self.save(&registration, Actor::admin(), detail, now)
+            .await?;
         Ok(Added {
             registration,
             chat_key,
         })
     }
 
-    /// Gives the tenant `name` its own policy; recorded in its audit trail.
-    pub async fn set_policy(
+    /// Changes the tenant `name` as `amendment` says, checked, by `actor`; recorded in its audit
+    /// trail with the names of what changed (never the chat-platform key).
+    pub async fn amend(
         &self,
         name: &str,
-        policy: PolicySettings,
+        amendment: Amendment,
+        actor: Actor,
         now: Timestamp,
-    ) -> Result<Registration, RegistrationError> {
-        crate::config::check_surfaces(&policy.allowed_surfaces)
-            .map_err(|error| RegistrationError::BadPolicy(error.to_string()))?;
+    ) -> Result<Amended, RegistrationError> {
         let tenant = tenant_id(name)?;
         let mut registration = self
             .list()
@@ -216,15 +263,48 @@ impl Registry {
             .into_iter()
             .find(|r| r.tenant == tenant)
             .ok_or_else(|| RegistrationError::Unknown(tenant.to_string()))?;
-        registration.policy = Some(policy);
-        let detail = json!({ "policy": registration.policy });
-        self.save(&registration, detail, now).await?;
-        Ok(registration)
+        let mut detail = serde_json::Map::new();
+        if let Some(policy) = amendment.policy {
+            crate::config::check_surfaces(&policy.allowed_surfaces)
+                .map_err(|error| RegistrationError::BadPolicy(error.to_string()))?;
+            detail.insert("policy".into(), json!(policy));
+            registration.policy = Some(policy);
+        }
+        if let Some(orgs) = amendment.orgs {
+            let orgs = origins(&orgs)?;
+            if orgs.is_empty() {
+                return Err(RegistrationError::NoOrg);
+            }
+            detail.insert("orgs".into(), json!(orgs));
+            registration.orgs = orgs;
+        }
+        if let Some(sites) = amendment.sites {
+            registration.sites = origins(&sites)?;
+            detail.insert("sites".into(), json!(registration.sites));
+        }
+        if let Some(urls) = amendment.ice_servers {
+            let urls = ice_servers(&urls)?;
+            detail.insert("ice_servers".into(), json!(urls));
+            registration.ice_servers = (!urls.is_empty()).then_some(urls);
+        }
+        let chat_key = amendment.new_chat_key.then(new_chat_key);
+        if let Some(key) = &chat_key {
+            registration.chat_key_sha256 =
+                Some(hex::encode(Sha256::digest(key.expose_secret().as_bytes())));
+            detail.insert("chat_key".into(), json!("replaced"));
+        }
+        self.save(&registration, actor, serde_json::Value::Object(detail), now)
+            .await?;
+        Ok(Amended {
+            registration,
+            chat_key,
+        })
     }
 
     async fn save(
         &self,
         registration: &Registration,
+        actor: Actor,
         detail: serde_json::Value,
         now: Timestamp,
     ) -> Result<(), RegistrationError> {
@@ -233,7 +313,7 @@ impl Registry {
             at: now,
             tenant: registration.tenant.clone(),
             subject: Subject::Tenant,
-            actor: Actor::admin(),
+            actor,
             change: Change::SettingsChanged {
                 setting: REGISTRATION,
                 detail,
@@ -266,132 +346,9 @@ impl Registry {
     }
 }
 
-/// The registration `new` describes, or why it cannot be one.
-fn checked(new: NewRegistration) -> Result<Registration, RegistrationError> {
-    let tenant = tenant_id(&new.name)?;
-    let entra_tenant = new.entra_tenant.trim().to_ascii_lowercase();
-    if uuid::Uuid::parse_str(&entra_tenant).is_err() || entra_tenant.len() != 36 {
-        return Err(RegistrationError::BadEntraTenant(new.entra_tenant));
-    }
-    if new.orgs.is_empty() {
-        return Err(RegistrationError::NoOrg);
-    }
-    let origins = |urls: Vec<String>| -> Result<Vec<String>, RegistrationError> {
-        urls.iter().map(|url| origin(url)).collect()
-    };
-    Ok(Registration {
-        tenant,
-        name: new.name.trim().to_owned(),
-        entra_tenant,
-        orgs: origins(new.orgs)?,
-        sites: origins(new.sites)?,
-        policy: None,
-        chat_key_sha256: None,
-    })
-}
-
 /// 32 random bytes, hex: a key nobody guesses.
 fn new_chat_key() -> SecretString {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     SecretString::from(format!("duet-chat-{}", hex::encode(bytes)))
-}
-
-/// The tenant id a name gives: lower case, every run of other characters one dash.
-fn tenant_id(name: &str) -> Result<TenantId, RegistrationError> {
-    let name = name.trim();
-    let mut id = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            id.push(c);
-        } else if !id.is_empty() && !id.ends_with('-') {
-            id.push('-');
-        }
-    }
-    let id = id.trim_end_matches('-');
-    if id.is_empty() || name.chars().count() > 64 || id == TenantId::DEFAULT {
-        return Err(RegistrationError::BadName(name.to_owned()));
-    }
-    Ok(TenantId::new(id))
-}
-
-/// The origin of `url`: https, or http on loopback; no path, query or fragment.
-fn origin(url: &str) -> Result<String, RegistrationError> {
-    let bad = || RegistrationError::BadOrigin(url.to_owned());
-    let parsed = url::Url::parse(url.trim()).map_err(|_| bad())?;
-    let host = parsed.host_str().ok_or_else(bad)?;
-    let loopback = host == "localhost"
-        || host
-            .trim_matches(['[', ']'])
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    let secure = parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback);
-    let bare = parsed.path() == "/"
-        && parsed.query().is_none()
-        && parsed.fragment().is_none()
-        && parsed.username().is_empty();
-    if !secure || !bare {
-        return Err(bad());
-    }
-    Ok(parsed.origin().ascii_serialization())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn contoso() -> NewRegistration {
-        NewRegistration {
-            name: "Contoso Ltd".to_owned(),
-            entra_tenant: "72F988BF-86F1-41AF-91AB-2D7CD011DB47".to_owned(),
-            orgs: vec!["https://contoso.crm4.dynamics.com/".to_owned()],
-            sites: vec!["https://shop.contoso.com".to_owned()],
-        }
-    }
-
-    #[test]
-    fn a_registration_keeps_lower_case_ids_and_bare_origins() {
-        let registration = checked(contoso()).unwrap();
-        assert_eq!(registration.tenant.as_str(), "contoso-ltd");
-        assert_eq!(
-            registration.entra_tenant,
-            "72f988bf-86f1-41af-91ab-2d7cd011db47"
-        );
-        assert_eq!(registration.orgs, ["https://contoso.crm4.dynamics.com"]);
-    }
-
-    #[test]
-    fn origins_must_be_https_except_on_loopback_and_carry_no_path() {
-        assert!(origin("http://127.0.0.1:8080").is_ok());
-        assert!(origin("http://localhost:3000/").is_ok());
-        for bad in [
-            "http://contoso.crm.dynamics.com",
-            "https://contoso.crm.dynamics.com/main.aspx",
-            "https://user@contoso.com",
-            "javascript:alert(1)",
-            "contoso.com",
-        ] {
-            assert!(
-                matches!(origin(bad), Err(RegistrationError::BadOrigin(_))),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_name_without_letters_a_bad_tenant_id_or_no_org_is_refused_with_what_to_do() {
-        let mut nameless = contoso();
-        nameless.name = " -- ".to_owned();
-        assert!(matches!(
-            checked(nameless),
-            Err(RegistrationError::BadName(_))
-        ));
-        let mut not_a_guid = contoso();
-        not_a_guid.entra_tenant = "contoso.onmicrosoft.com".to_owned();
-        let refused = checked(not_a_guid).unwrap_err();
-        assert!(refused.to_string().contains("Directory (tenant) ID"));
-        let mut no_org = contoso();
-        no_org.orgs.clear();
-        assert!(matches!(checked(no_org), Err(RegistrationError::NoOrg)));
-    }
 }

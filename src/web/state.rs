@@ -71,6 +71,14 @@ impl AppState {
             .unwrap_or_else(|| self.settings.policy.clone())
     }
 
+    /// The STUN/TURN servers of `tenant`'s screen shares: its own, else the built-in ones.
+    pub fn ice_servers_for(&self, tenant: &crate::engine::TenantId) -> Vec<IceServer> {
+        match self.service.directory.ice_servers_of(tenant) {
+            Some(urls) => urls.into_iter().map(|urls| IceServer { urls }).collect(),
+            None => self.settings.ice_servers.clone(),
+        }
+    }
+
     /// The state for a service reachable at `public_origin`, on top of the running `service`.
     pub fn new(
         config: &Config,

@@ -9,10 +9,11 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::sink::record_tenant_change;
-use crate::engine::{Actor, Change, JoinError, Scope, SessionId};
+use crate::engine::{Actor, Change, JoinError, Scope, SessionId, TenantId};
 use crate::web::auth::{Reader, SignedIn};
 use crate::web::error::{ApiJson, ApiQuery, Error, Result};
 use crate::web::limits;
+use crate::web::signin::SignInError;
 use crate::web::state::AppState;
 
 /// Routes of the agent's API.
@@ -30,6 +31,10 @@ pub fn router() -> Router<AppState> {
 pub struct SignInRequest {
     /// The name the agent typed.
     pub name: String,
+    /// The app roles to act with (`Duet.Agent`, `Duet.Supervisor`, `Duet.Admin`): taken only
+    /// while Duet listens on loopback, for the demo and tests. Absent: an agent without roles.
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
 }
 
 /// A signed-in agent's token.
@@ -49,11 +54,15 @@ async fn sign_in(
     let address = limits::address(peer);
     let checks = [(&state.limits.sign_ins, address.as_str())];
     limits::attempt(&checks, "too many sign-ins from this address")?;
-    let agent = state.signin.sign_in(&body.name).map_err(|e| match e {
-        crate::web::signin::SignInError::Disabled
-        | crate::web::signin::SignInError::ReplacedByEntra => Error::Forbidden(e.to_string()),
-        crate::web::signin::SignInError::BadName => Error::BadRequest(e.to_string()),
-    })?;
+    let agent = state
+        .signin
+        .sign_in(&body.name, body.roles.as_deref())
+        .map_err(|e| match e {
+            SignInError::Disabled
+            | SignInError::ReplacedByEntra
+            | SignInError::RolesOffLoopback => Error::Forbidden(e.to_string()),
+            SignInError::BadName | SignInError::UnknownRole(_) => Error::BadRequest(e.to_string()),
+        })?;
     let signed_in = Change::AgentSignedIn {
         method: "development",
     };
@@ -69,7 +78,12 @@ async fn sign_in(
     .await?;
     tracing::info!(agent.id = %agent.id, "agent signed in (development sign-in)");
     Ok(ApiJson(SignInResponse {
-        token: state.tokens.agent(&agent.id, &agent.name),
+        token: state.tokens.agent_with_roles(
+            &agent.id,
+            &agent.name,
+            agent.roles,
+            &TenantId::default(),
+        ),
         name: agent.name,
     }))
 }

@@ -13,7 +13,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::config::PolicySettings;
-use crate::engine::{EndReason, Role, SessionId, TenantId};
+use crate::engine::{EndReason, Role, SessionId};
+use crate::web::api::site::{allowed_site, session_tenant};
 use crate::web::error::{ApiQuery, Error, Result};
 use crate::web::state::AppState;
 
@@ -34,6 +35,9 @@ pub struct StartRequest {
     /// The Omnichannel conversation the customer is in, when the site knows it.
     #[serde(default)]
     pub conversation_id: Option<String>,
+    /// The tenant the script tag names (`data-tenant`), for a site several tenants share.
+    #[serde(default)]
+    pub tenant: Option<String>,
 }
 
 /// Answer of `POST /api/sessions`.
@@ -54,11 +58,12 @@ async fn create_session(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, HeaderMap, Json<serde_json::Value>)> {
-    let (cors, tenant) = site_tenant(&state, &headers)?;
+    let request = parse_start(&body)?;
+    let asked = request.tenant.as_deref().map(str::trim);
+    let (cors, tenant) = session_tenant(&state, &headers, asked.filter(|t| !t.is_empty()))?;
     let address = limits::address(peer);
     let checks = [(&state.limits.sessions_per_address, address.as_str())];
     limits::attempt(&checks, "too many sessions started from this address")?;
-    let request = parse_start(&body)?;
     let conversation = request
         .conversation_id
         .map(|c| c.trim().to_owned())
@@ -108,7 +113,7 @@ async fn end_session(
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<TokenQuery>,
 ) -> Result<(StatusCode, HeaderMap)> {
-    let cors = allowed_origin(&state, &headers)?;
+    let cors = allowed_site(&state, &headers)?;
     let id: SessionId = id
         .parse()
         .map_err(|e: crate::engine::ids::BadSessionId| Error::BadRequest(e.to_string()))?;
@@ -138,7 +143,7 @@ async fn preflight(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<(StatusCode, HeaderMap)> {
-    let mut cors = allowed_origin(&state, &headers)?;
+    let mut cors = allowed_site(&state, &headers)?;
     cors.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
         "POST".parse().map_err(anyhow_internal)?,
@@ -163,33 +168,4 @@ fn anyhow_internal(error: axum::http::header::InvalidHeaderValue) -> Error {
 fn header_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     value.strip_prefix("Bearer ").map(str::trim)
-}
-
-/// Checks the browser's `Origin` against the tenant's allowed origins; answers the CORS headers.
-/// Requests without an `Origin` (not from a browser) pass: the token is what protects them.
-fn allowed_origin(state: &AppState, headers: &HeaderMap) -> Result<HeaderMap> {
-    site_tenant(state, headers).map(|(cors, _)| cors)
-}
-
-/// The CORS headers for the calling site and the tenant it belongs to: a registered tenant's
-/// website is that tenant's; Duet's own origin, `DUET_ALLOWED_ORIGINS` and callers without an
-/// `Origin` (not a browser) are the built-in tenant's; any other site is refused.
-fn site_tenant(state: &AppState, headers: &HeaderMap) -> Result<(HeaderMap, TenantId)> {
-    let mut cors = HeaderMap::new();
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return Ok((cors, TenantId::default()));
-    };
-    let text = origin.to_str().unwrap_or_default();
-    let tenant = match state.service.directory.by_site(text) {
-        Some(registration) => registration.tenant,
-        None if state.settings.origin_allowed(text) => TenantId::default(),
-        None => {
-            return Err(Error::Forbidden(format!(
-                "co-browse cannot be started from {text}: register it as the tenant's site (duet tenant add --site) or add it to DUET_ALLOWED_ORIGINS"
-            )));
-        }
-    };
-    cors.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
-    cors.insert(header::VARY, header::HeaderValue::from_static("Origin"));
-    Ok((cors, tenant))
 }

@@ -5,4 +5,5 @@ pub mod agent;
 pub mod audit;
 pub mod customer;
 pub mod share;
+pub mod site;
 pub mod tenant;

@@ -25,10 +25,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/screenshare/{id}/end", post(end_share))
 }
 
-fn ice_servers(state: &AppState) -> Vec<IceServer> {
-    state.settings.ice_servers.clone()
-}
-
 /// Body of the agent's start call.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -70,6 +66,7 @@ async fn start_screenshare(
         .unwrap_or_else(|| "Your agent".to_owned());
     let conversation = body.conversation_id.filter(|c| !c.trim().is_empty());
     let tenant = claims.tenant();
+    let ice_servers = state.ice_servers_for(&tenant);
     let started = state
         .service
         .shares
@@ -97,7 +94,7 @@ async fn start_screenshare(
         expires_in_secs,
         token,
         end_beacon_url,
-        ice_servers: ice_servers(&state),
+        ice_servers,
     }))
 }
 
@@ -144,7 +141,7 @@ async fn look_up_key(
         share_id: share.id(),
         agent_name: share.agent_name().to_owned(),
         token,
-        ice_servers: ice_servers(&state),
+        ice_servers: state.ice_servers_for(crate::engine::Machine::tenant(&share)),
     }))
 }
 

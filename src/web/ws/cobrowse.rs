@@ -81,8 +81,10 @@ impl Connection {
         let (id, role) = (self.session.to_string(), self.role_name());
         let tenant = self.cell.state().await.tenant().clone();
         let policy = self.state.policy_for(&tenant);
+        let ice_servers = self.state.ice_servers_for(&tenant);
         let settings = &self.state.settings;
-        if let Next::Close(..) = self.wire.welcome(settings, &policy, &id, role).await {
+        let rules = (&policy, ice_servers.as_slice());
+        if let Next::Close(..) = self.wire.welcome(settings, rules, &id, role).await {
             return;
         }
         loop {

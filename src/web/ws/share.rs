@@ -64,9 +64,11 @@ impl ShareConnection {
         let welcome = (self.share.to_string(), self.role.kind());
         let tenant = self.cell.state().await.tenant().clone();
         let policy = self.state.policy_for(&tenant);
+        let ice_servers = self.state.ice_servers_for(&tenant);
+        let rules = (&policy, ice_servers.as_slice());
         if let Next::Close(..) = self
             .wire
-            .welcome(&self.state.settings, &policy, &welcome.0, welcome.1)
+            .welcome(&self.state.settings, rules, &welcome.0, welcome.1)
             .await
         {
             return;

@@ -13,7 +13,7 @@ use super::gate::{GatedRecv, ReadGate};
 
 use crate::config::PolicySettings;
 use crate::engine::Frame;
-use crate::web::protocol::{ServerMsg, close};
+use crate::web::protocol::{IceServer, ServerMsg, close};
 use crate::web::state::Settings;
 
 /// How long one write may wait for its reader before the connection is closed as too slow.
@@ -86,11 +86,11 @@ impl Wire {
     }
 
     /// Sends the `welcome` every socket starts with: who it is, the policy, ICE servers, limits.
-    /// `policy` is the tenant's.
+    /// `policy` and `ice_servers` are the tenant's.
     pub(super) async fn welcome(
         &mut self,
         settings: &Settings,
-        policy: &PolicySettings,
+        (policy, ice_servers): (&PolicySettings, &[IceServer]),
         id: &str,
         role: &str,
     ) -> Next {
@@ -98,7 +98,7 @@ impl Wire {
             session_id: id,
             role,
             policy,
-            ice_servers: &settings.ice_servers,
+            ice_servers,
             max_message_bytes: settings.max_message_bytes,
         };
         self.send(welcome.encode()).await

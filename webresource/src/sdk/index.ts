@@ -1,6 +1,6 @@
 // sdk.js, the customer script: one <script src=".../sdk.js" data-conversation="..."> tag.
 // Options on the tag: data-conversation, data-duet-origin (defaults to the script's origin),
-// data-duet-button="off" to hide the floating button and start from the site's own UI
+// data-tenant (which tenant's, when the site is registered for several), data-duet-button="off" to hide the floating button and start from the site's own UI
 // with window.Duet.startCobrowse({ conversationId }).
 
 import { ApiError } from "../api";
@@ -27,6 +27,7 @@ declare global {
 interface ScriptConfig {
   origin: string;
   conversationId: string | null;
+  tenant: string | null;
   showButton: boolean;
 }
 
@@ -34,9 +35,11 @@ function readConfig(script: HTMLScriptElement | null): ScriptConfig {
   const src = script?.src ?? "";
   const origin = script?.dataset["duetOrigin"] ?? (src === "" ? location.origin : new URL(src, location.href).origin);
   const conversation = script?.dataset["conversation"]?.trim() ?? "";
+  const tenant = script?.dataset["tenant"]?.trim() ?? "";
   return {
     origin: origin.replace(/\/+$/, ""),
     conversationId: conversation === "" ? null : conversation,
+    tenant: tenant === "" ? null : tenant,
     showButton: script?.dataset["duetButton"] !== "off",
   };
 }
@@ -47,7 +50,7 @@ function install(config: ScriptConfig): DuetApi {
   const start = (options: StartOptions = {}): Promise<{ sessionId: string }> => {
     if (starting !== null) return starting;
     const conversationId = options.conversationId ?? config.conversationId;
-    starting = CustomerSession.start(config.origin, widget, conversationId)
+    starting = CustomerSession.start(config.origin, widget, { conversationId, tenant: config.tenant })
       .then((started) => {
         session = started;
         return { sessionId: started.sessionId };

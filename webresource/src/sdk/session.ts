@@ -17,6 +17,12 @@ import type { Widget } from "./widget";
 export const STORAGE_KEY = "duet.cobrowse";
 
 /** What the start call returns. */
+/** What a new session is started with: the conversation, and the tenant the script tag names. */
+export interface StartFields {
+  conversationId: string | null;
+  tenant: string | null;
+}
+
 interface Started {
   sessionId: string;
   token: string;
@@ -67,8 +73,10 @@ export class CustomerSession {
   }
 
   /** Asks Duet for a new session and connects it. */
-  static async start(origin: string, widget: Widget, conversationId: string | null): Promise<CustomerSession> {
-    const body = conversationId === null ? {} : { conversationId };
+  static async start(origin: string, widget: Widget, start: StartFields): Promise<CustomerSession> {
+    const body: Record<string, string> = {};
+    if (start.conversationId !== null) body["conversationId"] = start.conversationId;
+    if (start.tenant !== null) body["tenant"] = start.tenant;
     const started = await callApi<Started>(origin, "/api/sessions", { body });
     const stored = { sessionId: started.sessionId, token: started.token };
     saveStored(stored);
