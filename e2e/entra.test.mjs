@@ -51,6 +51,38 @@ test("an agent signs in with Microsoft in a popup, sees their name, joins and th
   assert.ok(!duet.logs().includes(CLIENT_SECRET), "the client secret reached the log");
 });
 
+test("a Contoso administrator signs in to /admin with Microsoft, sees Contoso, and saves its policy under their name", async () => {
+  idp.signInAs({ oid: "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff", name: "Ada Entra", roles: ["Duet.Admin"] });
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${duet.base}/admin`);
+    const popupOpened = page.waitForEvent("popup", { timeout: WAIT_MS });
+    await page.getByTestId("admin-signin-microsoft").click();
+    await (await popupOpened).waitForEvent("close", { timeout: WAIT_MS });
+    await page.getByTestId("admin-tenant").waitFor({ state: "visible", timeout: WAIT_MS });
+    assert.equal(await page.getByTestId("admin-user").textContent(), "Ada Entra");
+    assert.equal(await page.getByTestId("admin-tenant-name").textContent(), "Contoso");
+    assert.equal(await page.getByTestId("admin-tenant-entra").textContent(), TENANT);
+
+    await page.getByTestId("admin-policy-mask").fill("#loyalty-number\n[name=pin]");
+    await page.getByTestId("admin-policy-save").click();
+    const message = page.getByTestId("admin-message");
+    await waitUntil("the policy saved", async () => /Policy saved/.test((await message.textContent()) ?? ""));
+    const started = await fetch(`${duet.base}/api/sessions`, { method: "POST", headers: { Origin: site.origin }, body: "" });
+    assert.deepEqual((await started.json()).policy.mask_selectors, ["#loyalty-number", "[name=pin]"]);
+
+    await page.getByTestId("admin-policy-mask").fill("#ok\ninput[");
+    await page.getByTestId("admin-policy-save").click();
+    await waitUntil("the bad selector named", async () => /"input\[" is not a CSS selector/.test((await message.textContent()) ?? ""));
+
+    await page.getByTestId("admin-audit-search").click();
+    const change = page.locator('[data-testid="admin-audit-row"][data-action="settings.changed"]').filter({ hasText: "Ada Entra (admin)" });
+    await change.first().waitFor({ state: "visible", timeout: WAIT_MS });
+  } finally {
+    idp.signInAs({ oid: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", name: "Ann Entra", roles: ["Duet.Agent"] });
+  }
+});
+
 /** A customer on Contoso's own website who starts co-browse there (so the session is Contoso's). */
 async function contosoCustomer(conversation) {
   const page = await (await browser.newContext()).newPage();

@@ -20,6 +20,7 @@ const BUNDLES = {
   "host.js": "src/host/index.ts",
   "shop.js": "src/shop/index.ts",
   "share.js": "src/share/index.ts",
+  "admin.js": "src/admin/index.ts",
 };
 
 await mkdir(outdir, { recursive: true });

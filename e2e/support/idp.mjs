@@ -19,9 +19,11 @@ export const CLIENT_SECRET = "e2e-client-secret-never-logged";
 
 const base64url = (data) => Buffer.from(data).toString("base64url");
 
-/** Starts the provider for users of Entra tenant `tenant`; `user` is who signs in. */
+/** Starts the provider for users of Entra tenant `tenant`; `user` is who signs in, until
+ * `signInAs(another)` changes who does. */
 export async function startIdentityProvider({ tenant, user }) {
   const codes = new Map();
+  let current = user;
   let base = "";
   const server = createServer((request, response) => {
     const url = new URL(request.url, base);
@@ -56,7 +58,7 @@ export async function startIdentityProvider({ tenant, user }) {
         if (form.get("client_secret") !== CLIENT_SECRET || !authorized || challenge !== authorized.challenge) {
           return json(400, { error: "invalid_grant", error_description: "AADSTS70008: bad code, secret or verifier." });
         }
-        return json(200, { token_type: "Bearer", expires_in: 3599, id_token: idToken(base, tenant, user, authorized.nonce) });
+        return json(200, { token_type: "Bearer", expires_in: 3599, id_token: idToken(base, tenant, current, authorized.nonce) });
       });
       return undefined;
     }
@@ -64,7 +66,10 @@ export async function startIdentityProvider({ tenant, user }) {
   });
   await new Promise((done) => server.listen(0, "127.0.0.1", done));
   base = `http://127.0.0.1:${server.address().port}`;
-  return { base, stop: () => new Promise((done) => server.close(done)) };
+  const signInAs = (another) => {
+    current = another;
+  };
+  return { base, signInAs, stop: () => new Promise((done) => server.close(done)) };
 }
 
 function idToken(base, tenant, user, nonce) {

@@ -111,6 +111,15 @@ impl Actor {
         }
     }
 
+    /// A person administering the tenant, signed in with the `Duet.Admin` role.
+    pub fn admin_user(id: &AgentId, name: &str) -> Self {
+        Self {
+            role: ActorRole::Admin,
+            id: Some(id.0.clone()),
+            name: Some(name.to_owned()),
+        }
+    }
+
     /// Duet itself.
     pub fn system() -> Self {
         Self {

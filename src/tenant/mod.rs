@@ -75,12 +75,12 @@ impl TenantSettings {
     /// Adds a bookmark or folder (bookmarks only to `sites`, when any are set).
     pub async fn add_bookmark(
         &self,
-        tenant: &TenantId,
+        (tenant, by): (&TenantId, &Actor),
         input: EntryInput,
         sites: &[String],
         now: Timestamp,
     ) -> Result<Entry, SettingsError> {
-        self.change(tenant, now, |menu| {
+        self.change((tenant, by), now, |menu| {
             let entry = menu.add(input, sites)?;
             Ok((Edit::Added(entry.id), entry))
         })
@@ -90,13 +90,13 @@ impl TenantSettings {
     /// Changes an entry.
     pub async fn update_bookmark(
         &self,
-        tenant: &TenantId,
+        (tenant, by): (&TenantId, &Actor),
         id: u32,
         input: EntryInput,
         sites: &[String],
         now: Timestamp,
     ) -> Result<Entry, SettingsError> {
-        self.change(tenant, now, |menu| {
+        self.change((tenant, by), now, |menu| {
             Ok((Edit::Updated(id), menu.update(id, input, sites)?))
         })
         .await
@@ -105,11 +105,11 @@ impl TenantSettings {
     /// Removes an entry (a folder must be empty).
     pub async fn remove_bookmark(
         &self,
-        tenant: &TenantId,
+        (tenant, by): (&TenantId, &Actor),
         id: u32,
         now: Timestamp,
     ) -> Result<(), SettingsError> {
-        self.change(tenant, now, |menu| {
+        self.change((tenant, by), now, |menu| {
             Ok((Edit::Removed(id), menu.remove(id)?))
         })
         .await
@@ -136,7 +136,7 @@ impl TenantSettings {
         {
             let value = serde_json::to_value(&legacy).unwrap_or(Value::Null);
             let detail = json!({ "imported_from": crate::store::BOOKMARKS });
-            let event = settings_event(tenant, detail, now);
+            let event = settings_event((tenant, &Actor::admin()), detail, now);
             let record = crate::journal::audit_record(&event);
             self.store
                 .put_setting(tenant.as_str(), BOOKMARKS, &value, record)
@@ -148,7 +148,7 @@ impl TenantSettings {
 
     async fn change<T>(
         &self,
-        tenant: &TenantId,
+        (tenant, by): (&TenantId, &Actor),
         now: Timestamp,
         f: impl FnOnce(&mut Bookmarks) -> Result<(Edit, T), BookmarkError>,
     ) -> Result<T, SettingsError> {
@@ -161,7 +161,7 @@ impl TenantSettings {
             Edit::Updated(id) => json!({ "updated": id }),
             Edit::Removed(id) => json!({ "removed": id }),
         };
-        let event = settings_event(tenant, detail, now);
+        let event = settings_event((tenant, by), detail, now);
         let record = crate::journal::audit_record(&event);
         self.store
             .put_setting(tenant.as_str(), BOOKMARKS, &value, record)
@@ -170,12 +170,12 @@ impl TenantSettings {
     }
 }
 
-fn settings_event(tenant: &TenantId, detail: Value, now: Timestamp) -> Event {
+fn settings_event((tenant, by): (&TenantId, &Actor), detail: Value, now: Timestamp) -> Event {
     Event {
         at: now,
         tenant: tenant.clone(),
         subject: Subject::Tenant,
-        actor: Actor::admin(),
+        actor: by.clone(),
         change: Change::SettingsChanged {
             setting: BOOKMARKS,
             detail,

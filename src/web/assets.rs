@@ -12,6 +12,7 @@ const CONSOLE_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/conso
 const HOST_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/host.js"));
 const SHOP_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/shop.js"));
 const SHARE_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/share.js"));
+const ADMIN_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/admin.js"));
 
 /// Routes of the embedded scripts.
 pub fn router() -> Router<AppState> {
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/host.js", get(|| async { script(HOST_JS) }))
         .route("/assets/shop.js", get(|| async { script(SHOP_JS) }))
         .route("/assets/share.js", get(|| async { script(SHARE_JS) }))
+        .route("/assets/admin.js", get(|| async { script(ADMIN_JS) }))
 }
 
 fn script(body: &'static [u8]) -> impl IntoResponse {

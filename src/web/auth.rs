@@ -9,7 +9,7 @@ use super::state::AppState;
 use secrecy::ExposeSecret;
 
 use super::tokens::{Claims, TokenRole};
-use crate::engine::TenantId;
+use crate::engine::{Actor, TenantId};
 
 /// A request from a signed-in agent (`Authorization: Bearer <agent token>`).
 #[derive(Debug, Clone)]
@@ -91,6 +91,8 @@ impl FromRequestParts<AppState> for Reader {
 pub struct Admin {
     /// The tenant whose settings and audit trail they may read and change.
     pub tenant: TenantId,
+    /// Who they are in the audit trail: the key's holder, or the signed-in person.
+    pub actor: Actor,
 }
 
 impl FromRequestParts<AppState> for Admin {
@@ -102,12 +104,17 @@ impl FromRequestParts<AppState> for Admin {
             if is_admin(state, token) {
                 return Ok(Admin {
                     tenant: TenantId::default(),
+                    actor: Actor::admin(),
                 });
             }
             if let Ok(claims) = state.tokens.verify_role(token, TokenRole::Agent) {
-                if claims.holds_role(ADMIN_ROLE) {
+                if claims.holds_role(ADMIN_ROLE)
+                    && let Some(id) = claims.agent()
+                {
+                    let name = claims.name.clone().unwrap_or_else(|| id.0.clone());
                     return Ok(Admin {
                         tenant: claims.tenant(),
+                        actor: Actor::admin_user(&id, &name),
                     });
                 }
                 return Err(Error::Forbidden(format!(

@@ -3,6 +3,7 @@
 //! Every path the service answers is listed in [`router`].
 
 pub mod action;
+pub mod admin_page;
 pub mod api;
 pub mod assets;
 pub mod auth;
@@ -46,7 +47,7 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// `GET /healthz`; `GET /` (demo index); `GET /console` (agent console);
 /// `GET /demo/shop`, `GET /demo/omnichannel`, `GET /demo/pwned`, `GET /demo/pwned/count` (demo);
 /// `GET /share` (the customer's screen-share page);
-/// `GET /sdk.js`, `GET /assets/{console,host,shop,share}.js` (bundles);
+/// `GET /sdk.js`, `GET /assets/{console,host,shop,share,admin}.js` (bundles);
 /// `GET /webresource/{cobrowse,screenshare}.html`;
 /// `POST /api/sessions`, `POST /api/sessions/{id}/end` (customer);
 /// `POST /api/agent/signin`, `GET /api/agent/pending`, `POST /api/agent/sessions/{id}/join`,
@@ -54,6 +55,8 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// `POST /api/screenshare/lookup`, `POST /api/screenshare/{id}/end` (screen share);
 /// `GET|POST /api/tenant/bookmarks`, `PUT|DELETE /api/tenant/bookmarks/{id}` (tenant settings);
 /// `GET /api/tenant/audit` (the audit trail, administrator only);
+/// `GET /api/tenant`, `PUT /api/tenant/policy` (the administrator's view of the tenant);
+/// `GET /admin` (the tenant administrator's page);
 /// `GET /auth/signin`, `GET /auth/callback` (agent sign-in with Microsoft Entra ID);
 /// `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
@@ -69,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api::share::router())
         .merge(api::tenant::router())
         .merge(api::audit::router())
+        .merge(api::overview::router())
+        .merge(admin_page::router())
         .merge(share_page::router())
         .merge(ws::router())
         // Every response, errors and 404s included: a browser must never guess a type (a JSON

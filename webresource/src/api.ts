@@ -13,7 +13,7 @@ export class ApiError extends Error {
 
 /** What one API call needs besides its path. */
 export interface ApiRequest {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PUT" | "DELETE";
   body?: unknown;
   token?: string;
   keepalive?: boolean;

@@ -48,7 +48,12 @@ async fn create_bookmark(
     let entry = state
         .service
         .tenants
-        .add_bookmark(&admin.tenant, input, &sites, state.service.clock.now())
+        .add_bookmark(
+            (&admin.tenant, &admin.actor),
+            input,
+            &sites,
+            state.service.clock.now(),
+        )
         .await
         .map_err(settings_error)?;
     Ok((StatusCode::CREATED, ApiJson(entry)))
@@ -64,7 +69,13 @@ async fn update_bookmark(
     let entry = state
         .service
         .tenants
-        .update_bookmark(&admin.tenant, id, input, &sites, state.service.clock.now())
+        .update_bookmark(
+            (&admin.tenant, &admin.actor),
+            id,
+            input,
+            &sites,
+            state.service.clock.now(),
+        )
         .await
         .map_err(settings_error)?;
     Ok(ApiJson(entry))
@@ -78,7 +89,7 @@ async fn delete_bookmark(
     state
         .service
         .tenants
-        .remove_bookmark(&admin.tenant, id, state.service.clock.now())
+        .remove_bookmark((&admin.tenant, &admin.actor), id, state.service.clock.now())
         .await
         .map_err(settings_error)?;
     Ok(StatusCode::NO_CONTENT)

@@ -2,6 +2,7 @@
 // framed inside Dynamics, where Microsoft's pages cannot be), or the development sign-in by name.
 
 import { ApiError, callApi } from "../api";
+import { onPopupSignIn, openSignInPopup, POPUP_BLOCKED } from "../signinpopup";
 import type { ConsoleConfig } from "./config";
 import type { ConsoleUi } from "./ui";
 
@@ -46,28 +47,23 @@ export function signIn(config: ConsoleConfig, ui: ConsoleUi): Promise<Agent> {
   });
 }
 
-/** What the sign-in popup (`templates/signin_result.html`) posts back. */
-type PopupMessage = { type: "duet-signed-in"; token: string; name: string } | { type: "duet-signin-refused"; message: string };
-
 /** Shows "Sign in with Microsoft"; each click opens Duet's `/auth/signin` in a popup, which
  * posts the outcome back from Duet's own origin and closes itself. */
 function signInWithMicrosoft(config: ConsoleConfig, ui: ConsoleUi): Promise<Agent> {
   ui.show("signin-microsoft");
   return new Promise<Agent>((resolve) => {
-    window.addEventListener("message", (event: MessageEvent) => {
-      if (event.origin !== config.origin || typeof event.data !== "object" || event.data === null) return;
-      const message = event.data as PopupMessage;
-      if (message.type === "duet-signin-refused") ui.message(message.message);
-      if (message.type !== "duet-signed-in" || typeof message.token !== "string") return;
-      const agent = { token: message.token, name: String(message.name) };
-      sessionStorage.setItem(AGENT_STORAGE_KEY, JSON.stringify(agent));
+    onPopupSignIn(config.origin, (outcome) => {
+      if ("refused" in outcome) {
+        ui.message(outcome.refused);
+        return;
+      }
+      sessionStorage.setItem(AGENT_STORAGE_KEY, JSON.stringify(outcome));
       ui.message("");
-      resolve(agent);
+      resolve(outcome);
     });
     ui.microsoftForm.addEventListener("submit", (event) => {
       event.preventDefault();
-      const popup = window.open(`${config.origin}/auth/signin`, "duet-signin", "popup,width=520,height=680");
-      if (popup === null) ui.message("The sign-in window was blocked: allow pop-ups for Duet, then try again.");
+      if (!openSignInPopup(config.origin)) ui.message(POPUP_BLOCKED);
     });
   });
 }
