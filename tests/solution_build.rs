@@ -133,12 +133,14 @@ fn the_unpacked_layout_has_other_web_resources_with_sidecars_and_app_tabs() {
         "WebResources/duet_/icons/screenshare.svg.data.xml",
         "msdyn_applicationtabtemplates/duet_cobrowsetab/msdyn_applicationtabtemplate.xml",
         "msdyn_templateparameters/duet_screensharetab_webresourceName/msdyn_templateparameter.xml",
+        "WebResources/duet_/config.html",
+        "environmentvariabledefinitions/duet_Origin/environmentvariabledefinition.xml",
     ] {
         assert!(unpacked.join(path).is_file(), "{path} is missing");
     }
     let page =
         std::fs::read_to_string(unpacked.join("WebResources/duet_/cobrowse.html")).expect("page");
-    assert!(page.contains("http://127.0.0.1:8080"));
+    assert!(page.contains("var VARIABLE = \"duet_Origin\";"));
 }
 
 fn sha256(bytes: &[u8]) -> String {

@@ -145,12 +145,15 @@ fn a_button_without_english_texts_is_rejected_naming_its_locales() {
 }
 
 #[test]
-fn an_origin_with_a_path_is_rejected_naming_solution_duet_origin() {
+fn a_baked_in_duet_origin_is_refused_naming_the_environment_variable_instead() {
     let edit = (
-        "duet_origin = \"http://127.0.0.1:8080\"",
-        "duet_origin = \"http://127.0.0.1:8080/duet\"",
+        "provider_name = \"Duet\"",
+        "provider_name = \"Duet\"\nduet_origin = \"https://duet.contoso.com\"",
     );
-    assert_rejected(&[edit], &["solution.duet_origin"]);
+    assert_rejected(
+        &[edit],
+        &["solution.duet_origin", "_Origin", "duet provision --origin"],
+    );
 }
 
 #[test]

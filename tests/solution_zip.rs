@@ -154,13 +154,14 @@ fn web_resources_match_fact_6() {
         [
             "duet_/cobrowse.html",
             "duet_/screenshare.html",
+            "duet_/config.html",
             "duet_/icons/cobrowse.svg",
             "duet_/icons/screenshare.svg"
         ]
     );
     assert_eq!(
         element_texts(&customizations, "WebResourceType"),
-        ["1", "1", "11", "11"]
+        ["1", "1", "1", "11", "11"]
     );
     for file in element_texts(&customizations, "FileName") {
         let part = file.strip_prefix('/').expect("FileName starts with /");

@@ -5,8 +5,13 @@ use std::io;
 use super::components::{AppTabTemplate, PAGE_TYPE_WEB_RESOURCE};
 use super::xml::{self, XmlWriter};
 
-/// Every (zip part, bytes) of `template`: the template file and its `webresourceName` and `data` parameters.
-pub fn app_tab_files(template: &AppTabTemplate) -> io::Result<Vec<(String, Vec<u8>)>> {
+/// Every (zip part, bytes) of `template`: the template file and its `webresourceName` and `data`
+/// parameters; not customizable when `managed`.
+pub fn app_tab_files(
+    template: &AppTabTemplate,
+    managed: bool,
+) -> io::Result<Vec<(String, Vec<u8>)>> {
+    let customizable = if managed { "0" } else { "1" };
     let unique = &template.unique_name;
     let template_part = [
         "msdyn_applicationtabtemplates/",
@@ -14,7 +19,7 @@ pub fn app_tab_files(template: &AppTabTemplate) -> io::Result<Vec<(String, Vec<u
         "/msdyn_applicationtabtemplate.xml",
     ]
     .concat();
-    let mut files = vec![(template_part, template_xml(template)?)];
+    let mut files = vec![(template_part, template_xml(template, customizable)?)];
     let parameters = [
         ("webresourceName", Some(template.web_resource_name.as_str())),
         ("data", None),
@@ -27,12 +32,18 @@ pub fn app_tab_files(template: &AppTabTemplate) -> io::Result<Vec<(String, Vec<u
             "/msdyn_templateparameter.xml",
         ]
         .concat();
-        files.push((part, parameter_xml(template, &param_unique, name, value)?));
+        let record = Parameter {
+            unique: &param_unique,
+            name,
+            value,
+            customizable,
+        };
+        files.push((part, parameter_xml(template, &record)?));
     }
     Ok(files)
 }
 
-fn template_xml(template: &AppTabTemplate) -> io::Result<Vec<u8>> {
+fn template_xml(template: &AppTabTemplate, customizable: &str) -> io::Result<Vec<u8>> {
     let mut w = xml::writer();
     let unique = template.unique_name.as_str();
     let name_labels: Vec<(u32, &str)> = template
@@ -48,7 +59,7 @@ fn template_xml(template: &AppTabTemplate) -> io::Result<Vec<u8>> {
     w.create_element("msdyn_applicationtabtemplate")
         .with_attribute(("msdyn_uniquename", unique))
         .write_inner_content(|w| {
-            xml::text(w, "iscustomizable", "1")?;
+            xml::text(w, "iscustomizable", customizable)?;
             xml::localized(w, "msdyn_name", unique, &name_labels)?;
             xml::text(w, "msdyn_pagetype", &PAGE_TYPE_WEB_RESOURCE.to_string())?;
             xml::text(w, "msdyn_pinned", "0")?;
@@ -59,17 +70,26 @@ fn template_xml(template: &AppTabTemplate) -> io::Result<Vec<u8>> {
     Ok(xml::finish(w))
 }
 
-fn parameter_xml(
-    template: &AppTabTemplate,
-    unique: &str,
-    name: &str,
-    value: Option<&str>,
-) -> io::Result<Vec<u8>> {
+/// One template parameter record.
+struct Parameter<'a> {
+    unique: &'a str,
+    name: &'a str,
+    value: Option<&'a str>,
+    customizable: &'a str,
+}
+
+fn parameter_xml(template: &AppTabTemplate, parameter: &Parameter) -> io::Result<Vec<u8>> {
+    let Parameter {
+        unique,
+        name,
+        value,
+        customizable,
+    } = *parameter;
     let mut w = xml::writer();
     w.create_element("msdyn_templateparameter")
         .with_attribute(("msdyn_uniquename", unique))
         .write_inner_content(|w| {
-            xml::text(w, "iscustomizable", "1")?;
+            xml::text(w, "iscustomizable", customizable)?;
             w.create_element("msdyn_applicationtabtemplateid")
                 .write_inner_content(|w| xml::text(w, "msdyn_uniquename", &template.unique_name))?;
             xml::localized(w, "msdyn_name", name, &[(1033, name)])?;

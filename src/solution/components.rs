@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::definition::{Button, Definition};
 use super::ids;
-use super::webresource::{Mode, render_apptab};
+use super::webresource::{Mode, render_apptab, render_config};
 
 /// The app tab template page type "Web Resource" (`msdyn_pagetype`).
 pub const PAGE_TYPE_WEB_RESOURCE: u32 = 509_180_002;
@@ -100,13 +100,26 @@ pub fn icon_name(prefix: &str, mode: Mode) -> String {
     [prefix, "_/icons/", mode.as_str(), ".svg"].concat()
 }
 
-/// Every web resource: the pages, then the icons, in button order.
+/// Name of the solution's configuration page: `<prefix>_/config.html`.
+pub fn config_page_name(prefix: &str) -> String {
+    [prefix, "_/config.html"].concat()
+}
+
+/// Every web resource: the app-tab pages, the configuration page, then the icons, in button
+/// order. None holds Duet's address (the pages read the environment variable).
 pub fn web_resources(definition: &Definition) -> Vec<WebResource> {
     let prefix = &definition.publisher.prefix;
-    let origin = &definition.solution.duet_origin;
+    let variable = definition.origin_variable();
     let buttons = definition.buttons.all();
+    let config = resource(
+        prefix,
+        config_page_name(prefix),
+        "Duet configuration",
+        WebResourceType::Html,
+        render_config(&variable, &definition.solution.display_name).into_bytes(),
+    );
     let pages = buttons.iter().map(|(mode, button)| {
-        let html = render_apptab(*mode, origin).into_bytes();
+        let html = render_apptab(*mode, &variable).into_bytes();
         resource(
             prefix,
             page_name(prefix, *mode),
@@ -126,7 +139,7 @@ pub fn web_resources(definition: &Definition) -> Vec<WebResource> {
             svg,
         )
     });
-    pages.chain(icons).collect()
+    pages.chain(std::iter::once(config)).chain(icons).collect()
 }
 
 /// Every app tab template, in button order.

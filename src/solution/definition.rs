@@ -92,13 +92,10 @@ pub struct SolutionInfo {
     pub version: String,
     /// The `msdyn_provider` name, e.g. `Duet`.
     pub provider_name: String,
-    /// The Duet origin the app tab pages talk to, e.g. `http://127.0.0.1:8080`.
-    #[serde(default = "default_origin")]
-    pub duet_origin: String,
-}
-
-fn default_origin() -> String {
-    "http://127.0.0.1:8080".to_owned()
+    /// Refused when present: Duet's address is no longer baked into the solution but read at
+    /// run time from the environment variable `<prefix>_Origin` (kept so the refusal can say so).
+    #[serde(default)]
+    pub duet_origin: Option<String>,
 }
 
 /// The co-browse and screen-share buttons.
@@ -178,6 +175,11 @@ impl Button {
 }
 
 impl Definition {
+    /// The schema name of the environment variable holding Duet's address: `<prefix>_Origin`.
+    pub fn origin_variable(&self) -> String {
+        [self.publisher.prefix.as_str(), "_Origin"].concat()
+    }
+
     /// Every LCID any button has texts for, ascending.
     pub fn languages(&self) -> Vec<u32> {
         let mut all: Vec<u32> = self

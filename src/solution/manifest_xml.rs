@@ -4,6 +4,8 @@ use std::io;
 
 use super::components::WebResource;
 use super::definition::Definition;
+use super::environment::ROOT_COMPONENT_ENVIRONMENT_VARIABLE;
+use super::roles::{ROOT_COMPONENT_ROLE, security_roles};
 use super::xml::{self, XmlWriter};
 
 /// Component type of a web resource in `RootComponents`.
@@ -81,6 +83,23 @@ fn manifest(
                     .with_attribute(("behavior", "0"))
                     .write_empty()?;
             }
+            for role in security_roles(definition) {
+                let id = ["{", &role.id.to_string(), "}"].concat();
+                w.create_element("RootComponent")
+                    .with_attribute(("type", ROOT_COMPONENT_ROLE.to_string().as_str()))
+                    .with_attribute(("id", id.as_str()))
+                    .with_attribute(("behavior", "0"))
+                    .write_empty()?;
+            }
+            let variable = definition.origin_variable();
+            w.create_element("RootComponent")
+                .with_attribute((
+                    "type",
+                    ROOT_COMPONENT_ENVIRONMENT_VARIABLE.to_string().as_str(),
+                ))
+                .with_attribute(("schemaName", variable.as_str()))
+                .with_attribute(("behavior", "0"))
+                .write_empty()?;
             Ok(())
         })?;
     w.create_element("MissingDependencies").write_empty()?;

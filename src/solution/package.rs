@@ -1,4 +1,5 @@
-//! The solution zip's files: `[Content_Types].xml`, `solution.xml`, `customizations.xml`, web resources and app tab records.
+//! The solution zip's files: `[Content_Types].xml`, `solution.xml`, `customizations.xml` (with the
+//! security roles), web resources, the origin environment variable and app tab records.
 
 use std::collections::BTreeMap;
 
@@ -7,9 +8,11 @@ use anyhow::Context;
 use super::apptab_xml::app_tab_files;
 use super::components::{AppTabTemplate, WebResource};
 use super::content_types::content_types;
-use super::customizations_xml::customizations_xml;
+use super::customizations_xml::{Contents, customizations_xml};
 use super::definition::Definition;
+use super::environment::{definition_part, definition_xml};
 use super::manifest_xml::solution_xml;
+use super::roles::security_roles;
 
 /// Every part of the managed (`managed = true`) or unmanaged solution zip, by entry name.
 pub fn solution_files(
@@ -23,14 +26,26 @@ pub fn solution_files(
         "solution.xml".to_owned(),
         solution_xml(definition, resources, managed).context("writing solution.xml")?,
     );
-    let customizations = customizations_xml(resources, &definition.languages())
-        .context("writing customizations.xml")?;
+    let roles = security_roles(definition);
+    let languages = definition.languages();
+    let contents = Contents {
+        roles: &roles,
+        version: &definition.solution.version,
+        languages: &languages,
+        managed,
+    };
+    let customizations =
+        customizations_xml(resources, &contents).context("writing customizations.xml")?;
     files.insert("customizations.xml".to_owned(), customizations);
+    files.insert(
+        definition_part(&definition.origin_variable()),
+        definition_xml(definition, managed).context("writing the environment variable")?,
+    );
     for resource in resources {
         files.insert(resource.zip_part(), resource.content.clone());
     }
     for template in templates {
-        let records = app_tab_files(template)
+        let records = app_tab_files(template, managed)
             .with_context(|| format!("writing app tab template {}", template.unique_name))?;
         files.extend(records);
     }

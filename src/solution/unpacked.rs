@@ -7,9 +7,11 @@ use anyhow::Context;
 
 use super::apptab_xml::app_tab_files;
 use super::components::{AppTabTemplate, WebResource};
-use super::customizations_xml::{unpacked_customizations_xml, web_resource_fields};
+use super::customizations_xml::{Contents, unpacked_customizations_xml, web_resource_fields};
 use super::definition::Definition;
+use super::environment::{definition_part, definition_xml};
 use super::manifest_xml::solution_xml;
+use super::roles::security_roles;
 use super::xml;
 
 /// Every file of the unpacked (unmanaged) solution, by path relative to the unpack folder.
@@ -23,8 +25,22 @@ pub fn unpacked_files(
         "Other/Solution.xml".to_owned(),
         solution_xml(definition, resources, false)?,
     );
-    let customizations = unpacked_customizations_xml(&definition.languages())?;
-    files.insert("Other/Customizations.xml".to_owned(), customizations);
+    let roles = security_roles(definition);
+    let languages = definition.languages();
+    let contents = Contents {
+        roles: &roles,
+        version: &definition.solution.version,
+        languages: &languages,
+        managed: false,
+    };
+    files.insert(
+        "Other/Customizations.xml".to_owned(),
+        unpacked_customizations_xml(&contents)?,
+    );
+    files.insert(
+        definition_part(&definition.origin_variable()),
+        definition_xml(definition, false)?,
+    );
     for resource in resources {
         let path = ["WebResources/", &resource.name].concat();
         files.insert(
@@ -34,7 +50,7 @@ pub fn unpacked_files(
         files.insert(path, resource.content.clone());
     }
     for template in templates {
-        files.extend(app_tab_files(template)?);
+        files.extend(app_tab_files(template, false)?);
     }
     Ok(files)
 }
@@ -46,6 +62,6 @@ fn sidecar(resource: &WebResource) -> io::Result<Vec<u8>> {
     let file_name = ["/WebResources/", &resource.name].concat();
     w.create_element("WebResource")
         .with_attribute(("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"))
-        .write_inner_content(|w| web_resource_fields(w, resource, &file_name))?;
+        .write_inner_content(|w| web_resource_fields(w, resource, &file_name, false))?;
     Ok(xml::finish(w))
 }

@@ -145,21 +145,12 @@ fn check_solution(definition: &Definition, problems: &mut Problems) {
             ),
         );
     }
-    if let Err(why) = check_origin(&solution.duet_origin) {
-        problems.push("solution.duet_origin", format!("`{}` {why}; use an origin such as `https://duet.example.com` or `http://127.0.0.1:8080`", solution.duet_origin));
+    if solution.duet_origin.is_some() {
+        problems.push(
+            "solution.duet_origin",
+            "is no longer part of the solution: one solution serves every org, and each org keeps Duet's address in the environment variable <prefix>_Origin; remove the line and set the address with `duet provision --origin https://…`",
+        );
     }
-}
-
-fn check_origin(origin: &str) -> Result<(), &'static str> {
-    let url = url::Url::parse(origin).map_err(|_| "is not a URL")?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err("is not an http(s) origin");
-    }
-    let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
-    if !bare || !url.username().is_empty() {
-        return Err("has a path, query, fragment or user; give only scheme, host and port");
-    }
-    Ok(())
 }
 
 fn check_button(field: &str, prefix: &str, button: &Button, problems: &mut Problems) {

@@ -1,5 +1,7 @@
-//! The app-tab web resource: one askama template rendered per mode, with Duet's origin baked in.
-//! The solution ships these pages; `duet serve` serves the very same rendering.
+//! The solution's HTML web resources: the app-tab page (one askama template rendered per mode)
+//! and the configuration page. Neither holds Duet's address: both read it at run time from the
+//! org's environment variable. The solution ships these pages; `duet serve` serves the very same
+//! rendering.
 
 use askama::Template;
 
@@ -56,23 +58,38 @@ impl Mode {
 struct AppTabPage<'a> {
     mode: Mode,
     title: &'a str,
-    duet_origin_js: String,
+    variable: &'a str,
 }
 
-/// Renders the app-tab page of `mode`, talking to Duet at `duet_origin` (scheme, host and port, no path).
-pub fn render_apptab(mode: Mode, duet_origin: &str) -> String {
-    let origin = duet_origin.trim_end_matches('/');
-    // JSON string literal, with `<` escaped so it can never close the script element.
-    let duet_origin_js = serde_json::Value::from(origin)
-        .to_string()
-        .replace('<', "\\u003c");
+/// The solution's configuration page.
+#[derive(Template)]
+#[template(path = "config.html")]
+struct ConfigPage<'a> {
+    variable: &'a str,
+    solution: &'a str,
+}
+
+/// Renders the app-tab page of `mode`, which reads Duet's address at run time from the org's
+/// environment variable `variable` (e.g. `duet_Origin`); no address is written in the page.
+pub fn render_apptab(mode: Mode, variable: &str) -> String {
     let page = AppTabPage {
         mode,
         title: mode.title(),
-        duet_origin_js,
+        variable,
     };
     page.render()
         .expect("the app-tab template renders from plain strings")
+}
+
+/// Renders the solution's configuration page: Duet's address from `variable`, whether Duet
+/// answers, its version, and a link to its admin page.
+pub fn render_config(variable: &str, solution_display_name: &str) -> String {
+    let page = ConfigPage {
+        variable,
+        solution: solution_display_name,
+    };
+    page.render()
+        .expect("the configuration template renders from plain strings")
 }
 
 #[cfg(test)]
@@ -80,11 +97,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_mode_bakes_in_its_events_and_the_origin() {
-        let page = render_apptab(Mode::Screenshare, "https://duet.example.com/");
+    fn each_mode_has_its_events_and_reads_the_address_from_the_variable() {
+        let page = render_apptab(Mode::Screenshare, "duet_Origin");
         assert!(page.contains("\"ScreenShareConnectedEvent\""));
         assert!(page.contains("\"ScreenShareEndedEvent\""));
-        assert!(page.contains("var DUET_ORIGIN = \"https://duet.example.com\";"));
+        assert!(page.contains("var VARIABLE = \"duet_Origin\";"));
+        assert!(page.contains("environmentvariabledefinition_environmentvariablevalue"));
         assert!(!page.contains("CobrowseConnectedEvent\""));
+        assert!(page.contains("var DUET_ORIGIN = null;") && !page.contains("127.0.0.1"));
     }
 }

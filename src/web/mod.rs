@@ -48,7 +48,8 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// `GET /demo/shop`, `GET /demo/omnichannel`, `GET /demo/pwned`, `GET /demo/pwned/count` (demo);
 /// `GET /share` (the customer's screen-share page);
 /// `GET /sdk.js`, `GET /assets/{console,host,shop,share,admin}.js` (bundles);
-/// `GET /webresource/{cobrowse,screenshare}.html`;
+/// `GET /webresource/{cobrowse,screenshare,config}.html`, and for the demo the org Web API call
+/// they make, `GET /api/data/v9.2/environmentvariabledefinitions`; `GET /api/version`;
 /// `POST /api/sessions`, `POST /api/sessions/{id}/end` (customer);
 /// `POST /api/agent/signin`, `GET /api/agent/pending`, `POST /api/agent/sessions/{id}/join`,
 /// `POST /api/conversations/{id}/end` (agent); `POST /api/agent/screenshare`,
