@@ -38,6 +38,9 @@ pub enum Command {
     /// Register, list and remove the customer organisations this Duet serves.
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Build the AppSource package: the Package Deployer folder and the bundle around it.
+    #[command(subcommand)]
+    Package(PackageCommand),
 }
 
 /// `duet tenant …` subcommands.
@@ -165,6 +168,28 @@ pub struct ServeArgs {
 pub enum SolutionCommand {
     /// Build the solution zips, records.json and data.zip from the definition.
     Build(BuildArgs),
+}
+
+/// `duet package …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PackageCommand {
+    /// Build the Package Deployer package folder and the AppSource bundle around it.
+    Build(PackageArgs),
+}
+
+/// Flags of `duet package build`.
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// Directory to write `package/` and `appsource/` into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Solution definition; the embedded default definition when absent.
+    #[arg(long, value_name = "FILE")]
+    pub definition: Option<PathBuf>,
+    /// The package.zip built with Microsoft's tooling from `package/`: checked, then bundled
+    /// with `appsource/` into the flat zip AppSource takes.
+    #[arg(long, value_name = "FILE")]
+    pub package_zip: Option<PathBuf>,
 }
 
 /// Flags of `duet solution build`.

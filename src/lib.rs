@@ -22,7 +22,7 @@ pub mod web;
 
 use anyhow::Context;
 
-use cli::{Cli, Command, SolutionCommand};
+use cli::{Cli, Command, PackageCommand, SolutionCommand};
 use config::Config;
 
 /// Runs one command line to completion.
@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => runtime()?.block_on(web::serve(config, args)),
         Command::Solution(SolutionCommand::Build(args)) => solution::command::build(&args),
+        Command::Package(PackageCommand::Build(args)) => solution::command::package(&args),
         Command::Provision(args) => {
             runtime()?.block_on(dataverse::command::provision(config, args))
         }

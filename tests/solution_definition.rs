@@ -190,3 +190,20 @@ fn every_problem_is_reported_at_once() {
         &["solution.version", "buttons.screenshare.slash_command"],
     );
 }
+
+#[test]
+fn an_appsource_date_or_a_plain_http_privacy_link_is_rejected_naming_the_field() {
+    let date = ("start_date = \"12/01/2026\"", "start_date = \"2026-12-01\"");
+    let privacy = (
+        "privacy_url = \"https://duet.example.com/privacy\"",
+        "privacy_url = \"http://duet.example.com/privacy\"",
+    );
+    assert_rejected(
+        &[date, privacy],
+        &[
+            "appsource.start_date",
+            "MM/DD/YYYY",
+            "appsource.privacy_url",
+        ],
+    );
+}

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::{Artifacts, artifacts, zipper};
-use crate::cli::BuildArgs;
+use super::{Artifacts, appsource, artifacts, zipper};
+use crate::cli::{BuildArgs, PackageArgs};
 
 /// Builds the solution artifacts into `args.out` and prints the manifest on stdout.
 pub fn build(args: &BuildArgs) -> anyhow::Result<()> {
@@ -30,6 +30,47 @@ pub fn build(args: &BuildArgs) -> anyhow::Result<()> {
         );
     }
     print!("{manifest}");
+    Ok(())
+}
+
+/// Builds `package/` and `appsource/` into `args.out`; with `--package-zip`, checks it and
+/// writes the flat AppSource zip. Prints a sha256 per file and what to do next.
+pub fn package(args: &PackageArgs) -> anyhow::Result<()> {
+    let built = artifacts(args.definition.as_deref())?;
+    let definition = super::definition::load(args.definition.as_deref())?;
+    let files = appsource::package_files(&definition, &built).context("writing the package")?;
+    let mut manifest = String::new();
+    for (path, bytes) in &files {
+        write_file(&args.out.join(path), bytes)?;
+        let _ = writeln!(manifest, "{}  {path}", zipper::sha256_hex(bytes));
+    }
+    let Some(package_zip) = &args.package_zip else {
+        print!("{manifest}");
+        println!(
+            "next: build package.zip from {} with Microsoft's tooling (README: The AppSource package), then run this again with --package-zip",
+            args.out.join("package").display()
+        );
+        return Ok(());
+    };
+    let bytes =
+        std::fs::read(package_zip).with_context(|| format!("reading {}", package_zip.display()))?;
+    let problems = appsource::check_package_zip(&bytes);
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "{} cannot go to AppSource:\n- {}",
+            package_zip.display(),
+            problems.join("\n- ")
+        );
+    }
+    let name = format!(
+        "{}_{}_AppSource.zip",
+        definition.publisher.unique_name, definition.solution.unique_name
+    );
+    let bundle = appsource::bundle(&files, &bytes)?;
+    write_file(&args.out.join(&name), &bundle)?;
+    let _ = writeln!(manifest, "{}  {name}", zipper::sha256_hex(&bundle));
+    print!("{manifest}");
+    println!("upload {name} to Partner Center (Dynamics 365 apps on Dataverse and Power Apps)");
     Ok(())
 }
 

@@ -54,6 +54,37 @@ pub struct Definition {
     pub solution: SolutionInfo,
     /// The two buttons agents see.
     pub buttons: Buttons,
+    /// The AppSource listing's package facts (`duet package build`).
+    #[serde(default)]
+    pub appsource: AppSourceInfo,
+}
+
+/// What `input.xml` of the AppSource package says, and the links its terms page gives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppSourceInfo {
+    /// When the offer starts, `MM/DD/YYYY`.
+    pub start_date: String,
+    /// When it ends, `MM/DD/YYYY`.
+    pub end_date: String,
+    /// ISO country codes, comma separated, e.g. `US,CA,GB`.
+    pub supported_countries: String,
+    /// The terms of use (https).
+    pub terms_url: String,
+    /// The privacy policy (https); AppSource requires one.
+    pub privacy_url: String,
+}
+
+impl Default for AppSourceInfo {
+    fn default() -> Self {
+        Self {
+            start_date: "12/01/2026".to_owned(),
+            end_date: "01/01/2036".to_owned(),
+            supported_countries: "US,CA,GB,IE,DE,FR,ES,NL,JP,AU".to_owned(),
+            terms_url: "https://duet.example.com/terms".to_owned(),
+            privacy_url: "https://duet.example.com/privacy".to_owned(),
+        }
+    }
 }
 
 /// The solution publisher.

@@ -7,6 +7,7 @@
 //! [`records_build`] makes `records.json`, [`cmt`] makes `data.zip`, [`unpacked`] the
 //! `pac solution unpack` layout, and [`zipper`] zips deterministically.
 
+pub mod appsource;
 pub mod apptab_xml;
 pub mod cmt;
 pub mod cmt_schema;

@@ -84,7 +84,46 @@ pub fn check(definition: &Definition) -> Problems {
         );
     }
     check_unique(definition, &mut problems);
+    check_appsource(definition, &mut problems);
     problems
+}
+
+fn check_appsource(definition: &Definition, problems: &mut Problems) {
+    let listing = &definition.appsource;
+    for (field, date) in [
+        ("appsource.start_date", &listing.start_date),
+        ("appsource.end_date", &listing.end_date),
+    ] {
+        let parts: Vec<&str> = date.split('/').collect();
+        let digits =
+            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        let shaped =
+            parts.len() == 3 && digits(parts[0], 2) && digits(parts[1], 2) && digits(parts[2], 4);
+        if !shaped {
+            problems.push(field, format!("`{date}` is not a date as AppSource writes them: use MM/DD/YYYY, e.g. 12/01/2026"));
+        }
+    }
+    let countries = &listing.supported_countries;
+    let codes_ok = countries
+        .split(',')
+        .all(|code| code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()));
+    if !codes_ok {
+        problems.push(
+            "appsource.supported_countries",
+            format!("`{countries}` is not a list of ISO country codes: use e.g. `US,CA,GB`"),
+        );
+    }
+    for (field, url) in [
+        ("appsource.terms_url", &listing.terms_url),
+        ("appsource.privacy_url", &listing.privacy_url),
+    ] {
+        if !url.starts_with("https://") || url::Url::parse(url).is_err() {
+            problems.push(
+                field,
+                format!("`{url}` must be an https link, e.g. https://duet.example.com/privacy"),
+            );
+        }
+    }
 }
 
 /// Whether `prefix` is 3–8 ASCII letters or digits starting with a letter.
