@@ -8,7 +8,9 @@ use super::event::Change;
 use super::ids::{SessionId, TenantId};
 use super::registry::Registry;
 use super::room::Frame;
-use super::session::{ControlError, EndReason, JoinError, Session, Sharer, State};
+use super::session::{
+    ControlError, EndReason, JoinError, PairingKey, Rendezvous, Session, Sharer, State,
+};
 use super::sink::Unrecorded;
 
 /// Every co-browse session this process holds.
@@ -20,9 +22,10 @@ impl Registry<Session> {
     pub async fn create(
         &self,
         tenant: TenantId,
-        conversation: Option<String>,
+        rendezvous: impl Into<Rendezvous>,
         now: Timestamp,
     ) -> Result<SessionId, Unrecorded> {
+        let rendezvous = rendezvous.into();
         loop {
             let id = {
                 let mut index = self.index();
@@ -32,7 +35,7 @@ impl Registry<Session> {
                 index.reserved.insert(id);
                 id
             };
-            let (session, happened) = Session::start(id, tenant.clone(), conversation.clone(), now);
+            let (session, happened) = Session::start(id, tenant.clone(), rendezvous.clone(), now);
             match self.insert(session, happened, now).await {
                 Ok(_) => return Ok(id),
                 Err(Unrecorded::IdTaken) => continue,
@@ -146,12 +149,33 @@ impl Registry<Session> {
         tenant: &TenantId,
         conversation: &str,
     ) -> Option<SessionId> {
+        self.newest_pending(tenant, |session| {
+            session.conversation_id() == Some(conversation)
+        })
+        .await
+    }
+
+    /// The newest session of `tenant` no agent has joined yet that the customer's script
+    /// started with this pairing key.
+    pub async fn pending_for_pairing(
+        &self,
+        tenant: &TenantId,
+        key: &PairingKey,
+    ) -> Option<SessionId> {
+        self.newest_pending(tenant, |session| session.paired_with(key))
+            .await
+    }
+
+    async fn newest_pending(
+        &self,
+        tenant: &TenantId,
+        found: impl Fn(&Session) -> bool,
+    ) -> Option<SessionId> {
         let mut newest: Option<(Timestamp, SessionId)> = None;
         for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
             let session = cell.state().await;
-            let pending = session.state() == State::Idle
-                && session.tenant() == tenant
-                && session.conversation_id() == Some(conversation);
+            let pending =
+                session.state() == State::Idle && session.tenant() == tenant && found(&session);
             if pending && newest.is_none_or(|(at, _)| session.created_at() > at) {
                 newest = Some((session.created_at(), session.id()));
             }

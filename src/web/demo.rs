@@ -1,5 +1,7 @@
-//! The demo a newcomer clicks through: a shop with the customer script, a simulated Omnichannel
-//! agent desktop, and a counter that proves customer-page scripts never run in the console.
+//! The demo a newcomer clicks through: a shop with the customer script (and, with `?chat=widget`,
+//! a stand-in live chat widget), a simulated Omnichannel agent desktop, a counter that proves
+//! customer-page scripts never run in the console, and the stand-in for the org Web API call
+//! that reads a conversation's context items (the chats' contexts are the demo's own state).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -15,7 +17,7 @@ use super::error::{ApiQuery, Result};
 use super::pages::{DEMO_CONVERSATION, render};
 use super::state::AppState;
 
-/// Routes of the demo. Its counter is the demo's own state, not the service's.
+/// Routes of the demo. Its counter and its chats are the demo's own state, not the service's.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/demo/shop", get(show_shop))
@@ -23,15 +25,21 @@ pub fn router() -> Router<AppState> {
         .route("/demo/pwned", get(count_pwned))
         .route("/demo/pwned/count", get(show_pwned_count))
         .with_state(PwnedCounter::default())
+        .merge(super::demo_chat::router())
 }
 
-/// `?conversation=` of the demo pages.
+/// `?conversation=&chat=` of the demo pages.
 #[derive(Debug, Deserialize)]
 struct DemoQuery {
     conversation: Option<String>,
+    chat: Option<String>,
 }
 
 impl DemoQuery {
+    fn chat_widget(&self) -> bool {
+        self.chat.as_deref() == Some("widget")
+    }
+
     fn conversation(self) -> String {
         self.conversation
             .filter(|c| !c.trim().is_empty())
@@ -44,11 +52,14 @@ impl DemoQuery {
 #[template(path = "demo/shop.html")]
 struct ShopPage {
     conversation: String,
+    chat_widget: bool,
 }
 
 async fn show_shop(ApiQuery(query): ApiQuery<DemoQuery>) -> Result<Html<String>> {
+    let chat_widget = query.chat_widget();
     render(&ShopPage {
         conversation: query.conversation(),
+        chat_widget,
     })
 }
 

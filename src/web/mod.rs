@@ -9,6 +9,7 @@ pub mod assets;
 pub mod auth;
 pub mod binary;
 pub mod demo;
+pub mod demo_chat;
 pub mod entra;
 pub mod error;
 pub mod limits;
@@ -45,7 +46,8 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 
 /// Builds the app. Paths:
 /// `GET /healthz`; `GET /` (demo index); `GET /console` (agent console);
-/// `GET /demo/shop`, `GET /demo/omnichannel`, `GET /demo/pwned`, `GET /demo/pwned/count` (demo);
+/// `GET /demo/shop`, `GET /demo/omnichannel`, `GET /demo/pwned`, `GET /demo/pwned/count`,
+/// `POST /demo/chat/{conversation}/context`, `GET /api/data/v9.2/msdyn_ocliveworkitemcontextitems` (demo);
 /// `GET /share` (the customer's screen-share page);
 /// `GET /sdk.js`, `GET /assets/{console,host,shop,share,admin}.js` (bundles);
 /// `GET /webresource/{cobrowse,screenshare,config}.html`, and for the demo the org Web API call

@@ -8,6 +8,7 @@ mod consent;
 mod control;
 mod kinds;
 mod machine;
+mod rendezvous;
 mod sharing;
 mod tell;
 
@@ -20,6 +21,7 @@ pub use kinds::{
     ControlError, ControlMode, ControlOutcome, ControlRequest, EndReason, JoinError, Seat, Sharer,
     SharerKind, State,
 };
+pub use rendezvous::{BadPairingKey, PairingKey, Rendezvous};
 
 use super::actor::{Actor, AgentId, Role};
 use super::clock::{Activity, Timestamp};
@@ -32,6 +34,9 @@ pub struct Session {
     id: SessionId,
     tenant: TenantId,
     conversation: Option<String>,
+    /// The digest of the pairing key the customer's script put into the chat's context.
+    #[serde(default)]
+    pairing: Option<PairingKey>,
     state: State,
     end_reason: Option<EndReason>,
     agents: Vec<Seat>,
@@ -59,9 +64,13 @@ impl Session {
     pub fn start(
         id: SessionId,
         tenant: TenantId,
-        conversation: Option<String>,
+        rendezvous: Rendezvous,
         now: Timestamp,
     ) -> (Self, Vec<Happened>) {
+        let Rendezvous {
+            conversation,
+            pairing,
+        } = rendezvous;
         let created = Change::SessionCreated {
             conversation: conversation.clone(),
         };
@@ -69,6 +78,7 @@ impl Session {
             id,
             tenant,
             conversation,
+            pairing,
             state: State::Idle,
             end_reason: None,
             agents: Vec::new(),
@@ -95,6 +105,11 @@ impl Session {
     /// The organisation it belongs to.
     pub fn tenant(&self) -> &TenantId {
         &self.tenant
+    }
+
+    /// Whether it was started with this pairing key.
+    pub fn paired_with(&self, key: &PairingKey) -> bool {
+        self.pairing.as_ref() == Some(key)
     }
 
     /// The Omnichannel conversation it belongs to, when the site passed one.

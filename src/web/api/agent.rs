@@ -8,6 +8,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
+use crate::engine::session::PairingKey;
 use crate::engine::sink::record_tenant_change;
 use crate::engine::{Actor, Change, JoinError, Scope, SessionId, TenantId};
 use crate::web::auth::{Reader, SignedIn};
@@ -88,10 +89,11 @@ async fn sign_in(
     }))
 }
 
-/// `?conversation=` of the pending-session lookup.
+/// `?conversation=` and/or `?pairing=` of the pending-session lookup.
 #[derive(Debug, Deserialize)]
 pub struct PendingQuery {
-    conversation: String,
+    conversation: Option<String>,
+    pairing: Option<String>,
 }
 
 /// A session id.
@@ -117,11 +119,24 @@ async fn find_pending_session(
         &checks,
         "too many lookups; join with the code the customer reads out",
     )?;
-    state
-        .service
-        .sessions
-        .pending_for_conversation(&claims.tenant(), &query.conversation)
-        .await
+    let (sessions, tenant) = (&state.service.sessions, claims.tenant());
+    let mut found = None;
+    if let Some(secret) = query.pairing.as_deref().filter(|s| !s.is_empty()) {
+        let key =
+            PairingKey::from_secret(secret).map_err(|bad| Error::BadRequest(bad.to_string()))?;
+        found = sessions.pending_for_pairing(&tenant, &key).await;
+    }
+    if let (None, Some(conversation)) = (found, query.conversation.as_deref()) {
+        found = sessions
+            .pending_for_conversation(&tenant, conversation)
+            .await;
+    }
+    if query.pairing.is_none() && query.conversation.is_none() {
+        return Err(Error::BadRequest(
+            "say which conversation (?conversation=) or pairing key (?pairing=) to look for".into(),
+        ));
+    }
+    found
         .map(|session_id| ApiJson(SessionRef { session_id }))
         .ok_or_else(|| {
             Error::NotFound(

@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::config::PolicySettings;
+use crate::engine::session::{PairingKey, Rendezvous};
 use crate::engine::{EndReason, Role, SessionId};
 use crate::web::api::site::{allowed_site, session_tenant};
 use crate::web::error::{ApiQuery, Error, Result};
@@ -38,6 +39,10 @@ pub struct StartRequest {
     /// The tenant the script tag names (`data-tenant`), for a site several tenants share.
     #[serde(default)]
     pub tenant: Option<String>,
+    /// The pairing key the script put into the chat's context (`DuetPairingKey`), so the
+    /// agent's app tab finds this session without a code.
+    #[serde(default)]
+    pub pairing_key: Option<String>,
 }
 
 /// Answer of `POST /api/sessions`.
@@ -73,10 +78,20 @@ async fn create_session(
             "conversationId is longer than 200 characters; pass the conversation's id".into(),
         ));
     }
+    let pairing = request
+        .pairing_key
+        .as_deref()
+        .map(PairingKey::from_secret)
+        .transpose()
+        .map_err(|bad| Error::BadRequest(bad.to_string()))?;
+    let rendezvous = Rendezvous {
+        conversation,
+        pairing,
+    };
     let id = state
         .service
         .sessions
-        .create(tenant.clone(), conversation, state.service.clock.now())
+        .create(tenant.clone(), rendezvous, state.service.clock.now())
         .await?;
     tracing::info!(session.id = %id, tenant = %tenant, "customer started a co-browse session");
     let policy = state.policy_for(&tenant);

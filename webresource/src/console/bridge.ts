@@ -29,7 +29,29 @@ export class ParentBridge {
     this.#post({ source: "duet", type: "ended" });
   }
 
-  #post(message: { source: "duet"; type: string; url?: string }): void {
+  /** Asks the app tab to post `text` into the conversation; resolves whether it was sent (false
+   * when the workspace offers no way, or no app tab answers within 3 s). */
+  invite(text: string): Promise<boolean> {
+    if (this.#origin === "") return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const answered = (event: MessageEvent): void => {
+        const data = event.data as { source?: unknown; type?: unknown; sent?: unknown } | null;
+        if (event.origin !== this.#origin || event.source !== window.parent) return;
+        if (data?.source !== "duet-apptab" || data.type !== "invite-result") return;
+        finish(data.sent === true);
+      };
+      const timer = setTimeout(() => finish(false), 3_000);
+      const finish = (sent: boolean): void => {
+        clearTimeout(timer);
+        window.removeEventListener("message", answered);
+        resolve(sent);
+      };
+      window.addEventListener("message", answered);
+      this.#post({ source: "duet", type: "invite", text });
+    });
+  }
+
+  #post(message: { source: "duet"; type: string; url?: string; text?: string }): void {
     if (this.#origin === "") return;
     window.parent.postMessage(message, this.#origin);
   }

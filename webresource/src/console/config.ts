@@ -13,6 +13,8 @@ export interface ConsoleConfig {
   devSignin: boolean;
   /** Whether agents sign in with Microsoft Entra ID (a popup on Duet's own origin). */
   entra: boolean;
+  /** The pairing key the app tab read from the conversation's context (`#pairing=`), or "". */
+  pairing: string;
 }
 
 /** Reads the settings from <body>. */
@@ -25,7 +27,15 @@ export function readConfig(body: HTMLElement = document.body): ConsoleConfig {
     parentOrigin: validOrigin(data["parentOrigin"] ?? ""),
     devSignin: data["devSignin"] === "true",
     entra: data["entra"] === "true",
+    pairing: pairingOf(location.hash),
   };
+}
+
+/** The `pairing` of the URL's fragment when it looks like a key (never sent to any server by
+ * the browser, so it stays out of logs and referrers), else "". */
+function pairingOf(hash: string): string {
+  const key = new URLSearchParams(hash.replace(/^#/, "")).get("pairing") ?? "";
+  return /^[A-Za-z0-9_-]{16,128}$/.test(key) ? key : "";
 }
 
 function validOrigin(value: string): string {

@@ -2,6 +2,7 @@
 
 import { forgetAgent, signIn } from "./agent";
 import { ParentBridge } from "./bridge";
+import { wireInvite } from "./invite";
 import { readConfig } from "./config";
 import { JoinPanel } from "./join";
 import { LiveSession } from "./live";
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     new ScreenSharePanel(config, ui, agent, bridge, signInAgain).open();
     return;
   }
+  wireInvite(bridge);
   const panel: JoinPanel = new JoinPanel(
     config,
     ui,

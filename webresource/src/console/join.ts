@@ -43,7 +43,7 @@ export class JoinPanel {
     this.#busy = false;
     this.#ui.show("join");
     this.#ui.join.disabled = false;
-    if (this.#config.conversation !== "" && this.#poll === null) {
+    if ((this.#config.conversation !== "" || this.#config.pairing !== "") && this.#poll === null) {
       void this.#checkPending();
       this.#poll = setInterval(() => void this.#checkPending(), PENDING_POLL_MS);
     }
@@ -82,9 +82,11 @@ export class JoinPanel {
   }
 
   async #checkPending(): Promise<void> {
-    const query = `?conversation=${encodeURIComponent(this.#config.conversation)}`;
+    const query = new URLSearchParams();
+    if (this.#config.conversation !== "") query.set("conversation", this.#config.conversation);
+    if (this.#config.pairing !== "") query.set("pairing", this.#config.pairing);
     try {
-      const found = await callApi<{ sessionId: string }>(this.#config.origin, `/api/agent/pending${query}`, { token: this.#agent.token });
+      const found = await callApi<{ sessionId: string }>(this.#config.origin, `/api/agent/pending?${query}`, { token: this.#agent.token });
       this.#showPending(this.#busy ? null : found.sessionId);
     } catch (error) {
       this.#showPending(null);

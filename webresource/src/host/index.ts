@@ -61,6 +61,18 @@ async function endConversation(): Promise<void> {
   }
 }
 
+// Omnichannel's client API as the app tab finds it on window.top: a message posted into the
+// conversation appears in the transcript.
+const chat = byTestId("host-chat");
+(window as unknown as { Microsoft: unknown }).Microsoft = {
+  Omnichannel: {
+    sendMessageToConversation: (text: string): Promise<void> => {
+      chat.append(element("li", {}, [`Agent: ${text}`]));
+      return Promise.resolve();
+    },
+  },
+};
+
 for (const name of HOST_EVENTS) {
   window.addEventListener(name, () => log.append(element("li", {}, [name])));
 }

@@ -1,21 +1,27 @@
 // sdk.js, the customer script: one <script src=".../sdk.js" data-conversation="..."> tag.
 // Options on the tag: data-conversation, data-duet-origin (defaults to the script's origin),
-// data-tenant (which tenant's, when the site is registered for several), data-duet-button="off" to hide the floating button and start from the site's own UI
+// data-tenant (which tenant's, when the site is registered for several), data-duet-pairing="manual"
+// (the site's own chat context provider merges Duet.pairingContext()), data-duet-button="off" to hide the floating button and start from the site's own UI
 // with window.Duet.startCobrowse({ conversationId }).
 
 import { ApiError } from "../api";
 import { mountShareLink } from "../share/link";
+import { type ChatSdk, conversationOf, offerPairing, pairingContext, pairingOffered } from "./pairing";
 import { CustomerSession } from "./session";
 import { Widget } from "./widget";
 
 interface StartOptions {
   conversationId?: string;
+  /** A site built on `@microsoft/omnichannel-chat-sdk` passes its chat SDK: the conversation
+   * id comes from `getConversationDetails()`. */
+  chatSDK?: ChatSdk;
 }
 
 /** What the page gets as `window.Duet`. */
 interface DuetApi {
   startCobrowse(options?: StartOptions): Promise<{ sessionId: string }>;
   exit(): void;
+  pairingContext(): ReturnType<typeof pairingContext>;
 }
 
 declare global {
@@ -29,6 +35,7 @@ interface ScriptConfig {
   conversationId: string | null;
   tenant: string | null;
   showButton: boolean;
+  pairing: "auto" | "manual";
 }
 
 function readConfig(script: HTMLScriptElement | null): ScriptConfig {
@@ -41,6 +48,7 @@ function readConfig(script: HTMLScriptElement | null): ScriptConfig {
     conversationId: conversation === "" ? null : conversation,
     tenant: tenant === "" ? null : tenant,
     showButton: script?.dataset["duetButton"] !== "off",
+    pairing: script?.dataset["duetPairing"] === "manual" ? "manual" : "auto",
   };
 }
 
@@ -49,8 +57,12 @@ function install(config: ScriptConfig): DuetApi {
   let starting: Promise<{ sessionId: string }> | null = null;
   const start = (options: StartOptions = {}): Promise<{ sessionId: string }> => {
     if (starting !== null) return starting;
-    const conversationId = options.conversationId ?? config.conversationId;
-    starting = CustomerSession.start(config.origin, widget, { conversationId, tenant: config.tenant })
+    const known = options.conversationId ?? config.conversationId;
+    const conversation = known !== null && known !== undefined ? Promise.resolve(known) : options.chatSDK ? conversationOf(options.chatSDK) : Promise.resolve(null);
+    starting = conversation
+      .then((conversationId) =>
+        CustomerSession.start(config.origin, widget, { conversationId, tenant: config.tenant, pairingKey: pairingOffered() }),
+      )
       .then((started) => {
         session = started;
         return { sessionId: started.sessionId };
@@ -76,7 +88,8 @@ function install(config: ScriptConfig): DuetApi {
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount, { once: true });
   else mount();
-  return { startCobrowse: start, exit };
+  if (config.pairing === "auto") offerPairing();
+  return { startCobrowse: start, exit, pairingContext };
 }
 
 if (window.Duet === undefined) {

@@ -21,6 +21,8 @@ export const STORAGE_KEY = "duet.cobrowse";
 export interface StartFields {
   conversationId: string | null;
   tenant: string | null;
+  /** The key this tab put into the chat's context, if it did. */
+  pairingKey: string | null;
 }
 
 interface Started {
@@ -77,6 +79,7 @@ export class CustomerSession {
     const body: Record<string, string> = {};
     if (start.conversationId !== null) body["conversationId"] = start.conversationId;
     if (start.tenant !== null) body["tenant"] = start.tenant;
+    if (start.pairingKey !== null) body["pairingKey"] = start.pairingKey;
     const started = await callApi<Started>(origin, "/api/sessions", { body });
     const stored = { sessionId: started.sessionId, token: started.token };
     saveStored(stored);

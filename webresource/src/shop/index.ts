@@ -2,6 +2,7 @@
 // answers without navigating.
 
 import { byTestId, element } from "../dom";
+import { standInChatWidget } from "./chatwidget";
 
 /** How often one product's price or stock changes. */
 export const CHANGE_EVERY_MS = 3_000;
@@ -73,3 +74,4 @@ byTestId("reset-password").addEventListener("click", accountAction("A password r
 setInterval(change, CHANGE_EVERY_MS);
 byTestId<HTMLFormElement>("checkout").addEventListener("submit", checkout);
 byTestId("quick-order").addEventListener("click", () => byTestId<HTMLFormElement>("checkout").requestSubmit());
+if (document.body.dataset["chatWidget"] === "true") standInChatWidget(document.body.dataset["conversation"] ?? "");
