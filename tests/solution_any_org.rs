@@ -67,6 +67,7 @@ fn the_agent_and_administrator_roles_carry_only_what_the_pages_need() {
         "prvReadEnvironmentVariableValue",
         "prvReadWebResource",
         "prvReadmsdyn_ocliveworkitem",
+        "prvReadmsdyn_ocliveworkitemcontextitem",
     ];
     let administrator = [
         "prvCreateEnvironmentVariableValue",

@@ -26,12 +26,14 @@ pub struct SecurityRole {
 }
 
 /// What every agent's app tab reads: the origin variable (definition and value), the web
-/// resources it is, and the conversation (`msdyn_ocliveworkitem`) it was opened for.
-const AGENT: [(&str, &str); 4] = [
+/// resources it is, and the conversation (`msdyn_ocliveworkitem`) it was opened for with its
+/// context items (the customer script's pairing key).
+const AGENT: [(&str, &str); 5] = [
     ("prvReadEnvironmentVariableDefinition", "Global"),
     ("prvReadEnvironmentVariableValue", "Global"),
     ("prvReadWebResource", "Global"),
     ("prvReadmsdyn_ocliveworkitem", "Local"),
+    ("prvReadmsdyn_ocliveworkitemcontextitem", "Local"),
 ];
 
 /// What an administrator adds: setting the variable's value, and reading the solution whose
