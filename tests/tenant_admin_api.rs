@@ -4,7 +4,6 @@
 
 mod support;
 
-use duet::engine::{AgentId, TenantId};
 use duet::tenant::registry::{NewRegistration, Registry};
 use serde_json::{Value, json};
 use support::{App, spawn};
@@ -27,13 +26,7 @@ async fn register(app: &App, name: &str, entra: &str, sites: Vec<String>) {
 }
 
 fn user_of(app: &App, tenant: &str, name: &str, role: &str) -> String {
-    let id = AgentId(format!("entra:{tenant}:{name}"));
-    app.state.tokens.agent_with_roles(
-        &id,
-        name,
-        Some(vec![role.to_owned()]),
-        &TenantId::new(tenant),
-    )
+    app.entra_user(tenant, name, role)
 }
 
 async fn put(app: &App, path: &str, token: &str, body: Value) -> (u16, Value) {

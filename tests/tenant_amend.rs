@@ -4,7 +4,7 @@
 
 mod support;
 
-use duet::engine::{Actor, AgentId, TenantId};
+use duet::engine::Actor;
 use duet::tenant::registry::{Amendment, NewRegistration, Registry};
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -39,12 +39,9 @@ async fn amend(app: &App, name: &str, amendment: Amendment) -> Option<String> {
     amended.chat_key.map(|key| key.expose_secret().to_owned())
 }
 
+/// A sign-in token for an agent of `tenant`, as Entra ID sign-in issues it.
 fn agent_of(app: &App, tenant: &str, name: &str) -> String {
-    let id = AgentId(format!("entra:{tenant}:{name}"));
-    let roles = Some(vec!["Duet.Agent".to_owned()]);
-    app.state
-        .tokens
-        .agent_with_roles(&id, name, roles, &TenantId::new(tenant))
+    app.entra_user(tenant, name, "Duet.Agent")
 }
 
 async fn start_from(app: &App, origin: &str, body: serde_json::Value) -> (u16, serde_json::Value) {

@@ -48,11 +48,7 @@ async fn register_both(app: &App) -> Vec<String> {
 
 /// A sign-in token for an agent of `tenant`, as Entra ID sign-in issues it.
 fn agent_of(app: &App, tenant: &str, name: &str) -> String {
-    let id = AgentId(format!("entra:{tenant}:{name}"));
-    let roles = Some(vec!["Duet.Agent".to_owned()]);
-    app.state
-        .tokens
-        .agent_with_roles(&id, name, roles, &TenantId::new(tenant))
+    app.entra_user(tenant, name, "Duet.Agent")
 }
 
 #[tokio::test]

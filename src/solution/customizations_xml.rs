@@ -4,19 +4,32 @@
 use std::io;
 
 use super::components::WebResource;
-use super::roles::{SecurityRole, write_roles};
+use super::definition::Definition;
+use super::roles::{SecurityRole, security_roles, write_roles};
 use super::xml::{self, XmlWriter};
 
 /// What the file holds besides the web resources.
-pub struct Contents<'a> {
+pub struct Contents {
     /// The security roles.
-    pub roles: &'a [SecurityRole],
+    pub roles: Vec<SecurityRole>,
     /// The solution's version (the roles' `IntroducedVersion`).
-    pub version: &'a str,
+    pub version: String,
     /// The LCIDs of the solution's texts.
-    pub languages: &'a [u32],
+    pub languages: Vec<u32>,
     /// Whether this is the managed solution.
     pub managed: bool,
+}
+
+impl Contents {
+    /// What `definition`'s managed or unmanaged solution holds besides its web resources.
+    pub fn of(definition: &Definition, managed: bool) -> Self {
+        Self {
+            roles: security_roles(definition),
+            version: definition.solution.version.clone(),
+            languages: definition.languages(),
+            managed,
+        }
+    }
 }
 
 /// Empty containers after `Roles` and before `WebResources`, in the XSD's sequence order.
@@ -54,7 +67,7 @@ fn write(
         .with_attribute(("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"))
         .write_inner_content(|w| {
             w.create_element("Entities").write_empty()?;
-            write_roles(w, contents.roles, contents.version, contents.managed)?;
+            write_roles(w, &contents.roles, &contents.version, contents.managed)?;
             for name in BEFORE_WEB_RESOURCES {
                 w.create_element(name).write_empty()?;
             }

@@ -12,7 +12,6 @@ use super::customizations_xml::{Contents, customizations_xml};
 use super::definition::Definition;
 use super::environment::{definition_part, definition_xml};
 use super::manifest_xml::solution_xml;
-use super::roles::security_roles;
 
 /// Every part of the managed (`managed = true`) or unmanaged solution zip, by entry name.
 pub fn solution_files(
@@ -26,14 +25,7 @@ pub fn solution_files(
         "solution.xml".to_owned(),
         solution_xml(definition, resources, managed).context("writing solution.xml")?,
     );
-    let roles = security_roles(definition);
-    let languages = definition.languages();
-    let contents = Contents {
-        roles: &roles,
-        version: &definition.solution.version,
-        languages: &languages,
-        managed,
-    };
+    let contents = Contents::of(definition, managed);
     let customizations =
         customizations_xml(resources, &contents).context("writing customizations.xml")?;
     files.insert("customizations.xml".to_owned(), customizations);

@@ -11,7 +11,6 @@ use super::customizations_xml::{Contents, unpacked_customizations_xml, web_resou
 use super::definition::Definition;
 use super::environment::{definition_part, definition_xml};
 use super::manifest_xml::solution_xml;
-use super::roles::security_roles;
 use super::xml;
 
 /// Every file of the unpacked (unmanaged) solution, by path relative to the unpack folder.
@@ -25,17 +24,9 @@ pub fn unpacked_files(
         "Other/Solution.xml".to_owned(),
         solution_xml(definition, resources, false)?,
     );
-    let roles = security_roles(definition);
-    let languages = definition.languages();
-    let contents = Contents {
-        roles: &roles,
-        version: &definition.solution.version,
-        languages: &languages,
-        managed: false,
-    };
     files.insert(
         "Other/Customizations.xml".to_owned(),
-        unpacked_customizations_xml(&contents)?,
+        unpacked_customizations_xml(&Contents::of(definition, false))?,
     );
     files.insert(
         definition_part(&definition.origin_variable()),

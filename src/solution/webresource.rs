@@ -104,6 +104,6 @@ mod tests {
         assert!(page.contains("var VARIABLE = \"duet_Origin\";"));
         assert!(page.contains("environmentvariabledefinition_environmentvariablevalue"));
         assert!(!page.contains("CobrowseConnectedEvent\""));
-        assert!(page.contains("var DUET_ORIGIN = null;") && !page.contains("127.0.0.1"));
+        assert!(page.contains("var DUET_ORIGIN = null;") && !page.contains("http://127.0.0.1"));
     }
 }

@@ -97,6 +97,17 @@ impl App {
         response.json().await.unwrap()
     }
 
+    /// A sign-in token for `name` of `tenant` holding the app role `role`, as Entra ID sign-in
+    /// issues it.
+    pub fn entra_user(&self, tenant: &str, name: &str, role: &str) -> String {
+        let id = duet::engine::AgentId(format!("entra:{tenant}:{name}"));
+        let tenant = duet::engine::TenantId::new(tenant);
+        let roles = Some(vec![role.to_owned()]);
+        self.state
+            .tokens
+            .agent_with_roles(&id, name, roles, &tenant)
+    }
+
     /// Signs an agent in with the development sign-in; returns the agent token.
     pub async fn sign_in(&self, name: &str) -> String {
         let (status, body) = self
