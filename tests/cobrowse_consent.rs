@@ -241,3 +241,27 @@ async fn an_agent_allowed_before_their_console_connects_sees_the_page_and_is_not
             .contains("after-late-connect")
     );
 }
+
+#[tokio::test]
+async fn an_agent_turned_away_before_their_console_connects_hears_so_when_it_does() {
+    let app = spawn().await;
+    let (id, mut customer, _ann) = session_with_ann(&app).await;
+    let bo_token = app.sign_in("Bo").await;
+    let (_, joined) = app.join(&bo_token, &id).await;
+    assert_eq!(joined["admitted"], false);
+    let handle = customer.join_request_handle("Bo").await;
+    customer
+        .send(json!({ "type": "join_answer", "agent": handle, "approved": false }))
+        .await;
+    customer.next_of("state").await;
+
+    let mut bo = app.socket(joined["token"].as_str().unwrap()).await;
+    assert_eq!(
+        bo.close_code().await,
+        Some(4003),
+        "told the customer said no, not that the session is unknown"
+    );
+    let (status, asked_again) = app.join(&bo_token, &id).await;
+    assert_eq!(status, 200, "asking again is allowed: {asked_again}");
+    assert_eq!(asked_again["admitted"], false);
+}

@@ -25,6 +25,9 @@ pub enum AttachError {
     /// It is over.
     #[error("{0}")]
     Ended(String),
+    /// The customer turned this party away.
+    #[error("{0}")]
+    NotAllowed(String),
     /// The place asked for is taken by someone already connected.
     #[error("{0}")]
     Occupied(String),

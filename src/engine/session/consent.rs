@@ -26,6 +26,11 @@ pub fn agent_handle(session: SessionId, agent: &AgentId) -> String {
 }
 
 impl Session {
+    /// Whether the customer turned `agent` away (and they have not asked again since).
+    pub fn turned_away(&self, agent: &AgentId) -> bool {
+        self.turned_away.contains(agent)
+    }
+
     /// Whether `agent` asked to join and waits for the customer's answer.
     pub fn is_waiting(&self, agent: &AgentId) -> bool {
         self.waiting.iter().any(|seat| seat.agent == *agent)
@@ -57,6 +62,7 @@ impl Session {
         if self.is_waiting(agent) {
             return Vec::new();
         }
+        self.turned_away.remove(agent);
         self.waiting.push(Seat {
             agent: agent.clone(),
             name: name.to_owned(),
@@ -88,6 +94,7 @@ impl Session {
         self.last_activity.touch(now);
         let agent = seat.agent.clone();
         if !allow {
+            self.turned_away.insert(agent.clone());
             let denied = Change::JoinDenied { agent };
             return Ok(vec![Happened::new(Actor::customer(), denied)]);
         }

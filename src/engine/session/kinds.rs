@@ -159,6 +159,11 @@ pub enum JoinError {
     /// No live session has that id.
     #[error("no live session has id {0}; check the nine digits with the customer")]
     NotFound(SessionId),
+    /// The customer turned the agent away.
+    #[error(
+        "the customer did not let you join session {0}; ask them in the conversation, then join again"
+    )]
+    TurnedAway(SessionId),
     /// The agent is already in another live co-browse.
     #[error("you are already in co-browse session {0}; end it before joining another")]
     AgentBusy(SessionId),

@@ -65,6 +65,9 @@ impl Machine for Session {
             ));
         }
         match role {
+            Role::Agent(agent) if self.turned_away(agent) => Err(AttachError::NotAllowed(
+                super::JoinError::TurnedAway(self.id).to_string(),
+            )),
             Role::Agent(agent) if !self.has_agent(agent) && !self.is_waiting(agent) => Err(
                 AttachError::NotFound(super::JoinError::NotFound(self.id).to_string()),
             ),

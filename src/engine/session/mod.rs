@@ -43,6 +43,10 @@ pub struct Session {
     /// Agents who asked to join a session others hold, waiting for the customer's answer.
     #[serde(default)]
     waiting: Vec<Seat>,
+    /// Agents the customer turned away (until they ask again): a console of theirs that
+    /// connects late hears so, not that the session is unknown.
+    #[serde(default)]
+    turned_away: BTreeSet<AgentId>,
     control: ControlMode,
     control_holder: Option<AgentId>,
     control_request: Option<ControlRequest>,
@@ -83,6 +87,7 @@ impl Session {
             end_reason: None,
             agents: Vec::new(),
             waiting: Vec::new(),
+            turned_away: BTreeSet::new(),
             control: ControlMode::Pointer,
             control_holder: None,
             control_request: None,

@@ -238,6 +238,7 @@ fn join_error(error: JoinError) -> Error {
         JoinError::Ended(_) => Error::Gone(error.to_string()),
         JoinError::NotFound(_) => Error::NotFound(error.to_string()),
         JoinError::AgentBusy(_) => Error::Conflict(error.to_string()),
+        JoinError::TurnedAway(_) => Error::Forbidden(error.to_string()),
         JoinError::Unrecorded(refused) => refused.into(),
     }
 }

@@ -74,6 +74,7 @@ async fn attach<M: Machine>(
 fn refusal_code(error: &AttachError) -> u16 {
     match error {
         AttachError::Occupied(_) => close::OCCUPIED,
+        AttachError::NotAllowed(_) => close::NOT_ALLOWED,
         _ => close::SESSION_ENDED,
     }
 }
