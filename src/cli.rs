@@ -25,8 +25,8 @@ pub enum Command {
     /// Work with the Dataverse solution.
     #[command(subcommand)]
     Solution(SolutionCommand),
-    /// Install Duet into a Dataverse org: import the solution and upsert its records.
-    Provision(OrgArgs),
+    /// Install Duet into a Dataverse org: import (or upgrade) the solution and upsert its records.
+    Provision(ProvisionArgs),
     /// Remove everything of Duet from a Dataverse org, and prove nothing is left; then remove
     /// the tenant's sessions and settings from Duet's database.
     Deprovision(DeprovisionArgs),
@@ -221,10 +221,26 @@ pub struct DeprovisionArgs {
     /// Write the tenant's audit trail (JSON lines) to this file before removing Duet's data.
     #[arg(long, value_name = "FILE")]
     pub export_audit: Option<PathBuf>,
+    /// Clear Duet from chat widgets that use it as co-browse or screen-share provider (and turn
+    /// those features off on them); without it they are only reported.
+    #[arg(long)]
+    pub clear_widgets: bool,
     /// Also remove the tenant's audit trail (it is kept, and pruned after
     /// DUET_AUDIT_RETENTION_DAYS, unless this is given).
     #[arg(long)]
     pub purge_audit: bool,
+}
+
+/// Flags of `duet provision`.
+#[derive(Debug, Args)]
+pub struct ProvisionArgs {
+    /// The org and solution.
+    #[command(flatten)]
+    pub org: OrgArgs,
+    /// Duet's service address, e.g. https://duet.contoso.com, stored in the solution's
+    /// `<prefix>_Origin` environment variable (http only for localhost).
+    #[arg(long, value_name = "URL")]
+    pub origin: Option<String>,
 }
 
 /// Flags shared by `duet provision` and `duet deprovision`.

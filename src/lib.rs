@@ -36,7 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             runtime()?.block_on(dataverse::command::provision(config, args))
         }
         Command::Deprovision(args) => runtime()?.block_on(async {
-            dataverse::command::deprovision(&config, &args.org).await?;
+            dataverse::command::deprovision(&config, &args).await?;
             store::command::forget_tenant(&config, &args).await
         }),
         Command::Status(args) => runtime()?.block_on(dataverse::command::status(config, args)),

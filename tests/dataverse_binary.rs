@@ -26,6 +26,7 @@ fn package() -> Package {
         web_resources: fixture::WEB_RESOURCES.map(str::to_owned).to_vec(),
         app_tab_templates: vec![APP_TAB.to_owned()],
         zip: None,
+        env_vars: vec!["duet_Origin".to_owned()],
     }
 }
 
@@ -162,6 +163,22 @@ async fn dry_run_prints_every_request_it_would_send() {
     assert!(org.state().log.is_empty());
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plain_http_origin_is_refused_before_anything_is_sent() {
+    let (identity, org) = support::start(package()).await;
+    let mut args = org_args("provision", &org);
+    args.extend(["--origin".to_owned(), "http://duet.contoso.com".to_owned()]);
+
+    let (output, text) = duet(args, settings(&identity, support::GOOD_SECRET)).await;
+
+    assert!(!output.status.success(), "{text}");
+    assert!(
+        text.contains("use https (http is only for localhost)"),
+        "{text}"
+    );
+    assert!(org.state().log.is_empty());
+}
+
 /// The package the fake org installs on import: the real default solution's components.
 fn real_package(artifacts: &duet::solution::Artifacts) -> Package {
     Package {
@@ -170,6 +187,7 @@ fn real_package(artifacts: &duet::solution::Artifacts) -> Package {
         web_resources: artifacts.web_resource_names.clone(),
         app_tab_templates: artifacts.app_tab_template_names.clone(),
         zip: None,
+        env_vars: vec!["duet_Origin".to_owned()],
     }
 }
 

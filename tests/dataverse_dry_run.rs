@@ -20,7 +20,7 @@ fn printed(requests: &[plan::PlannedRequest]) -> String {
 fn the_provision_plan_checks_imports_upserts_then_reads_back() {
     let artifacts = fixture::artifacts();
 
-    let requests = plan::provision(ORG, &artifacts);
+    let requests = plan::provision(ORG, &artifacts, &Default::default());
 
     let lines: Vec<String> = requests
         .iter()
@@ -54,7 +54,7 @@ fn the_provision_plan_checks_imports_upserts_then_reads_back() {
 fn the_printed_plan_hides_the_secret_and_the_zip() {
     let artifacts = fixture::artifacts();
 
-    let text = printed(&plan::provision(ORG, &artifacts));
+    let text = printed(&plan::provision(ORG, &artifacts, &Default::default()));
 
     assert!(text.starts_with("dry run: nothing is sent"));
     assert!(text.contains("client_secret=<hidden>"));
@@ -70,7 +70,7 @@ fn the_printed_plan_hides_the_secret_and_the_zip() {
 fn the_deprovision_plan_deletes_children_first_then_uninstalls() {
     let artifacts = fixture::artifacts();
 
-    let requests = plan::deprovision(ORG, &artifacts);
+    let requests = plan::deprovision(ORG, &artifacts, &Default::default());
 
     let deletes: Vec<&plan::PlannedRequest> =
         requests.iter().filter(|r| r.method == "DELETE").collect();
@@ -84,4 +84,106 @@ fn the_deprovision_plan_deletes_children_first_then_uninstalls() {
         uninstall.body,
         Some(serde_json::json!({ "SolutionUniqueName": "DuetCobrowse" }))
     );
+}
+
+fn find<'a>(
+    requests: &'a [plan::PlannedRequest],
+    method: &str,
+    part: &str,
+) -> Option<(usize, &'a plan::PlannedRequest)> {
+    requests
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.method == method && r.url.contains(part))
+}
+
+#[test]
+fn the_provision_plan_shows_the_job_id_the_upgrade_and_the_follow_up_of_a_lost_answer() {
+    let artifacts = fixture::artifacts();
+
+    let requests = plan::provision(ORG, &artifacts, &Default::default());
+
+    let (_, import) = find(&requests, "POST", "ImportSolutionAsync").unwrap();
+    let body = import.body.as_ref().unwrap();
+    assert_eq!(body["ImportJobId"], "<ImportJobId, a new GUID>");
+    assert_eq!(import.when, Some("when the solution is not installed"));
+    let (_, upgrade) = find(&requests, "POST", "StageAndUpgradeAsync").unwrap();
+    assert_eq!(
+        upgrade.body.as_ref().unwrap()["ImportJobId"],
+        "<ImportJobId, a new GUID>"
+    );
+    assert!(upgrade.when.unwrap().contains("older managed version"));
+    let (_, job) = find(&requests, "GET", "importjobs(<ImportJobId>)").unwrap();
+    assert!(job.when.unwrap().contains("lost answer"));
+    assert!(find(&requests, "GET", "environmentvariable").is_none());
+    let text = printed(&requests);
+    assert!(
+        text.contains(
+            "StageAndUpgradeAsync  (instead, when an older managed version is installed)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_provision_plan_with_origin_finds_the_variable_and_upserts_its_value() {
+    let artifacts = fixture::artifacts();
+    let options = duet::dataverse::provision::Options {
+        origin: Some("https://duet.contoso.com".to_owned()),
+    };
+
+    let requests = plan::provision(ORG, &artifacts, &options);
+
+    let (definition, _) = find(
+        &requests,
+        "GET",
+        "environmentvariabledefinitions?$filter=schemaname eq 'duet_Origin'",
+    )
+    .unwrap();
+    let (value, _) = find(
+        &requests,
+        "GET",
+        "environmentvariablevalues?$filter=_environmentvariabledefinitionid_value eq",
+    )
+    .unwrap();
+    let writes: Vec<&plan::PlannedRequest> = requests
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.url.contains("environmentvariablevalues("))
+        .collect();
+    assert_eq!(writes.len(), 2, "update or create");
+    assert_eq!(
+        writes[0].body,
+        Some(serde_json::json!({ "value": "https://duet.contoso.com" }))
+    );
+    let create = writes[1].body.as_ref().unwrap();
+    assert_eq!(
+        create["EnvironmentVariableDefinitionId@odata.bind"],
+        "/environmentvariabledefinitions(<environmentvariabledefinitionid>)"
+    );
+    let (import, _) = find(&requests, "POST", "ImportSolutionAsync").unwrap();
+    assert!(import < definition && definition < value);
+}
+
+#[test]
+fn the_deprovision_plan_checks_dependencies_and_widgets_before_any_delete() {
+    let artifacts = fixture::artifacts();
+    let options = duet::dataverse::deprovision::Options {
+        clear_widgets: true,
+    };
+
+    let requests = plan::deprovision(ORG, &artifacts, &options);
+
+    let first_delete = requests.iter().position(|r| r.method == "DELETE").unwrap();
+    let (dependencies, _) = find(
+        &requests,
+        "GET",
+        "RetrieveDependenciesForUninstall(SolutionUniqueName='DuetCobrowse')",
+    )
+    .unwrap();
+    let (widgets, _) = find(&requests, "GET", "msdyn_livechatconfigs?$select=").unwrap();
+    let (clear, patch) = find(&requests, "PATCH", "msdyn_livechatconfigs(").unwrap();
+    assert!(dependencies < widgets && widgets < clear && clear < first_delete);
+    assert_eq!(patch.body.as_ref().unwrap()["msdyn_enablecobrowse"], false);
+    let without = plan::deprovision(ORG, &artifacts, &Default::default());
+    assert!(find(&without, "PATCH", "msdyn_livechatconfigs(").is_none());
 }

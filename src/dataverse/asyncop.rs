@@ -80,3 +80,23 @@ fn describe(status: Option<i64>) -> &'static str {
         _ => "running",
     }
 }
+
+/// The error for an operation that ended with statuscode 31.
+pub fn failed(step: &str, message: String, diagnostics: String) -> Error {
+    Error::OperationFailed {
+        step: step.to_owned(),
+        outcome: "failed",
+        message,
+        diagnostics,
+    }
+}
+
+/// The error for an operation that ended with statuscode 32.
+pub fn canceled(step: &str, message: String) -> Error {
+    Error::OperationFailed {
+        step: step.to_owned(),
+        outcome: "was canceled",
+        message,
+        diagnostics: String::new(),
+    }
+}

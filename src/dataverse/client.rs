@@ -66,7 +66,9 @@ impl Client {
 
     /// `GET <path>` → `None` on 404, else the JSON body.
     pub async fn get_optional(&self, step: &str, path: &str) -> Result<Option<Value>, Error> {
-        let answer = self.send(step, Method::GET, path, None).await?;
+        let answer = self
+            .send(step, Method::GET, path, None, Delivery::Retried)
+            .await?;
         if answer.status == StatusCode::NOT_FOUND {
             return Ok(None);
         }
@@ -75,36 +77,54 @@ impl Client {
 
     /// `PATCH <path>` with `body`: an upsert by id.
     pub async fn patch(&self, step: &str, path: &str, body: &Value) -> Result<(), Error> {
-        let answer = self.send(step, Method::PATCH, path, Some(body)).await?;
+        let answer = self
+            .send(step, Method::PATCH, path, Some(body), Delivery::Retried)
+            .await?;
         success(step, &answer)
     }
 
-    /// `POST <path>` with `body` → the JSON body of the answer (`{}` when empty).
+    /// `POST <path>` with `body` → the JSON body of the answer (`{}` when empty); retried on 5xx
+    /// and timeouts, so only for requests that may safely run twice.
     pub async fn post(&self, step: &str, path: &str, body: &Value) -> Result<Value, Error> {
-        let answer = self.send(step, Method::POST, path, Some(body)).await?;
+        let answer = self
+            .send(step, Method::POST, path, Some(body), Delivery::Retried)
+            .await?;
+        json(step, answer)
+    }
+
+    /// `POST <path>` that must not run twice: 429s and refused connections are retried, but a
+    /// 5xx, a timeout or a lost answer is [`Error::Unanswered`], for the caller to find out
+    /// whether the org acted on it.
+    pub async fn post_once(&self, step: &str, path: &str, body: &Value) -> Result<Value, Error> {
+        let answer = self
+            .send(step, Method::POST, path, Some(body), Delivery::Once)
+            .await?;
         json(step, answer)
     }
 
     /// `DELETE <path>` → whether it existed (404 means already gone).
     pub async fn delete(&self, step: &str, path: &str) -> Result<bool, Error> {
-        let answer = self.send(step, Method::DELETE, path, None).await?;
+        let answer = self
+            .send(step, Method::DELETE, path, None, Delivery::Retried)
+            .await?;
         if answer.status == StatusCode::NOT_FOUND {
             return Ok(false);
         }
         success(step, &answer).map(|()| true)
     }
 
-    /// Sends one request, retrying throttling, server errors and timeouts within the policy.
+    /// Sends one request, retrying throttling (its own budget), server errors and timeouts.
     async fn send(
         &self,
         step: &str,
         method: Method,
         path: &str,
         body: Option<&Value>,
+        delivery: Delivery,
     ) -> Result<Answer, Error> {
         let url = format!("{}{path}", self.api);
-        let mut last = String::new();
-        for attempt in 1..=self.policy.max_attempts.max(1) {
+        let mut budget = Budget::default();
+        loop {
             let token = self.tokens.token(&self.http).await?;
             let mut request = self
                 .http
@@ -113,34 +133,34 @@ impl Client {
             if let Some(body) = body {
                 request = request.header(CONTENT_TYPE, "application/json").json(body);
             }
-            let wait = match request.send().await {
-                Ok(response) => match self.judge(attempt, response).await {
-                    Verdict::Done(answer) => return Ok(answer),
-                    Verdict::Retry { wait, why } => {
-                        last = why;
-                        wait
-                    }
-                },
-                Err(e) if e.is_timeout() || e.is_connect() => {
-                    last = chain(&e);
-                    self.policy.backoff(attempt)
+            let verdict = match request.send().await {
+                Ok(response) => self.judge(budget.failures + 1, &budget, response).await,
+                Err(e) if e.is_connect() => {
+                    Verdict::failed(self.policy.backoff(budget.failures + 1), chain(&e))
                 }
+                Err(e) if e.is_timeout() && delivery == Delivery::Retried => {
+                    Verdict::failed(self.policy.backoff(budget.failures + 1), chain(&e))
+                }
+                Err(e) if delivery == Delivery::Once => return Err(unanswered(step, &chain(&e))),
                 Err(e) => return Err(transport(step, &e)),
             };
-            if attempt < self.policy.max_attempts {
-                tracing::info!(step, attempt, wait_ms = wait.as_millis() as u64, %last, "retrying");
-                tokio::time::sleep(wait).await;
-            }
+            let wait = match verdict {
+                Verdict::Done(answer) => return Ok(answer),
+                Verdict::Throttled { wait } => budget.throttled(step, wait, &self.policy)?,
+                Verdict::Failed { .. }
+                    if delivery == Delivery::Once && verdict.is_server_error() =>
+                {
+                    return Err(unanswered(step, &verdict.why()));
+                }
+                Verdict::Failed { wait, why } => budget.failed(step, wait, why, &self.policy)?,
+            };
+            tracing::info!(step, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
         }
-        Err(Error::RetriesExhausted {
-            step: step.to_owned(),
-            attempts: self.policy.max_attempts,
-            last,
-        })
     }
 
     /// Decides whether an answer is final or worth another attempt.
-    async fn judge(&self, attempt: u32, response: reqwest::Response) -> Verdict {
+    async fn judge(&self, attempt: u32, budget: &Budget, response: reqwest::Response) -> Verdict {
         let status = response.status();
         let retry_after = response
             .headers()
@@ -149,31 +169,110 @@ impl Client {
             .map(str::to_owned);
         let body = response.text().await.unwrap_or_default();
         if status == StatusCode::TOO_MANY_REQUESTS {
-            let wait = self.policy.throttle_wait(retry_after.as_deref(), attempt);
-            return Verdict::retry(wait, "HTTP 429, throttled by the org");
+            let wait = self
+                .policy
+                .throttle_wait(retry_after.as_deref(), budget.throttles + 1);
+            return Verdict::Throttled { wait };
         }
         if status.is_server_error() {
-            return Verdict::retry(self.policy.backoff(attempt), format!("HTTP {status}"));
+            return Verdict::failed(self.policy.backoff(attempt), format!("HTTP {status}"));
         }
-        if status == StatusCode::UNAUTHORIZED && attempt == 1 {
+        if status == StatusCode::UNAUTHORIZED && !budget.refreshed_token {
             // The org may have revoked the token early: get a fresh one once.
             self.tokens.invalidate().await;
-            return Verdict::retry(Duration::ZERO, "HTTP 401");
+            return Verdict::failed(Duration::ZERO, "HTTP 401");
         }
         Verdict::Done(Answer { status, body })
     }
 }
 
+/// Whether a request may be sent again after a failure whose outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delivery {
+    /// Idempotent (GET, PATCH by id, DELETE): retried on 5xx and timeouts.
+    Retried,
+    /// Starts something (an import, an uninstall): never re-sent blindly.
+    Once,
+}
+
+/// What one request has used of its retry budgets.
+#[derive(Debug, Default)]
+struct Budget {
+    failures: u32,
+    throttles: u32,
+    throttled_for: Duration,
+    refreshed_token: bool,
+}
+
+impl Budget {
+    /// Counts a 429 against the throttling budget; the wait, or the error when it is spent.
+    fn throttled(
+        &mut self,
+        step: &str,
+        wait: Duration,
+        policy: &RetryPolicy,
+    ) -> Result<Duration, Error> {
+        self.throttles += 1;
+        self.throttled_for += wait;
+        if self.throttles > policy.max_throttle_waits
+            || self.throttled_for > policy.max_throttle_total
+        {
+            return Err(Error::Throttled {
+                step: step.to_owned(),
+                waits: self.throttles - 1,
+                waited_secs: (self.throttled_for - wait).as_secs(),
+            });
+        }
+        Ok(wait)
+    }
+
+    /// Counts a 5xx, timeout or 401 against the attempts; the wait, or the error when spent.
+    fn failed(
+        &mut self,
+        step: &str,
+        wait: Duration,
+        why: String,
+        policy: &RetryPolicy,
+    ) -> Result<Duration, Error> {
+        if why == "HTTP 401" {
+            self.refreshed_token = true;
+            return Ok(wait);
+        }
+        self.failures += 1;
+        if self.failures >= policy.max_attempts.max(1) {
+            return Err(Error::RetriesExhausted {
+                step: step.to_owned(),
+                attempts: self.failures,
+                last: why,
+            });
+        }
+        Ok(wait)
+    }
+}
+
 enum Verdict {
     Done(Answer),
-    Retry { wait: Duration, why: String },
+    Throttled { wait: Duration },
+    Failed { wait: Duration, why: String },
 }
 
 impl Verdict {
-    fn retry(wait: Duration, why: impl Into<String>) -> Self {
-        Self::Retry {
+    fn failed(wait: Duration, why: impl Into<String>) -> Self {
+        Self::Failed {
             wait,
             why: why.into(),
+        }
+    }
+
+    /// A 5xx answer: the org may or may not have acted on the request.
+    fn is_server_error(&self) -> bool {
+        matches!(self, Self::Failed { why, .. } if why.starts_with("HTTP 5"))
+    }
+
+    fn why(&self) -> String {
+        match self {
+            Self::Failed { why, .. } => why.clone(),
+            _ => String::new(),
         }
     }
 }
@@ -219,6 +318,13 @@ fn json(step: &str, answer: Answer) -> Result<Value, Error> {
         step: step.to_owned(),
         reason: e.to_string(),
     })
+}
+
+fn unanswered(step: &str, reason: &str) -> Error {
+    Error::Unanswered {
+        step: step.to_owned(),
+        reason: reason.to_owned(),
+    }
 }
 
 fn transport(step: &str, error: &reqwest::Error) -> Error {

@@ -8,38 +8,45 @@ use super::auth::Credentials;
 use super::client::{Client, org_url};
 use super::error::Error;
 use super::retry::RetryPolicy;
-use super::{deprovision as remove, plan, provision as install, status as report};
-use crate::cli::{OrgArgs, StatusArgs};
+use super::{deprovision as remove, origin, plan, provision as install, status as report};
+use crate::cli::{DeprovisionArgs, OrgArgs, ProvisionArgs, StatusArgs};
 use crate::config::{Config, DataverseSettings};
 use crate::solution::{self, Artifacts};
 
-/// Installs Duet into the org: check the org, import the solution, upsert and verify the records.
-pub async fn provision(config: Config, args: OrgArgs) -> anyhow::Result<()> {
-    let org = org_url(&args.org)?;
-    // A bad definition is reported before anything is sent to the org.
-    let artifacts = load(&args)?;
-    if args.dry_run {
-        return dry_run(&config, &org, &plan::provision(&org, &artifacts));
+/// Installs Duet into the org: check the org, import or upgrade the solution, set the service
+/// address, upsert and verify the records.
+pub async fn provision(config: Config, args: ProvisionArgs) -> anyhow::Result<()> {
+    let org = org_url(&args.org.org)?;
+    // A bad definition or --origin is reported before anything is sent to the org.
+    let artifacts = load(&args.org)?;
+    let options = install::Options {
+        origin: args.origin.as_deref().map(origin::parse).transpose()?,
+    };
+    if args.org.dry_run {
+        return dry_run(&config, &org, &plan::provision(&org, &artifacts, &options));
     }
     let client = connect(&config, &org)?;
     let mut out = std::io::stdout();
     install::check_org(&client, &mut out)
         .await
         .with_context(|| format!("checking {org} before provisioning"))?;
-    install::install(&client, &artifacts, &mut out)
+    install::install(&client, &artifacts, &options, &mut out)
         .await
         .with_context(|| format!("provisioning Duet into {org}"))
 }
 
 /// Removes Duet from the org and proves nothing is left.
-pub async fn deprovision(config: &Config, args: &OrgArgs) -> anyhow::Result<()> {
-    let org = org_url(&args.org)?;
-    let artifacts = load(args)?;
-    if args.dry_run {
-        return dry_run(config, &org, &plan::deprovision(&org, &artifacts));
+pub async fn deprovision(config: &Config, args: &DeprovisionArgs) -> anyhow::Result<()> {
+    let org = org_url(&args.org.org)?;
+    let artifacts = load(&args.org)?;
+    let options = remove::Options {
+        clear_widgets: args.clear_widgets,
+    };
+    if args.org.dry_run {
+        return dry_run(config, &org, &plan::deprovision(&org, &artifacts, &options));
     }
     let client = connect(config, &org)?;
-    remove::deprovision(&client, &artifacts, &mut std::io::stdout())
+    remove::deprovision(&client, &artifacts, &options, &mut std::io::stdout())
         .await
         .with_context(|| format!("deprovisioning Duet from {org}"))
 }

@@ -1,4 +1,5 @@
-//! `deprovision`: delete the records (children first), uninstall the solution, then prove that
+//! `deprovision`: stop if components outside Duet depend on it, report (or clear) chat widgets
+//! using Duet, delete the records (children first), uninstall the solution, then prove that
 //! nothing of Duet remains. Every step tolerates having been done already, so a re-run finishes
 //! an interrupted one.
 
@@ -6,19 +7,50 @@ use std::io::Write;
 
 use super::client::Client;
 use super::error::Error;
-use super::{inventory, preflight, say, solution};
+use super::{dependencies, inventory, preflight, say, solution, widgets};
 use crate::solution::Artifacts;
+
+/// What `duet deprovision` was asked for beyond removing Duet.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Clear Duet from chat widgets that use it (`--clear-widgets`), rather than only report them.
+    pub clear_widgets: bool,
+}
 
 /// The whole deprovisioning run against a signed-in client.
 pub async fn deprovision(
     client: &Client,
     artifacts: &Artifacts,
+    options: &Options,
     out: &mut (dyn Write + Send),
 ) -> Result<(), Error> {
     preflight::who_am_i(client, out).await?;
+    let name = &artifacts.unique_name;
+    if let Some(installed) = solution::installed(client, name).await? {
+        dependencies::check(client, name, &installed, out).await?;
+    }
+    handle_widgets(client, artifacts, options, out).await?;
     delete_records(client, artifacts, out).await?;
     uninstall_solution(client, artifacts, out).await?;
     prove_nothing_remains(client, artifacts, out).await
+}
+
+/// Reports the chat widgets using Duet; clears them when asked.
+async fn handle_widgets(
+    client: &Client,
+    artifacts: &Artifacts,
+    options: &Options,
+    out: &mut (dyn Write + Send),
+) -> Result<(), Error> {
+    let Some(provider) = widgets::provider(artifacts) else {
+        return Ok(());
+    };
+    let using = widgets::using_duet(client, &provider).await?;
+    widgets::report(&using, options.clear_widgets, out);
+    if options.clear_widgets {
+        widgets::clear(client, &using, out).await?;
+    }
+    Ok(())
 }
 
 /// Deletes channel capabilities, locales, conversation actions, provider: reverse record order.

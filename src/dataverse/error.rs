@@ -91,6 +91,64 @@ pub enum Error {
         /// The last failure.
         last: String,
     },
+    /// The org kept answering 429 beyond the throttling budget.
+    #[error(
+        "{step}: the org kept throttling Duet ({waits} waits, {waited_secs} s in all): wait for the org's load to drop (or ask its admin about service protection limits), then run the command again"
+    )]
+    Throttled {
+        /// The step that failed.
+        step: String,
+        /// How many `Retry-After` waits were honoured.
+        waits: u32,
+        /// How long they lasted in all.
+        waited_secs: u64,
+    },
+    /// A request that starts something got a 5xx, timed out or lost its answer: the org may or
+    /// may not have acted on it. Callers find out before sending it again.
+    #[error(
+        "{step}: no answer from the org ({reason}), so Duet cannot tell whether it started: check the solution history in the maker portal, then run the command again"
+    )]
+    Unanswered {
+        /// The step whose answer was lost.
+        step: String,
+        /// What happened instead of an answer.
+        reason: String,
+    },
+    /// A newer version of the solution is installed than the one Duet carries.
+    #[error(
+        "solution {name} {installed} is installed and this Duet carries the older {offered}: refusing to downgrade. Run the Duet release that carries {installed} or later, or remove Duet first with `duet deprovision` (this deletes its records)"
+    )]
+    Downgrade {
+        /// The solution's unique name.
+        name: String,
+        /// The installed version.
+        installed: String,
+        /// The version Duet would import.
+        offered: String,
+    },
+    /// An unmanaged solution of the same name is installed (a development copy).
+    #[error(
+        "an unmanaged solution named {name} ({installed}) is installed, and a managed solution cannot be imported over it: delete the unmanaged one in the maker portal (Solutions, {name}, Delete), then run `duet provision` again"
+    )]
+    UnmanagedInstalled {
+        /// The solution's unique name.
+        name: String,
+        /// The installed version.
+        installed: String,
+    },
+    /// Components outside Duet's solution depend on it; nothing was deleted.
+    #[error(
+        "Duet cannot be removed: these components outside its solution depend on it: {}. Remove them or stop them using Duet (e.g. take Duet's app tab out of the session template) in the admin center, then run `duet deprovision` again. Nothing was deleted", .0.join("; ")
+    )]
+    BlockedByDependencies(Vec<String>),
+    /// The solution has no environment variable for the service address.
+    #[error(
+        "the org has no environment variable definition {schema_name}: the installed Duet solution is too old to hold the service address. Provision a Duet release whose solution has it, or drop --origin"
+    )]
+    MissingVariable {
+        /// The definition's schema name, e.g. `duet_Origin`.
+        schema_name: String,
+    },
     /// The org answered something that is not the JSON expected.
     #[error("{step}: the org's answer could not be read ({reason})")]
     Decode {
@@ -154,6 +212,11 @@ impl Error {
                 detail,
             },
         }
+    }
+
+    /// Whether the org may have acted on a request whose answer was lost.
+    pub fn is_unanswered(&self) -> bool {
+        matches!(self, Self::Unanswered { .. })
     }
 
     /// The HTTP status of an [`Error::Api`] answer, if that is what this is.

@@ -2,6 +2,7 @@
 
 use base64::Engine;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::client::odata_string;
 
@@ -19,6 +20,8 @@ pub const FRAMEWORK_TABLES: [&str; 6] = [
 pub const WHO_AM_I: &str = "WhoAmI";
 /// The asynchronous import action.
 pub const IMPORT_SOLUTION: &str = "ImportSolutionAsync";
+/// The asynchronous upgrade action: imports a newer version over the installed managed one.
+pub const STAGE_AND_UPGRADE: &str = "StageAndUpgradeAsync";
 /// The asynchronous uninstall action.
 pub const UNINSTALL_SOLUTION: &str = "UninstallSolutionAsync";
 
@@ -59,17 +62,67 @@ pub fn async_operation(id: &str) -> String {
     format!("asyncoperations({id})?$select=statecode,statuscode,message")
 }
 
-/// An import job's result data, for diagnostics.
-pub fn import_job(key: &str) -> String {
-    format!("importjobs({key})?$select=data")
+/// An import job: whether it started and finished, and its result data.
+pub fn import_job(id: &str) -> String {
+    format!("importjobs({id})?$select=progress,startedon,completedon,solutionname,data")
 }
 
-/// The `ImportSolutionAsync` body for a managed zip; an admin's unmanaged changes are kept.
-pub fn import_body(zip: &[u8]) -> Value {
+/// The `ImportSolutionAsync` / `StageAndUpgradeAsync` body for a managed zip (both take the same
+/// parameters); an admin's unmanaged changes are kept. `ImportJobId` is chosen by Duet, so a
+/// lost answer can be followed up by asking for `importjobs(<id>)`.
+pub fn import_body(zip: &[u8], job_id: Uuid) -> Value {
     json!({
         "OverwriteUnmanagedCustomizations": false,
         "PublishWorkflows": true,
         "CustomizationFile": base64::engine::general_purpose::STANDARD.encode(zip),
+        "ImportJobId": job_id,
+    })
+}
+
+/// `RetrieveDependenciesForUninstall`: components that would stop the managed solution's uninstall.
+pub fn uninstall_dependencies(unique_name: &str) -> String {
+    format!(
+        "RetrieveDependenciesForUninstall(SolutionUniqueName={})",
+        odata_string(unique_name)
+    )
+}
+
+/// The provider columns of every chat widget; matched against Duet's provider client-side.
+pub const CHAT_WIDGETS: &str = "msdyn_livechatconfigs?$select=msdyn_livechatconfigid,msdyn_name,msdyn_cobrowseprovider,msdyn_screensharingprovider,msdyn_enablecobrowse,msdyn_enablescreensharing";
+
+/// One chat widget, for an update by id.
+pub fn chat_widget(id: &str) -> String {
+    format!("msdyn_livechatconfigs({id})")
+}
+
+/// The environment variable definition with this schema name, e.g. `duet_Origin`.
+pub fn variable_definition_query(schema_name: &str) -> String {
+    format!(
+        "environmentvariabledefinitions?$filter=schemaname eq {}&$select=environmentvariabledefinitionid,schemaname,defaultvalue",
+        odata_string(schema_name)
+    )
+}
+
+/// The values set for an environment variable definition.
+pub fn variable_value_query(definition_id: &str) -> String {
+    format!(
+        "environmentvariablevalues?$filter=_environmentvariabledefinitionid_value eq {definition_id}&$select=environmentvariablevalueid,value"
+    )
+}
+
+/// One environment variable value, for an upsert by id.
+pub fn variable_value(id: &str) -> String {
+    format!("environmentvariablevalues({id})")
+}
+
+/// The body creating a value bound to its definition. `EnvironmentVariableDefinitionId` is the
+/// single-valued navigation property of `environmentvariablevalue` (lookup column
+/// `environmentvariabledefinitionid`, read back as `_environmentvariabledefinitionid_value`).
+pub fn variable_value_body(schema_name: &str, definition_id: &str, value: &str) -> Value {
+    json!({
+        "schemaname": schema_name,
+        "value": value,
+        "EnvironmentVariableDefinitionId@odata.bind": format!("/environmentvariabledefinitions({definition_id})"),
     })
 }
 

@@ -7,18 +7,28 @@ use serde_json::Value;
 
 use super::client::Client;
 use super::error::Error;
+use super::importer::{self, Target};
 use super::inventory::{self, differences};
-use super::{preflight, say, solution};
+use super::solution::{self, Action};
+use super::{origin, preflight, say};
 use crate::solution::Artifacts;
+
+/// What `duet provision` was asked for beyond installing.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Duet's service address, checked with [`origin::parse`], to store in the org.
+    pub origin: Option<String>,
+}
 
 /// The whole provisioning run against a signed-in client.
 pub async fn provision(
     client: &Client,
     artifacts: &Artifacts,
+    options: &Options,
     out: &mut (dyn Write + Send),
 ) -> Result<(), Error> {
     check_org(client, out).await?;
-    install(client, artifacts, out).await
+    install(client, artifacts, options, out).await
 }
 
 /// `WhoAmI` and the framework tables: everything that must hold before changing the org.
@@ -27,13 +37,18 @@ pub async fn check_org(client: &Client, out: &mut (dyn Write + Send)) -> Result<
     preflight::check_tables(client, out).await
 }
 
-/// Imports the solution when needed, upserts each record and verifies the result.
+/// Imports or upgrades the solution when needed, stores the service address, upserts each
+/// record and verifies the result.
 pub async fn install(
     client: &Client,
     artifacts: &Artifacts,
+    options: &Options,
     out: &mut (dyn Write + Send),
 ) -> Result<(), Error> {
     import_unless_current(client, artifacts, out).await?;
+    if let Some(value) = &options.origin {
+        origin::set(client, &artifacts.publisher_prefix, value, out).await?;
+    }
     upsert_records(client, artifacts, out).await?;
     verify(client, artifacts, out).await
 }
@@ -43,34 +58,37 @@ async fn import_unless_current(
     artifacts: &Artifacts,
     out: &mut (dyn Write + Send),
 ) -> Result<(), Error> {
-    let name = &artifacts.unique_name;
+    let (name, version) = (&artifacts.unique_name, &artifacts.version);
     let installed = solution::installed(client, name).await?;
-    if installed
-        .as_ref()
-        .is_some_and(|s| s.version == artifacts.version)
-    {
-        say(
+    let action = solution::decide(name, installed.as_ref(), version)?;
+    let size_kb = artifacts.managed_zip.len().div_ceil(1024);
+    match (action, &installed) {
+        (Action::Skip, _) => {
+            say(
+                out,
+                format_args!("solution {name} {version} is already installed: not importing"),
+            );
+            return Ok(());
+        }
+        (Action::Upgrade, Some(old)) => say(
             out,
             format_args!(
-                "solution {name} {} is already installed: not importing",
-                artifacts.version
+                "upgrading solution {name} from {} to {version} ({size_kb} KiB)",
+                old.version
             ),
-        );
-        return Ok(());
-    }
-    let size_kb = artifacts.managed_zip.len().div_ceil(1024);
-    say(
-        out,
-        format_args!(
-            "importing solution {name} {} ({size_kb} KiB)",
-            artifacts.version
         ),
-    );
-    solution::import(client, &artifacts.managed_zip, out).await?;
-    say(
-        out,
-        format_args!("imported solution {name} {}", artifacts.version),
-    );
+        _ => say(
+            out,
+            format_args!("importing solution {name} {version} ({size_kb} KiB)"),
+        ),
+    }
+    let target = Target {
+        unique_name: name,
+        version,
+        zip: &artifacts.managed_zip,
+    };
+    importer::run(client, action, &target, out).await?;
+    say(out, format_args!("installed solution {name} {version}"));
     Ok(())
 }
 

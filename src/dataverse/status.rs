@@ -1,14 +1,15 @@
-//! `status`: what of Duet is in the org now.
+//! `status`: what of Duet is in the org now, and the service address it is set to.
 
 use std::io::Write;
 
 use super::client::Client;
 use super::error::Error;
 use super::inventory::{self, Inventory};
-use super::preflight;
+use super::{origin, preflight};
 use crate::solution::Artifacts;
 
-/// Prints, record by record, what is present and absent, and returns it.
+/// Prints, record by record, what is present and absent, then the service address; returns the
+/// inventory.
 pub async fn status(
     client: &Client,
     artifacts: &Artifacts,
@@ -17,5 +18,7 @@ pub async fn status(
     preflight::who_am_i(client, out).await?;
     let found = inventory::take(client, artifacts).await?;
     found.print(&artifacts.unique_name, out);
+    let setting = origin::read(client, &artifacts.publisher_prefix).await?;
+    origin::describe(&artifacts.publisher_prefix, &setting, out);
     Ok(found)
 }

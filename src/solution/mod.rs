@@ -44,6 +44,8 @@ pub struct Artifacts {
     pub unique_name: String,
     /// The solution's version, e.g. `1.0.0.0`.
     pub version: String,
+    /// The publisher's customization prefix, e.g. `duet` (names `duet_Origin`).
+    pub publisher_prefix: String,
     /// `<UniqueName>_<version>_managed.zip`, bytes.
     pub managed_zip: Vec<u8>,
     /// `<UniqueName>_<version>_unmanaged.zip`, bytes.
@@ -85,6 +87,7 @@ pub fn build(definition: &Definition) -> anyhow::Result<Artifacts> {
     Ok(Artifacts {
         unique_name: definition.solution.unique_name.clone(),
         version: definition.solution.version.clone(),
+        publisher_prefix: definition.publisher.prefix.clone(),
         managed_zip: zip_of(true).context("building the managed solution zip")?,
         unmanaged_zip: zip_of(false).context("building the unmanaged solution zip")?,
         web_resource_names: resources.iter().map(|r| r.name.clone()).collect(),

@@ -12,6 +12,10 @@ use uuid::Uuid;
 pub const SOLUTION: &str = "DuetCobrowse";
 /// The solution's version.
 pub const VERSION: &str = "1.0.0.0";
+/// The publisher prefix.
+pub const PREFIX: &str = "duet";
+/// The environment variable holding Duet's service address.
+pub const ORIGIN_VARIABLE: &str = "duet_Origin";
 /// The app tab template the solution installs.
 pub const APP_TAB: &str = "duet_cobrowsetab";
 /// The web resources the solution installs.
@@ -55,6 +59,7 @@ pub fn artifacts() -> Artifacts {
     Artifacts {
         unique_name: SOLUTION.to_owned(),
         version: VERSION.to_owned(),
+        publisher_prefix: PREFIX.to_owned(),
         managed_zip: zip_bytes(),
         unmanaged_zip: Vec::new(),
         records: records(),

@@ -24,6 +24,8 @@ pub struct Package {
     pub app_tab_templates: Vec<String>,
     /// The exact zip expected, or `None` to accept any valid base64.
     pub zip: Option<Vec<u8>>,
+    /// Schema names of the environment variable definitions the solution holds.
+    pub env_vars: Vec<String>,
 }
 
 /// Tables of rows by entity set, then by lower-case id.
@@ -42,8 +44,18 @@ pub struct State {
     pub failing_import: Option<String>,
     /// How many imports were started.
     pub imports: u32,
+    /// How many upgrades (`StageAndUpgradeAsync`) were started.
+    pub upgrades: u32,
+    /// When set, the next import or upgrade runs but its answer is lost (HTTP 500).
+    pub lose_import_response: bool,
+    /// The next N imports or upgrades answer 500 without starting.
+    pub import_server_errors: u32,
     /// How many uninstalls were started.
     pub uninstalls: u32,
+    /// When set, the next uninstall runs but its answer is lost (HTTP 500).
+    pub lose_uninstall_response: bool,
+    /// What `RetrieveDependenciesForUninstall` answers.
+    pub dependencies: Vec<Value>,
     /// When set, uninstalling leaves the web resources behind (a broken uninstall).
     pub uninstall_keeps_web_resources: bool,
     /// The next N requests answer 429 with `Retry-After: retry_after_secs`.
@@ -111,6 +123,23 @@ impl FakeOrg {
             .iter()
             .flat_map(|(set, rows)| rows.keys().map(move |id| format!("{set}({id})")));
         rows.collect()
+    }
+
+    /// Puts a row into a table, as if an admin had made it.
+    pub fn insert(&self, entity_set: &str, id: &str, row: Value) {
+        let row = row.as_object().cloned().expect("a row is a JSON object");
+        self.state()
+            .table(entity_set)
+            .insert(id.to_lowercase(), row);
+    }
+
+    /// How many requests in the log start with `prefix`, e.g. `POST /api/data/v9.2/ImportSolutionAsync`.
+    pub fn count(&self, prefix: &str) -> usize {
+        self.state()
+            .log
+            .iter()
+            .filter(|l| l.starts_with(prefix))
+            .count()
     }
 
     /// Lets `k` more mutating requests succeed, then fails every request with 503.

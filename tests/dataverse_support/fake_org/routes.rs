@@ -5,14 +5,16 @@ use uuid::Uuid;
 use wiremock::{Request, ResponseTemplate};
 
 use super::State;
-use super::solutions::{import, poll, uninstall};
+use super::solutions::{import, poll, uninstall, upgrade};
 
 const API: &str = "/api/data/v9.2/";
-const WRITABLE: [&str; 4] = [
+const WRITABLE: [&str; 6] = [
     "msdyn_providers",
     "msdyn_conversationactions",
     "msdyn_conversationactionlocales",
     "msdyn_channelcapabilities",
+    "msdyn_livechatconfigs",
+    "environmentvariablevalues",
 ];
 const TABLES: [&str; 6] = [
     "msdyn_provider",
@@ -105,10 +107,11 @@ pub fn route(state: &mut State, request: &Request) -> Reply {
         }
         ("GET", "EntityDefinitions", Some(key)) => entity_definition(state, key),
         ("POST", "ImportSolutionAsync", None) => import(state, &request.body),
+        ("POST", "StageAndUpgradeAsync", None) => upgrade(state, &request.body),
         ("POST", "UninstallSolutionAsync", None) => uninstall(state, &request.body),
         ("GET", "asyncoperations", Some(id)) => poll(state, id),
-        ("GET", "importjobs", Some(_)) => {
-            ok(json!({ "data": "<importexportxml><result result=\"failure\"/></importexportxml>" }))
+        ("GET", "RetrieveDependenciesForUninstall", Some(_)) => {
+            ok(json!({ "value": state.dependencies }))
         }
         ("GET", set, None) => query(state, set, filter.as_deref()),
         ("GET", set, Some(id)) => read(state, set, id),
@@ -131,18 +134,30 @@ fn entity_definition(state: &State, key: &str) -> Reply {
     ok(json!({ "LogicalName": table }))
 }
 
+/// Every row (no `$filter`), or those where `$filter=<col> eq '<v>'` (or an unquoted id) holds.
 fn query(state: &State, set: &str, filter: Option<&str>) -> Reply {
-    let Some((column, value)) = filter.and_then(|f| f.split_once(" eq ")) else {
-        return fail(400, "the fake answers only `$filter=<col> eq '<v>'`");
+    let condition = match filter {
+        None => None,
+        Some(filter) => match filter.split_once(" eq ") {
+            Some((column, value)) => Some((column, value.trim_matches('\'').replace("''", "'"))),
+            None => return fail(400, "the fake answers only `$filter=<col> eq '<v>'`"),
+        },
     };
-    let value = value.trim_matches('\'').replace("''", "'");
     let rows = state
         .tables
         .get(set)
         .into_iter()
-        .flat_map(|rows| rows.values());
-    let matching: Vec<&Map<String, Value>> =
-        rows.filter(|row| row[column] == value.as_str()).collect();
+        .flat_map(|rows| rows.values())
+        .map(as_read);
+    let matching: Vec<Map<String, Value>> = rows
+        .filter(|row| {
+            condition.as_ref().is_none_or(|(column, value)| {
+                row[*column]
+                    .as_str()
+                    .is_some_and(|v| v.eq_ignore_ascii_case(value))
+            })
+        })
+        .collect();
     ok(json!({ "value": matching }))
 }
 
@@ -187,6 +202,7 @@ fn navigation(set: &str) -> &'static [&'static str] {
     match set {
         "msdyn_conversationactionlocales" => &["msdyn_conversationactionkey"],
         "msdyn_channelcapabilities" => &["msdyn_Provider", "msdyn_ConversationAction"],
+        "environmentvariablevalues" => &["EnvironmentVariableDefinitionId"],
         _ => &[],
     }
 }
@@ -215,8 +231,20 @@ fn upsert(state: &mut State, set: &str, id: &str, body: &[u8]) -> Reply {
         }
     }
     let row = state.table(set).entry(id.to_lowercase()).or_default();
+    if let Some(key) = primary_key(set) {
+        // Dataverse reads a row back with its id; the fake stores it for tables read by query.
+        row.insert(key.to_owned(), json!(id.to_lowercase()));
+    }
     row.extend(body);
     (ResponseTemplate::new(204), true)
+}
+
+fn primary_key(set: &str) -> Option<&'static str> {
+    match set {
+        "environmentvariablevalues" => Some("environmentvariablevalueid"),
+        "msdyn_livechatconfigs" => Some("msdyn_livechatconfigid"),
+        _ => None,
+    }
 }
 
 fn delete(state: &mut State, set: &str, id: &str) -> Reply {
