@@ -40,7 +40,13 @@ fn the_provision_plan_checks_imports_upserts_then_reads_back() {
     assert!(import < first_patch);
     assert_eq!(
         requests.iter().filter(|r| r.method == "PATCH").count(),
-        artifacts.records.records.len()
+        artifacts.records.records.len() + 1,
+        "the records, and the solution's configuration page"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("PATCH") && line.contains("solutions("))
     );
     assert!(
         lines

@@ -9,6 +9,7 @@ pub mod asyncop;
 pub mod auth;
 pub mod client;
 pub mod command;
+pub mod configpage;
 pub mod dependencies;
 pub mod deprovision;
 pub mod error;

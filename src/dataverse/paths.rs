@@ -41,6 +41,11 @@ pub fn solution_query(unique_name: &str) -> String {
     )
 }
 
+/// The solution row with this id.
+pub fn solution(id: &str) -> String {
+    format!("solutions({id})")
+}
+
 /// The web resource with this name, if any.
 pub fn web_resource_query(name: &str) -> String {
     format!(

@@ -36,6 +36,14 @@ pub fn provision(org: &str, artifacts: &Artifacts, options: &Options) -> Vec<Pla
         .for_each(|t| plan.get(paths::entity_definition(t)));
     plan.get(paths::solution_query(&artifacts.unique_name));
     plan.import(artifacts);
+    plan.send(
+        "PATCH",
+        "solutions(<the installed solution's id>)".to_owned(),
+        Some(super::configpage::body(
+            &artifacts.configuration_page_id.to_string(),
+        )),
+        None,
+    );
     if let Some(value) = &options.origin {
         plan.origin(&artifacts.publisher_prefix, value);
     }

@@ -10,7 +10,7 @@ use super::error::Error;
 use super::importer::{self, Target};
 use super::inventory::{self, differences};
 use super::solution::{self, Action};
-use super::{origin, preflight, say};
+use super::{configpage, origin, preflight, say};
 use crate::solution::Artifacts;
 
 /// What `duet provision` was asked for beyond installing.
@@ -46,6 +46,7 @@ pub async fn install(
     out: &mut (dyn Write + Send),
 ) -> Result<(), Error> {
     import_unless_current(client, artifacts, out).await?;
+    configpage::set(client, artifacts, out).await?;
     if let Some(value) = &options.origin {
         origin::set(client, &artifacts.publisher_prefix, value, out).await?;
     }

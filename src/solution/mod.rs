@@ -52,6 +52,10 @@ pub struct Artifacts {
     pub unmanaged_zip: Vec<u8>,
     /// The records `duet provision` upserts (`records.json`).
     pub records: RecordSet,
+    /// The configuration page's web resource name, e.g. `duet_/config.html`.
+    pub configuration_page_name: String,
+    /// The configuration page's web resource id.
+    pub configuration_page_id: uuid::Uuid,
     /// Names of the web resources the solution installs, e.g. `duet_/cobrowse.html`.
     pub web_resource_names: Vec<String>,
     /// Unique names of the app tab templates the solution installs.
@@ -66,6 +70,13 @@ pub struct Artifacts {
     pub data_zip: Vec<u8>,
     /// The `pac solution unpack` layout, by relative path.
     pub unpacked: BTreeMap<String, Vec<u8>>,
+}
+
+/// The id of the configuration page's web resource (the id `components` gives it).
+fn configuration_page_id(definition: &Definition) -> uuid::Uuid {
+    let prefix = &definition.publisher.prefix;
+    let name = components::config_page_name(prefix);
+    ids::id(prefix, &["webresource:", &name].concat())
 }
 
 /// Loads the definition (the embedded default when `definition` is `None`) and builds every artifact.
@@ -90,6 +101,8 @@ pub fn build(definition: &Definition) -> anyhow::Result<Artifacts> {
         publisher_prefix: definition.publisher.prefix.clone(),
         managed_zip: zip_of(true).context("building the managed solution zip")?,
         unmanaged_zip: zip_of(false).context("building the unmanaged solution zip")?,
+        configuration_page_name: components::config_page_name(&definition.publisher.prefix),
+        configuration_page_id: configuration_page_id(definition),
         web_resource_names: resources.iter().map(|r| r.name.clone()).collect(),
         app_tab_template_names: templates.iter().map(|t| t.unique_name.clone()).collect(),
         managed_zip_name: [stem.as_str(), "_managed.zip"].concat(),

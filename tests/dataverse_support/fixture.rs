@@ -54,6 +54,10 @@ pub fn records() -> RecordSet {
     }
 }
 
+/// The id of the fixture's configuration page web resource.
+pub const CONFIGURATION_PAGE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x0c0f_1600_0000_4000_8000_0000_0000_0c0f);
+
 /// The artifacts for [`records`] and a one-file zip.
 pub fn artifacts() -> Artifacts {
     Artifacts {
@@ -63,6 +67,8 @@ pub fn artifacts() -> Artifacts {
         managed_zip: zip_bytes(),
         unmanaged_zip: Vec::new(),
         records: records(),
+        configuration_page_name: format!("{PREFIX}_/config.html"),
+        configuration_page_id: CONFIGURATION_PAGE,
         web_resource_names: WEB_RESOURCES.map(str::to_owned).to_vec(),
         app_tab_template_names: vec![APP_TAB.to_owned()],
         managed_zip_name: format!("{SOLUTION}_managed.zip"),

@@ -115,6 +115,7 @@ pub fn route(state: &mut State, request: &Request) -> Reply {
         }
         ("GET", set, None) => query(state, set, filter.as_deref()),
         ("GET", set, Some(id)) => read(state, set, id),
+        ("PATCH", "solutions", Some(id)) => set_configuration_page(state, id, &request.body),
         ("PATCH", set, Some(id)) if WRITABLE.contains(&set) => {
             upsert(state, set, id, &request.body)
         }
@@ -123,6 +124,32 @@ pub fn route(state: &mut State, request: &Request) -> Reply {
             404,
             &format!("Resource not found for the segment '{name}'."),
         ),
+    }
+}
+
+/// `PATCH solutions(<id>)` with the configuration page lookup, kept on the solution's row.
+fn set_configuration_page(state: &mut State, id: &str, body: &[u8]) -> Reply {
+    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {
+        return fail(400, "the body is not a JSON object");
+    };
+    let Some(page) = body.get("configurationpageid@odata.bind").cloned() else {
+        return fail(
+            400,
+            "only configurationpageid is written to a solution here",
+        );
+    };
+    let rows = state.table("solutions");
+    let row = rows.values_mut().find(|row| {
+        row["solutionid"]
+            .as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case(id))
+    });
+    match row {
+        Some(row) => {
+            row.insert("configurationpageid@odata.bind".to_owned(), page);
+            (ResponseTemplate::new(204), true)
+        }
+        None => fail(404, &format!("solution With Id = {id} Does Not Exist")),
     }
 }
 
