@@ -3,11 +3,11 @@
 //! bad identity token is refused with its own message.
 
 mod identity_support;
-mod process_support;
 mod support;
 
 use duet::config::{Config, EntraSettings};
 use duet::tenant::registry::{NewRegistration, Registry};
+use identity_support::popup::{Outcome, attribute, location, no_redirects, open};
 use identity_support::{
     CLIENT_ID, CLIENT_SECRET, OTHER_TENANT, Scenario, StandIn, TENANT, TestKey,
 };
@@ -50,63 +50,6 @@ async fn register_tenant(duet: &App) {
         .await
         .unwrap();
     service.directory.refresh().await.unwrap();
-}
-
-/// What the popup ends on.
-struct Outcome {
-    status: u16,
-    page: String,
-    csp: String,
-    callback: String,
-}
-
-impl Outcome {
-    fn token(&self) -> Option<String> {
-        attribute(&self.page, "data-token").filter(|token| !token.is_empty())
-    }
-
-    fn message(&self) -> String {
-        attribute(&self.page, "data-message").unwrap_or_default()
-    }
-}
-
-fn attribute(page: &str, name: &str) -> Option<String> {
-    let start = page.find(&format!("{name}=\""))? + name.len() + 2;
-    let end = start + page[start..].find('"')?;
-    Some(
-        page[start..end]
-            .replace("&#34;", "\"")
-            .replace("&#39;", "'"),
-    )
-}
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn location(http: &reqwest::Client, url: &str) -> String {
-    let response = http.get(url).send().await.unwrap();
-    assert_eq!(response.status().as_u16(), 302, "{url} redirects");
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-async fn open(http: &reqwest::Client, url: &str) -> Outcome {
-    let response = http.get(url).send().await.unwrap();
-    let status = response.status().as_u16();
-    let csp = response
-        .headers()
-        .get("content-security-policy")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    Outcome {
-        status,
-        csp,
-        page: response.text().await.unwrap(),
-        callback: url.to_owned(),
-    }
 }
 
 /// Clicks "Sign in with Microsoft": Duet, then the provider, then back to Duet's callback.
@@ -377,64 +320,4 @@ async fn without_entra_the_sign_in_page_names_the_settings_to_set() {
     assert_eq!(outcome.status, 404);
     assert!(outcome.message().contains("DUET_ENTRA_CLIENT_ID"));
     assert!(outcome.message().contains("DUET_ENTRA_CLIENT_SECRET"));
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_trace_level_run_never_logs_the_client_secret_the_code_or_any_token() {
-    let idp = StandIn::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let log_path = dir.path().join("duet.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let added = process_support::duet(
-        &dir.path().join("data"),
-        &[
-            "tenant",
-            "add",
-            "--name",
-            "Contoso",
-            "--entra-tenant",
-            TENANT,
-            "--org",
-            "https://contoso.crm.dynamics.com",
-        ],
-    );
-    assert!(added.status.success(), "{added:?}");
-    let duet = process_support::Duet::start_logging(
-        &dir.path().join("data"),
-        &[
-            ("RUST_LOG", "trace"),
-            ("DUET_ENTRA_CLIENT_ID", CLIENT_ID),
-            ("DUET_ENTRA_CLIENT_SECRET", CLIENT_SECRET),
-            ("DUET_ENTRA_AUTHORITY", &idp.base),
-        ],
-        log,
-    );
-    let http = no_redirects();
-    let authorize = location(&http, &format!("{}/auth/signin", duet.base)).await;
-    let callback = location(&http, &authorize).await;
-    let outcome = open(&http, &callback).await;
-    let token = outcome.token().expect("signed in");
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    duet.stop();
-
-    let log = std::fs::read_to_string(&log_path).unwrap();
-    assert!(
-        log.contains("agent signed in (Microsoft Entra ID)"),
-        "the run logged"
-    );
-    let state = url::Url::parse(&authorize)
-        .unwrap()
-        .query_pairs()
-        .find(|(name, _)| name == "state")
-        .map(|(_, value)| value.into_owned())
-        .unwrap();
-    let mut secrets = vec![CLIENT_SECRET.to_owned(), token, state];
-    secrets.extend(idp.issued_secrets());
-    for secret in secrets {
-        let piece = &secret[secret.len().saturating_sub(24)..];
-        assert!(
-            !log.contains(piece),
-            "a secret ({piece}) appears in the trace-level log"
-        );
-    }
 }

@@ -21,7 +21,12 @@ export async function startFixtureServer(pages) {
   });
   await new Promise((done) => server.listen(0, "127.0.0.1", done));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, stop: () => new Promise((done) => server.close(done)) };
+  // A browser keeps idle connections open; without closing them, close() waits for them.
+  const stop = () => new Promise((done) => {
+    server.close(done);
+    server.closeAllConnections();
+  });
+  return { origin, stop };
 }
 
 /** The script tag that loads Duet's customer script without its floating button. */

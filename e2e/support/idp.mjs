@@ -69,7 +69,12 @@ export async function startIdentityProvider({ tenant, user }) {
   const signInAs = (another) => {
     current = another;
   };
-  return { base, signInAs, stop: () => new Promise((done) => server.close(done)) };
+  // A browser keeps idle connections open; without closing them, close() waits for them.
+  const stop = () => new Promise((done) => {
+    server.close(done);
+    server.closeAllConnections();
+  });
+  return { base, signInAs, stop };
 }
 
 function idToken(base, tenant, user, nonce) {

@@ -3,6 +3,8 @@
 //! checks the client secret and PKCE and issues RS256 identity tokens shaped by a `Scenario`.
 #![allow(dead_code)]
 
+pub mod popup;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
