@@ -48,7 +48,7 @@ function showPolicy(page: AdminPage, overview: TenantOverview): void {
   const origin = byTestId("admin-policy-origin");
   if (!overview.registered) {
     origin.textContent =
-      "The built-in tenant's policy comes from duet.toml and DUET_* variables, which Duet's operator sets. Register your organisation with `duet tenant add` to manage it here.";
+      "The built-in tenant's policy comes from duet.toml and DUET_* variables, which Duet's operator sets. Register your organisation with duet tenant add to manage it here.";
     for (const field of form.elements) (field as HTMLInputElement).disabled = true;
   } else {
     origin.textContent = overview.ownPolicy
