@@ -222,13 +222,18 @@ impl Registry<Session> {
         frame: &Frame,
         now: Timestamp,
     ) -> Result<(), ControlError> {
-        cell.inspect(|session, room| {
-            session.check_action(from)?;
-            session.touch(now);
-            room.send_to_customer(frame);
-            Ok(())
-        })
-        .await
+        forward_to_customer(cell, frame, now, |session| session.check_action(from)).await
+    }
+
+    /// Relays an agent's annotation to the customer when the agent may see the page.
+    pub async fn forward_annotation(
+        &self,
+        cell: &Cell<Session>,
+        from: &Role,
+        frame: &Frame,
+        now: Timestamp,
+    ) -> Result<(), ControlError> {
+        forward_to_customer(cell, frame, now, |session| session.check_annotation(from)).await
     }
 
     /// Someone starts showing their screen inside the session; an agent sharing before is told.
@@ -262,4 +267,20 @@ impl Registry<Session> {
         })
         .await
     }
+}
+
+/// Sends `frame` to the customer's page when the session's rule `may` lets it pass.
+async fn forward_to_customer(
+    cell: &Cell<Session>,
+    frame: &Frame,
+    now: Timestamp,
+    may: impl FnOnce(&Session) -> Result<(), ControlError>,
+) -> Result<(), ControlError> {
+    cell.inspect(|session, room| {
+        may(session)?;
+        session.touch(now);
+        room.send_to_customer(frame);
+        Ok(())
+    })
+    .await
 }

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod admin_page;
+pub mod annotation;
 pub mod api;
 pub mod assets;
 pub mod auth;

@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 use crate::engine::{ControlMode, EndReason, State};
 
 pub use super::action::{ActionKind, AgentAction, MAX_ACTION_TEXT};
+pub use super::annotation::{Annotation, StrokeShape};
 
 /// What a browser sends to Duet. Parse with [`ClientMsg::parse`].
 #[derive(Debug)]
@@ -63,6 +64,11 @@ pub enum ClientMsg<'a> {
         /// What to do, and where.
         action: AgentAction,
     },
+    /// Agent only, in any mode: a highlight or a stroke on the customer's page, or clearing them.
+    Annotate {
+        /// What to show.
+        annotation: Annotation,
+    },
     /// Screen share, customer only: accept the agent's request.
     ShareAccept,
     /// Screen share, agent only: the first frame of the customer's screen is showing.
@@ -101,6 +107,7 @@ struct Envelope<'a> {
     approved: Option<bool>,
     agent: Option<String>,
     action: Option<AgentAction>,
+    annotation: Option<Annotation>,
     #[serde(borrow)]
     data: Option<&'a RawValue>,
 }
@@ -169,6 +176,13 @@ impl<'a> ClientMsg<'a> {
                     .ok_or(BadFrame::Missing("action", "action"))?;
                 action.check()?;
                 ClientMsg::Action { action }
+            }
+            "annotate" => {
+                let annotation = envelope
+                    .annotation
+                    .ok_or(BadFrame::Missing("annotate", "annotation"))?;
+                annotation.check()?;
+                ClientMsg::Annotate { annotation }
             }
             other => return Err(BadFrame::UnknownType(other.to_owned())),
         })
@@ -241,6 +255,13 @@ pub enum ServerMsg<'a> {
         from: &'a str,
         /// The action.
         action: &'a AgentAction,
+    },
+    /// To the customer: an agent's highlight or stroke, or clearing that agent's annotations.
+    Annotate {
+        /// The sender's handle.
+        from: &'a str,
+        /// What to show.
+        annotation: &'a Annotation,
     },
     /// Screen share: its state changed.
     ShareState {

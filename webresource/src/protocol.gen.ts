@@ -44,6 +44,11 @@ export type ClientMsg =
       /** What to do, and where. */
       action: AgentAction;
     }
+  | {
+      "type": "annotate";
+      /** What to show. */
+      annotation: Annotation;
+    }
   | { "type": "share_accept" }
   | { "type": "share_connected" }
   | { "type": "share_start" }
@@ -116,6 +121,13 @@ export type ServerMsg =
       from: string;
       /** The action. */
       action: AgentAction;
+    }
+  | {
+      "type": "annotate";
+      /** The sender's handle. */
+      from: string;
+      /** What to show. */
+      annotation: Annotation;
     }
   | {
       "type": "share_state";
@@ -198,6 +210,31 @@ export type AgentAction = {
 // `ActionKind` in src/web/action.rs
 /** The kinds of agent action. */
 export type ActionKind = "click" | "input" | "key" | "scroll" | "select" | "navigate";
+
+// `Annotation` in src/web/annotation.rs
+/** One annotation. */
+export type Annotation =
+  | {
+      "kind": "highlight";
+      /** The annotation's id, chosen by the agent's console. */
+      id: number;
+      /** The rrweb node id of the element. */
+      node: number;
+    }
+  | {
+      "kind": "stroke";
+      /** The annotation's id, chosen by the agent's console. */
+      id: number;
+      /** A freehand line through the points, or the rectangle they span. */
+      shape: StrokeShape;
+      /** The points as `x, y, x, y, …`, at most [`MAX_STROKE_POINTS`] of them. */
+      points: Array<number>;
+    }
+  | { "kind": "clear" };
+
+// `StrokeShape` in src/web/annotation.rs
+/** How a stroke's points are drawn. */
+export type StrokeShape = "free" | "rect";
 
 // `IceServer` in src/web/protocol.rs
 /** One entry of `RTCConfiguration.iceServers`. */
@@ -310,6 +347,7 @@ const CLIENT_MSG_SAMPLES = [
   {"type":"control_revoke"},
   {"type":"join_answer","agent":"3f2a9c01b7de","approved":false},
   {"type":"action","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},
+  {"type":"annotate","annotation":{"kind":"highlight","id":1,"node":42}},
   {"type":"share_accept"},
   {"type":"share_connected"},
   {"type":"share_start"},
@@ -323,6 +361,7 @@ const SERVER_MSG_SAMPLES = [
   {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},
   {"type":"action","from":"9d01c2aa5b33","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},
+  {"type":"annotate","from":"9d01c2aa5b33","annotation":{"kind":"stroke","id":2,"shape":"rect","points":[10.0,20.0,110.5,80.0]}},
   {"type":"share_state","state":"ended","reason":"abandoned","message":"The other side left and did not come back in time; the screen share ended.","agent_name":"Dana"},
   {"type":"screen_shown","sharer":"agent","name":"Dana"},
   {"type":"share_taken_over","message":"Another agent is sharing their screen now; yours is no longer shown."},

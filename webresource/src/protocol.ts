@@ -10,6 +10,7 @@ import type { MeshSignal, SignalData } from "./share/protocol";
 export type {
   ActionKind,
   AgentAction,
+  Annotation,
   ControlMode,
   ControlOutcome,
   EndReason,
@@ -57,6 +58,7 @@ const SERVER_TYPES: Readonly<Record<Wire.ServerMsg["type"], true>> = {
   consent: true,
   control_requested: true,
   action: true,
+  annotate: true,
   share_state: true,
   screen_shown: true,
   share_taken_over: true,

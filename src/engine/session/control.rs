@@ -109,6 +109,17 @@ impl Session {
         Ok(())
     }
 
+    /// Whether an agent's annotation may pass: in any mode, from an agent who sees the page.
+    pub fn check_annotation(&self, from: &Role) -> Result<(), ControlError> {
+        let Role::Agent(agent) = from else {
+            return Err(ControlError::AgentOnly);
+        };
+        if !self.is_live() || !self.has_agent(agent) {
+            return Err(ControlError::NotActive);
+        }
+        Ok(())
+    }
+
     /// Drops a request older than `lapse`.
     pub(super) fn lapse_control_request(
         &mut self,

@@ -13,7 +13,9 @@ use ts_rs::{Config, TS};
 
 use crate::config::PolicySettings;
 use crate::engine::{ControlMode, ControlOutcome, EndReason, ShareEnd, ShareState, State};
-use crate::web::protocol::{ActionKind, AgentAction, ClientMsg, IceServer, JoinRequest, ServerMsg};
+use crate::web::protocol::{
+    ActionKind, AgentAction, Annotation, ClientMsg, IceServer, JoinRequest, ServerMsg, StrokeShape,
+};
 
 /// The generated file, from the crate root.
 const GENERATED: &str = "webresource/src/protocol.gen.ts";
@@ -56,6 +58,7 @@ fn declare<T: TS + ?Sized>(source: &'static str, cfg: &Config) -> Declaration {
 fn declarations(cfg: &Config) -> Vec<Declaration> {
     const PROTOCOL: &str = "src/web/protocol.rs";
     const ACTION: &str = "src/web/action.rs";
+    const ANNOTATION: &str = "src/web/annotation.rs";
     const SESSION: &str = "src/engine/session/kinds.rs";
     const SHARE: &str = "src/engine/share/mod.rs";
     const CONFIG: &str = "src/config/policy.rs";
@@ -65,6 +68,8 @@ fn declarations(cfg: &Config) -> Vec<Declaration> {
         declare::<ServerMsg<'static>>(PROTOCOL, cfg),
         declare::<AgentAction>(ACTION, cfg),
         declare::<ActionKind>(ACTION, cfg),
+        declare::<Annotation>(ANNOTATION, cfg),
+        declare::<StrokeShape>(ANNOTATION, cfg),
         declare::<IceServer>(PROTOCOL, cfg),
         declare::<JoinRequest<'static>>(PROTOCOL, cfg),
         declare::<State>(SESSION, cfg),

@@ -8,7 +8,9 @@ use ts_rs::TS;
 use super::config;
 use crate::config::PolicySettings;
 use crate::engine::{ControlMode, ControlOutcome, EndReason, ShareEnd, ShareState, State};
-use crate::web::protocol::{ActionKind, AgentAction, ClientMsg, IceServer, JoinRequest, ServerMsg};
+use crate::web::protocol::{
+    ActionKind, AgentAction, Annotation, ClientMsg, IceServer, JoinRequest, ServerMsg, StrokeShape,
+};
 
 /// JSON borrowed from a `'static` text, as the parser borrows it from a frame.
 fn raw(json: &'static str) -> &'static RawValue {
@@ -16,6 +18,14 @@ fn raw(json: &'static str) -> &'static RawValue {
 }
 
 /// An action with every field set.
+fn stroke() -> Annotation {
+    Annotation::Stroke {
+        id: 2,
+        shape: StrokeShape::Rect,
+        points: vec![10.0, 20.0, 110.5, 80.0],
+    }
+}
+
 fn action() -> AgentAction {
     AgentAction {
         kind: ActionKind::Input,
@@ -50,6 +60,9 @@ fn client() -> Vec<ClientMsg<'static>> {
             approved: false,
         },
         ClientMsg::Action { action: action() },
+        ClientMsg::Annotate {
+            annotation: Annotation::Highlight { id: 1, node: 42 },
+        },
         ClientMsg::ShareAccept,
         ClientMsg::ShareConnected,
         ClientMsg::ShareStart,
@@ -81,6 +94,7 @@ fn server_texts() -> Vec<String> {
         urls: "stun:stun.example.net:3478".to_owned(),
     }];
     let action = action();
+    let stroke = stroke();
     let events = raw(r#"[{"type":3,"data":{"source":0},"timestamp":2}]"#);
     let viewers = ["Dana".to_owned()];
     let join_requests = [JoinRequest {
@@ -119,6 +133,10 @@ fn server_texts() -> Vec<String> {
         ServerMsg::Action {
             from: "9d01c2aa5b33",
             action: &action,
+        },
+        ServerMsg::Annotate {
+            from: "9d01c2aa5b33",
+            annotation: &stroke,
         },
         ServerMsg::ShareState {
             state: ShareState::Ended,

@@ -179,6 +179,7 @@ impl Connection {
                     .await;
                 self.report(answered).await
             }
+            ClientMsg::Annotate { annotation } => self.relay_annotation(&annotation).await,
             ClientMsg::Action { action } => {
                 let Role::Agent(agent) = &self.role else {
                     return Next::Continue;
@@ -224,6 +225,29 @@ impl Connection {
         } else {
             Next::Close(close::SESSION_ENDED, "the session has ended")
         }
+    }
+
+    /// An agent's annotation goes to the customer, held to the signal budget.
+    async fn relay_annotation(&mut self, annotation: &crate::web::protocol::Annotation) -> Next {
+        let Role::Agent(agent) = &self.role else {
+            return Next::Continue;
+        };
+        if !self.signals.spend(tokio::time::Instant::now()) {
+            return self.wire.refuse(OVER_BUDGET).await;
+        }
+        let from = agent_handle(self.session, agent);
+        let frame = Frame::from(
+            ServerMsg::Annotate {
+                from: &from,
+                annotation,
+            }
+            .encode(),
+        );
+        let sessions = self.state.service.sessions.clone();
+        let forwarded = sessions
+            .forward_annotation(&self.cell, &self.role, &frame, self.now())
+            .await;
+        self.report(forwarded).await
     }
 
     async fn report(&mut self, outcome: Result<(), crate::engine::ControlError>) -> Next {

@@ -17,6 +17,7 @@ pub(super) fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'st
         ClientMsg::ControlRequest if customer => Err("only an agent asks for control"),
         ClientMsg::ShareRequest if customer => Err("only an agent asks to see the screen"),
         ClientMsg::Action { .. } if customer => Err("only an agent sends actions"),
+        ClientMsg::Annotate { .. } if customer => Err("only an agent annotates the page"),
         _ => Ok(()),
     }
 }

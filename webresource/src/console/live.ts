@@ -9,6 +9,7 @@ import { AgentControl } from "./control";
 import { DomInflater } from "./dominflate";
 import { endEverywhere } from "./ending";
 import { Mirror } from "./mirror";
+import { AgentTools } from "./tools";
 import type { ConsoleUi } from "./ui";
 
 /** What the join call returns. */
@@ -34,6 +35,7 @@ export class LiveSession {
   #dom = new DomInflater();
   #control: AgentControl;
   #share: CobrowseShare;
+  #tools: AgentTools;
   #ended = false;
   /** Waiting for the customer's consent: nothing of the page arrives, nothing is "connected". */
   #waiting: boolean;
@@ -53,6 +55,7 @@ export class LiveSession {
         if (this.#control.write) this.#socket.send({ type: "action", action });
       },
     );
+    this.#tools = new AgentTools(this.#mirror, (annotation) => this.#socket.send({ type: "annotate", annotation }));
     this.#control = new AgentControl(ui, (msg) => this.#socket.send(msg));
     this.#share = new CobrowseShare(ui.stage, (msg) => this.#socket.send(msg));
     if (agentToken !== "") this.#share.loadBookmarks(origin, agentToken);
@@ -110,7 +113,9 @@ export class LiveSession {
           const handle = this.#joined.handle;
           const mine = msg.control === "write" && msg.control_holder === handle ? "write" : "pointer";
           const asking = msg.control_pending && msg.control_asker === handle;
-          this.#mirror.setWrite(this.#control.onState(msg.state === "active", mine, asking, msg.control_outcome) === "write");
+          const write = this.#control.onState(msg.state === "active", mine, asking, msg.control_outcome) === "write";
+          this.#mirror.setWrite(write);
+          this.#tools.show(msg.state === "active" && !write);
         }
         break;
       case "dom":
@@ -140,6 +145,7 @@ export class LiveSession {
     this.#control.end();
     this.#share.end();
     this.#mirror.freeze();
+    this.#tools.show(false);
     this.#ui.status("ended", message);
     this.#bridge.ended();
     this.#onEnded();

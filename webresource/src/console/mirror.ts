@@ -160,12 +160,39 @@ export class Mirror {
     return frame === undefined ? { x: 0, y: 0 } : { x: frame.left - stage.left, y: frame.top - stage.top };
   }
 
-  #onMove(event: MouseEvent): void {
+  /** The overlay the agent's mouse is on, in pointer mode. */
+  get overlay(): HTMLDivElement {
+    return this.#overlay;
+  }
+
+  /** Where a mouse event on the overlay is in the customer's document, or null off the page. */
+  documentPoint(event: MouseEvent): { x: number; y: number } | null {
+    const point = this.#viewportPoint(event);
+    const view = this.#replayer?.iframe.contentWindow;
+    if (point === null || view === null || view === undefined) return null;
+    return { x: point.x + view.scrollX, y: point.y + view.scrollY };
+  }
+
+  /** The rrweb node id of the element under a mouse event on the overlay, or null. */
+  nodeAt(event: MouseEvent): number | null {
+    const point = this.#viewportPoint(event);
+    const replayer = this.#replayer;
+    const target = point === null ? null : (replayer?.iframe.contentDocument?.elementFromPoint(point.x, point.y) ?? null);
+    if (target === null || replayer === null) return null;
+    const id = replayer.getMirror().getId(target);
+    return id > 0 ? id : null;
+  }
+
+  #viewportPoint(event: MouseEvent): { x: number; y: number } | null {
     const frame = this.#replayer?.iframe.getBoundingClientRect();
-    if (frame === undefined || this.#scale === 0) return;
+    if (frame === undefined || this.#scale === 0) return null;
     const x = (event.clientX - frame.left) / this.#scale;
     const y = (event.clientY - frame.top) / this.#scale;
-    if (x < 0 || y < 0 || x > this.#width || y > this.#height) return;
-    this.#send.push({ x, y });
+    return x < 0 || y < 0 || x > this.#width || y > this.#height ? null : { x, y };
+  }
+
+  #onMove(event: MouseEvent): void {
+    const point = this.#viewportPoint(event);
+    if (point !== null) this.#send.push(point);
   }
 }

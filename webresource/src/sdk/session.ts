@@ -5,6 +5,7 @@ import { LatestPerFrame } from "../frame";
 import type { ControlMode, Policy, ServerMsg } from "../protocol";
 import { CLOSE_UNAUTHORIZED } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
+import { Annotations } from "./annotations";
 import { CustomerControl } from "./control";
 import { DomDeflater } from "./domdeflate";
 import { JoinPrompt } from "./joinprompt";
@@ -46,6 +47,7 @@ export class CustomerSession {
   #recorder: Recorder | null = null;
   #dom = new DomDeflater();
   #control: CustomerControl;
+  #annotations = new Annotations();
   #screens: CustomerScreens;
   #joins: JoinPrompt;
   #ended = false;
@@ -132,6 +134,9 @@ export class CustomerSession {
       case "action":
         this.#control.onAction(msg.action, msg.from);
         break;
+      case "annotate":
+        this.#annotations.show(msg.from, msg.annotation);
+        break;
       case "snapshot_needed":
         // Duet asks when an agent starts watching, or when this page (re)connects while one
         // watches: recording starts here, so nothing of the page leaves before anyone looks.
@@ -202,6 +207,7 @@ export class CustomerSession {
     this.#recorder?.stop();
     this.#recorder = null;
     this.#control.end();
+    this.#annotations.end();
     this.#joins.unmount();
     this.#screens.end();
     this.#socket.stop();
