@@ -75,3 +75,46 @@ test("a stroke appears where the agent drew it, and Clear removes everything at 
   await agent.consoleFrame.getByTestId("agent-tool-clear").click();
   await waitUntil("everything cleared", async () => (await drawn(customer.page)) === 0, 2_000);
 });
+
+test("the customer hides what the agent shows, and shows it again", async () => {
+  const { customer, agent, frame } = await joined();
+  await agent.consoleFrame.getByTestId("agent-tool-highlight").click();
+  const target = await inMirror(agent, frame, "shop-js-link");
+  await agent.page.mouse.click(target.x, target.y);
+  await waitUntil("the highlight on the customer's page", async () => (await drawn(customer.page)) === 1);
+  const toggle = customer.page.getByTestId("cobrowse-annotations-toggle");
+  await toggle.click();
+  assert.ok(await customer.page.locator(OVERLAY).isHidden());
+  assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+  await toggle.click();
+  assert.ok(await customer.page.locator(`${OVERLAY} > *`).isVisible());
+});
+
+test("a highlight of an element the customer sees only the edge of scrolls it into view", async () => {
+  const { customer, agent } = await joined();
+  const edge = await customer.page.evaluate(() => {
+    const box = document.querySelector('[data-testid="checkout-submit"]').getBoundingClientRect();
+    window.scrollBy(0, box.top - innerHeight + 12);
+    return document.querySelector('[data-testid="checkout-submit"]').getBoundingClientRect().top;
+  });
+  assert.ok(edge > 700, `only the button's top edge shows (${edge})`);
+  const button = agent.mirror.locator('[data-testid="checkout-submit"]');
+  const mirror = agent.page.frameLocator('[data-testid="host-apptab"]').frameLocator("#duet-console").locator('[data-testid="agent-mirror"]');
+  const bottom = async () => {
+    const m = await mirror.boundingBox();
+    return m.y + m.height;
+  };
+  await waitUntil("the mirror to follow the customer's scroll", async () => {
+    const box = await button.boundingBox();
+    return box !== null && box.y < (await bottom()) && box.y > (await bottom()) - 40;
+  });
+  await agent.consoleFrame.getByTestId("agent-tool-highlight").click();
+  const box = await button.boundingBox();
+  await agent.page.mouse.click(box.x + box.width / 2, box.y + 3);
+  await waitUntil("the button scrolled into the customer's view", async () =>
+    customer.page.evaluate(() => {
+      const r = document.querySelector('[data-testid="checkout-submit"]').getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= innerHeight;
+    }),
+  );
+});

@@ -3,7 +3,8 @@
 // (`[data-testid=cobrowse-annotations]`, one child per annotation). The overlay sits at the
 // document's origin with no size, so its children are anchored to the document and stay on the
 // right element as the customer scrolls; it is Duet's UI (`data-duet-ui`), which the recorder
-// blocks, so none of it is sent as page content. Each annotation fades after a few seconds.
+// blocks, so none of it is sent as page content. Each annotation fades after a few seconds, and
+// the customer can hide them all with the widget's toggle.
 
 import { record } from "@rrweb/record";
 import { element } from "../dom";
@@ -16,8 +17,17 @@ const SVG = "http://www.w3.org/2000/svg";
 
 /** The overlay and the annotations in it, by sender and id. */
 export class Annotations {
+  /** The widget's button that hides (and shows again) what agents show. */
+  readonly toggle = element("button", { type: "button", "data-testid": "cobrowse-annotations-toggle", "aria-pressed": "false" }, [
+    "Hide the agent's drawings",
+  ]);
   #overlay: HTMLDivElement | null = null;
   #shown = new Map<string, Element>();
+  #hidden = false;
+
+  constructor() {
+    this.toggle.addEventListener("click", () => this.#hide(!this.#hidden));
+  }
 
   /** Shows (or clears) what the agent with handle `from` sent. */
   show(from: string, annotation: Annotation): void {
@@ -46,6 +56,13 @@ export class Annotations {
     this.clear();
     this.#overlay?.remove();
     this.#overlay = null;
+  }
+
+  #hide(hidden: boolean): void {
+    this.#hidden = hidden;
+    this.toggle.setAttribute("aria-pressed", String(hidden));
+    this.toggle.textContent = hidden ? "Show the agent's drawings" : "Hide the agent's drawings";
+    if (this.#overlay !== null) this.#overlay.style.display = hidden ? "none" : "";
   }
 
   #highlight(node: number): Element | null {
@@ -118,6 +135,7 @@ export class Annotations {
       overflow: "visible",
       pointerEvents: "none",
       zIndex: "2147483646",
+      display: this.#hidden ? "none" : "",
     });
     document.body.append(overlay);
     this.#overlay = overlay;

@@ -74,6 +74,7 @@ export class CustomerSession {
     this.#screens = new CustomerScreens(widget, (msg) => this.#socket.send(msg));
     this.#joins = new JoinPrompt((agent, approved) => this.#socket.send({ type: "join_answer", agent, approved }));
     widget.addControls(this.#joins.root);
+    widget.addControls(this.#annotations.toggle);
   }
 
   /** Asks Duet for a new session and connects it. */
