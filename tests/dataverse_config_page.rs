@@ -7,23 +7,11 @@
 mod support;
 
 use duet::dataverse::provision;
-use support::Package;
-use support::fixture::{self, APP_TAB, CONFIGURATION_PAGE, SOLUTION, VERSION};
-
-fn package() -> Package {
-    Package {
-        unique_name: SOLUTION.to_owned(),
-        version: VERSION.to_owned(),
-        web_resources: fixture::WEB_RESOURCES.map(str::to_owned).to_vec(),
-        app_tab_templates: vec![APP_TAB.to_owned()],
-        zip: Some(fixture::zip_bytes()),
-        env_vars: vec![fixture::ORIGIN_VARIABLE.to_owned()],
-    }
-}
+use support::fixture::{self, CONFIGURATION_PAGE};
 
 #[tokio::test]
 async fn provision_points_the_solutions_configuration_page_at_duets_page() {
-    let (identity, org) = support::start(package()).await;
+    let (identity, org) = support::start(fixture::package()).await;
     let client = support::client(&identity, &org);
     let mut out = Vec::new();
     let options = provision::Options::default();

@@ -12,14 +12,7 @@ use support::fixture::{self, APP_TAB, SOLUTION, VERSION, id};
 use support::{FakeOrg, Package};
 
 fn package() -> Package {
-    Package {
-        unique_name: SOLUTION.to_owned(),
-        version: VERSION.to_owned(),
-        web_resources: fixture::WEB_RESOURCES.map(str::to_owned).to_vec(),
-        app_tab_templates: vec![APP_TAB.to_owned()],
-        zip: Some(fixture::zip_bytes()),
-        env_vars: vec![fixture::ORIGIN_VARIABLE.to_owned()],
-    }
+    fixture::package()
 }
 
 async fn run(identity: &support::FakeIdentity, org: &FakeOrg) -> (Result<(), Error>, String) {

@@ -54,6 +54,18 @@ pub fn records() -> RecordSet {
     }
 }
 
+/// What the fake org installs when the fixture's solution is imported.
+pub fn package() -> super::Package {
+    super::Package {
+        unique_name: SOLUTION.to_owned(),
+        version: VERSION.to_owned(),
+        web_resources: WEB_RESOURCES.map(str::to_owned).to_vec(),
+        app_tab_templates: vec![APP_TAB.to_owned()],
+        zip: Some(zip_bytes()),
+        env_vars: vec![ORIGIN_VARIABLE.to_owned()],
+    }
+}
+
 /// The id of the fixture's configuration page web resource.
 pub const CONFIGURATION_PAGE: uuid::Uuid =
     uuid::Uuid::from_u128(0x0c0f_1600_0000_4000_8000_0000_0000_0c0f);
