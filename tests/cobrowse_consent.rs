@@ -36,6 +36,24 @@ async fn bo_asks(app: &App, id: &str) -> (Value, Socket) {
     (joined, bo)
 }
 
+/// Bo asks to join over HTTP only, and the customer answers before his console connects;
+/// returns his sign-in token and his join answer.
+async fn bo_answered_before_connecting(
+    app: &App,
+    id: &str,
+    customer: &mut Socket,
+    approved: bool,
+) -> (String, Value) {
+    let bo_token = app.sign_in("Bo").await;
+    let (_, joined) = app.join(&bo_token, id).await;
+    assert_eq!(joined["admitted"], false);
+    let handle = customer.join_request_handle("Bo").await;
+    customer
+        .send(json!({ "type": "join_answer", "agent": handle, "approved": approved }))
+        .await;
+    (bo_token, joined)
+}
+
 /// Everything `socket` receives within `window`, as text (binary frames as `<binary>`).
 async fn received_within(socket: &mut Socket, window: Duration) -> Vec<String> {
     let mut seen = Vec::new();
@@ -216,13 +234,7 @@ async fn an_agent_allowed_before_their_console_connects_sees_the_page_and_is_not
 {
     let app = spawn().await;
     let (id, mut customer, _ann) = session_with_ann(&app).await;
-    let bo_token = app.sign_in("Bo").await;
-    let (_, joined) = app.join(&bo_token, &id).await;
-    assert_eq!(joined["admitted"], false);
-    let handle = customer.join_request_handle("Bo").await;
-    customer
-        .send(json!({ "type": "join_answer", "agent": handle, "approved": true }))
-        .await;
+    let (_, joined) = bo_answered_before_connecting(&app, &id, &mut customer, true).await;
     customer.next_of("snapshot_needed").await;
 
     let mut bo = app.socket(joined["token"].as_str().unwrap()).await;
@@ -246,13 +258,7 @@ async fn an_agent_allowed_before_their_console_connects_sees_the_page_and_is_not
 async fn an_agent_turned_away_before_their_console_connects_hears_so_when_it_does() {
     let app = spawn().await;
     let (id, mut customer, _ann) = session_with_ann(&app).await;
-    let bo_token = app.sign_in("Bo").await;
-    let (_, joined) = app.join(&bo_token, &id).await;
-    assert_eq!(joined["admitted"], false);
-    let handle = customer.join_request_handle("Bo").await;
-    customer
-        .send(json!({ "type": "join_answer", "agent": handle, "approved": false }))
-        .await;
+    let (bo_token, joined) = bo_answered_before_connecting(&app, &id, &mut customer, false).await;
     customer.next_of("state").await;
 
     let mut bo = app.socket(joined["token"].as_str().unwrap()).await;
