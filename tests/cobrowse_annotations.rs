@@ -12,15 +12,7 @@ use support::{App, Socket, spawn};
 
 /// A session with Ann joined and both sockets past their first messages.
 async fn session_with_ann(app: &App) -> (String, Socket, Socket) {
-    let (id, customer_token) = app.start_session(Some("conv-annotations")).await;
-    let mut customer = app.socket(&customer_token).await;
-    customer.next_of("welcome").await;
-    let ann_token = app.sign_in("Ann").await;
-    let (status, joined) = app.join(&ann_token, &id).await;
-    assert_eq!(status, 200, "{joined}");
-    let mut ann = app.socket(joined["token"].as_str().unwrap()).await;
-    ann.next_of("welcome").await;
-    customer.next_of("snapshot_needed").await;
+    let (id, _, customer, ann) = app.session_with_ann("conv-annotations").await;
     (id, customer, ann)
 }
 

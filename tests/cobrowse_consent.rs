@@ -13,16 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// A customer and Ann, the agent who joined first, with the customer asked for a snapshot.
 async fn session_with_ann(app: &App) -> (String, Socket, Socket) {
-    let (id, customer_token) = app.start_session(Some("conv-consent")).await;
-    let mut customer = app.socket(&customer_token).await;
-    customer.next_of("welcome").await;
-    let ann_token = app.sign_in("Ann").await;
-    let (status, joined) = app.join(&ann_token, &id).await;
-    assert_eq!(status, 200, "{joined}");
-    assert_eq!(joined["admitted"], true, "the first agent joins on the id");
-    let mut ann = app.socket(joined["token"].as_str().unwrap()).await;
-    ann.next_of("welcome").await;
-    customer.next_of("snapshot_needed").await;
+    let (id, _, customer, ann) = app.session_with_ann("conv-consent").await;
     (id, customer, ann)
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use super::actor::{Actor, AgentId, Role};
 use super::clock::{Activity, Timestamp};
 use super::event::{Happened, Snapshot, Subject};
-use super::ids::TenantId;
+use super::ids::{ConnId, TenantId};
 use super::room::Room;
 use crate::config::Timeouts;
 
@@ -89,6 +89,7 @@ pub trait Machine: Clone + fmt::Debug + Send + Sync + 'static {
     fn tell(&self, happened: &[Happened], room: &mut Room);
     /// Tells everyone the current state (someone connected or left).
     fn announce(&self, room: &mut Room);
-    /// What a fresh connection of `role` needs besides the state (an agent needs a snapshot).
-    fn greet(&self, role: &Role, room: &mut Room);
+    /// What the fresh connection `conn` of `role` needs besides the state (an agent needs a
+    /// snapshot).
+    fn greet(&self, conn: ConnId, role: &Role, room: &mut Room);
 }

@@ -23,6 +23,8 @@ pub enum Notice {
         agents_connected: usize,
         /// Whether the customer's page is connected now (it is not while it reloads).
         customer_connected: bool,
+        /// How many tabs of the customer's are connected (agents see the one in front).
+        customer_tabs: usize,
         /// The names of the admitted agents connected now: who can see the page.
         viewers: Vec<String>,
         /// Agents asking to join, waiting for the customer's answer.
@@ -39,8 +41,18 @@ pub enum Notice {
         /// Who asks.
         agent_name: String,
     },
-    /// The customer's script must send a fresh full snapshot (an agent joined or fell behind).
+    /// The customer's script must send a fresh full snapshot (an agent joined or fell behind,
+    /// or this tab came to the front).
     SnapshotNeeded,
+    /// To a customer tab: another tab of the customer is in front now; stop recording this one.
+    Standby,
+    /// To agents: the customer switched to another tab of the site, or closed the one in front.
+    TabSwitched {
+        /// How many tabs of the customer are connected now.
+        tabs: usize,
+        /// True when the tab in front was closed (the customer's other tab is shown instead).
+        closed: bool,
+    },
     /// A screen share changed state.
     Share(super::share::ShareNotice),
     /// Inside a co-browse session: who shows their screen now (`None`: nobody).

@@ -134,7 +134,7 @@ impl<M: Machine> Registry<M> {
                 |machine, room, ()| {
                     let inbox = room.attach(role.clone(), machine.holds(&role));
                     machine.announce(room);
-                    machine.greet(&role, room);
+                    machine.greet(inbox.conn, &role, room);
                     inbox
                 },
             )

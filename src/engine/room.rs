@@ -11,6 +11,8 @@ use super::lane::{Inbox, Lane};
 use super::notice::Notice;
 use bytes::Bytes;
 
+mod tabs;
+
 /// An already-encoded frame, relayed without being parsed again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
@@ -52,19 +54,26 @@ impl Peer {
 }
 
 /// Everyone connected to one session or share. Once closed (it ended), it takes no one.
+///
+/// The customer may have several tabs of the site connected; one of them is *in front*: the
+/// page agents see, the only one whose page changes and pointer are relayed, and the one
+/// agents' actions and annotations go to (`tabs.rs`).
 #[derive(Debug, Default)]
 pub struct Room {
     peers: Vec<Peer>,
+    /// The customer tab agents see.
+    front: Option<ConnId>,
     closed: bool,
 }
 
 impl Room {
-    /// Adds a connection, `held` when it may only hear notices; a customer connection replaces
-    /// an earlier one (a reload resumes the session).
+    /// Adds a connection, `held` when it may only hear notices. A customer tab is put in front
+    /// when no other is connected (a reload, or the first tab); another waits until it says it
+    /// is in front ([`Room::bring_to_front`]).
     pub fn attach(&mut self, role: Role, held: bool) -> Inbox {
         let conn = ConnId::next();
-        if role == Role::Customer {
-            self.peers.retain(|peer| peer.role != Role::Customer);
+        if role == Role::Customer && self.front.is_none() {
+            self.front = Some(conn);
         }
         let (lane, inbox) = Lane::open(conn);
         let needs_full_snapshot = matches!(role, Role::Agent(_));
@@ -78,10 +87,15 @@ impl Room {
         inbox
     }
 
-    /// Removes a connection; returns its role when it was still attached.
+    /// Removes a connection; returns its role when it was still attached. When it was the tab
+    /// in front, the customer's most recent other tab takes its place.
     pub fn detach(&mut self, conn: ConnId) -> Option<Role> {
         let index = self.peers.iter().position(|peer| peer.conn == conn)?;
-        Some(self.peers.remove(index).role)
+        let role = self.peers.remove(index).role;
+        if self.front == Some(conn) {
+            self.front_closed();
+        }
+        Some(role)
     }
 
     /// The role of an attached connection.
@@ -149,11 +163,19 @@ impl Room {
         self.closed
     }
 
-    /// Relays a batch of page changes to every agent; returns true when a fresh snapshot is needed.
+    /// Relays a batch of page changes from the customer tab `from` to every agent, and asks that
+    /// tab for a fresh snapshot when an agent fell behind. A tab that is not in front is not
+    /// relayed (it was just sent to the back and had not heard yet).
     ///
     /// An agent that is waiting for a full snapshot skips partial batches (they would not apply);
     /// an agent whose queue is full is marked to wait for the next full snapshot.
-    pub fn relay_to_agents(&mut self, frame: &Frame, full_snapshot: bool) -> bool {
+    pub fn relay_page(&mut self, from: ConnId, frame: &Frame, full_snapshot: bool) {
+        if self.front == Some(from) && self.relay_to_agents(frame, full_snapshot) {
+            self.notify_front(Notice::SnapshotNeeded);
+        }
+    }
+
+    fn relay_to_agents(&mut self, frame: &Frame, full_snapshot: bool) -> bool {
         let mut snapshot_needed = false;
         for peer in self.peers.iter_mut().filter(|p| p.is_viewer()) {
             if peer.needs_full_snapshot && !full_snapshot {
@@ -198,9 +220,10 @@ impl Room {
         );
     }
 
-    /// Puts a pointer position in every other connection's latest-wins slot (held ones aside).
+    /// Puts a pointer position in every other connection's latest-wins slot (held ones aside,
+    /// and nothing from a customer tab that is not in front).
     pub fn point(&self, from: ConnId, frame: &Frame) {
-        if self.is_held(from) {
+        if self.is_held(from) || self.is_back_tab(from) {
             return;
         }
         for peer in self.peers.iter().filter(|p| p.conn != from && !p.held) {
@@ -213,10 +236,11 @@ impl Room {
         self.notify_where(|_| true, Outbound::Notice(notice));
     }
 
-    /// Sends a frame to the customer's connection only, on the queue.
-    pub fn send_to_customer(&mut self, frame: &Frame) {
+    /// Sends a frame to the customer tab in front only, on the queue.
+    pub fn send_to_front(&mut self, frame: &Frame) {
+        let front = self.front;
         self.notify_where(
-            |peer| peer.role == Role::Customer,
+            |peer| Some(peer.conn) == front,
             Outbound::Frame(frame.clone()),
         );
     }
@@ -227,7 +251,7 @@ impl Room {
         self.notify_where(|peer| peer.role == wanted, Outbound::Notice(notice));
     }
 
-    /// Tells the customer's connection something.
+    /// Tells every tab of the customer something.
     pub fn notify_customer(&mut self, notice: Notice) {
         self.notify_where(|peer| peer.role == Role::Customer, Outbound::Notice(notice));
     }
@@ -240,6 +264,7 @@ impl Room {
     /// Drops every connection for good (their tasks see the queue close and hang up).
     pub fn close(&mut self) {
         self.peers.clear();
+        self.front = None;
         self.closed = true;
     }
 }

@@ -21,6 +21,7 @@ use super::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/demo/shop", get(show_shop))
+        .route("/demo/shop/delivery", get(show_delivery))
         .route("/demo/omnichannel", get(show_omnichannel))
         .route("/demo/pwned", get(count_pwned))
         .route("/demo/pwned/count", get(show_pwned_count))
@@ -60,6 +61,19 @@ async fn show_shop(ApiQuery(query): ApiQuery<DemoQuery>) -> Result<Html<String>>
     render(&ShopPage {
         conversation: query.conversation(),
         chat_widget,
+    })
+}
+
+/// The shop's second page, for following the customer across pages and tabs.
+#[derive(Template)]
+#[template(path = "demo/delivery.html")]
+struct DeliveryPage {
+    conversation: String,
+}
+
+async fn show_delivery(ApiQuery(query): ApiQuery<DemoQuery>) -> Result<Html<String>> {
+    render(&DeliveryPage {
+        conversation: query.conversation(),
     })
 }
 

@@ -69,6 +69,9 @@ pub enum ClientMsg<'a> {
         /// What to show.
         annotation: Annotation,
     },
+    /// Customer only: this tab is the one the customer looks at now (sent when it connects
+    /// visible and when it comes to the front); agents see it from its next snapshot.
+    Front,
     /// Screen share, customer only: accept the agent's request.
     ShareAccept,
     /// Screen share, agent only: the first frame of the customer's screen is showing.
@@ -152,6 +155,7 @@ impl<'a> ClientMsg<'a> {
                     .ok_or(BadFrame::Missing("control_answer", "approved"))?,
             },
             "control_revoke" => ClientMsg::ControlRevoke,
+            "front" => ClientMsg::Front,
             "join_answer" => match (envelope.agent, envelope.approved) {
                 (Some(agent), Some(approved)) if agent.len() <= 64 => {
                     ClientMsg::JoinAnswer { agent, approved }
@@ -224,6 +228,8 @@ pub enum ServerMsg<'a> {
         control_outcome: Option<crate::engine::ControlOutcome>,
         /// How many agent consoles that can see the page are connected.
         agents: usize,
+        /// How many of the customer's tabs are connected (agents see the one in front).
+        customer_tabs: usize,
         /// The names of the agents who can see the page now.
         viewers: &'a [String],
         /// Agents asking to join, waiting for the customer's answer.
@@ -316,8 +322,22 @@ pub enum ServerMsg<'a> {
         /// Vertical position.
         y: f64,
     },
-    /// To the customer: send a full snapshot now (an agent joined or fell behind).
+    /// To the customer: send a full snapshot now (an agent joined or fell behind, or this tab
+    /// came to the front).
     SnapshotNeeded,
+    /// To a customer tab: another of the customer's tabs is in front; stop recording this one.
+    Standby {
+        /// A sentence for the customer.
+        message: &'a str,
+    },
+    /// To agents: the customer switched to another tab of the site (or closed the one shown);
+    /// the mirror follows from the new tab's snapshot.
+    TabSwitched {
+        /// How many of the customer's tabs are connected now.
+        tabs: usize,
+        /// A sentence for the agent.
+        message: &'a str,
+    },
     /// Answer to `ping`.
     Pong,
     /// Something the sender did was refused; the text says what to do.

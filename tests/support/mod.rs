@@ -134,6 +134,23 @@ impl App {
         cell.state().await
     }
 
+    /// A session of `conversation` with the customer's tab connected and Ann, the first agent,
+    /// joined and watching (the customer was asked for a snapshot). Returns (id, customer
+    /// token, customer socket, Ann's socket).
+    pub async fn session_with_ann(&self, conversation: &str) -> (String, String, Socket, Socket) {
+        let (id, customer_token) = self.start_session(Some(conversation)).await;
+        let mut customer = self.socket(&customer_token).await;
+        customer.next_of("welcome").await;
+        let ann_token = self.sign_in("Ann").await;
+        let (status, joined) = self.join(&ann_token, &id).await;
+        assert_eq!(status, 200, "{joined}");
+        assert_eq!(joined["admitted"], true, "the first agent joins on the id");
+        let mut ann = self.socket(joined["token"].as_str().unwrap()).await;
+        ann.next_of("welcome").await;
+        customer.next_of("snapshot_needed").await;
+        (id, customer_token, customer, ann)
+    }
+
     /// A second agent joins a session another agent holds: they ask, wait with nothing of
     /// the page, and `customer` lets them in. Returns their socket once allowed.
     pub async fn admit_another_agent(&self, customer: &mut Socket, id: &str, name: &str) -> Socket {

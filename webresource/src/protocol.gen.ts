@@ -49,6 +49,7 @@ export type ClientMsg =
       /** What to show. */
       annotation: Annotation;
     }
+  | { "type": "front" }
   | { "type": "share_accept" }
   | { "type": "share_connected" }
   | { "type": "share_start" }
@@ -92,6 +93,8 @@ export type ServerMsg =
       control_outcome: ControlOutcome | null;
       /** How many agent consoles that can see the page are connected. */
       agents: number;
+      /** How many of the customer's tabs are connected (agents see the one in front). */
+      customer_tabs: number;
       /** The names of the agents who can see the page now. */
       viewers: Array<string>;
       /** Agents asking to join, waiting for the customer's answer. */
@@ -179,6 +182,18 @@ export type ServerMsg =
       y: number;
     }
   | { "type": "snapshot_needed" }
+  | {
+      "type": "standby";
+      /** A sentence for the customer. */
+      message: string;
+    }
+  | {
+      "type": "tab_switched";
+      /** How many of the customer's tabs are connected now. */
+      tabs: number;
+      /** A sentence for the agent. */
+      message: string;
+    }
   | { "type": "pong" }
   | {
       "type": "error";
@@ -348,6 +363,7 @@ const CLIENT_MSG_SAMPLES = [
   {"type":"join_answer","agent":"3f2a9c01b7de","approved":false},
   {"type":"action","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},
   {"type":"annotate","annotation":{"kind":"highlight","id":1,"node":42}},
+  {"type":"front"},
   {"type":"share_accept"},
   {"type":"share_connected"},
   {"type":"share_start"},
@@ -357,7 +373,7 @@ const CLIENT_MSG_SAMPLES = [
 ] satisfies ClientMsg[];
 const SERVER_MSG_SAMPLES = [
   {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"unmask_selectors":["#gift-card-note"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"]},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
-  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"viewers":["Dana"],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33","control_asker":null},
+  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"customer_tabs":2,"viewers":["Dana"],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33","control_asker":null},
   {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},
   {"type":"action","from":"9d01c2aa5b33","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},
@@ -370,6 +386,8 @@ const SERVER_MSG_SAMPLES = [
   {"type":"dom","full":false,"events":[{"type":3,"data":{"source":0},"timestamp":2}]},
   {"type":"pointer","from":"agent","x":640.0,"y":12.25},
   {"type":"snapshot_needed"},
+  {"type":"standby","message":"Your agent sees your other tab."},
+  {"type":"tab_switched","tabs":2,"message":"The customer switched tabs."},
   {"type":"pong"},
   {"type":"error","message":"only an agent can do that"},
 ] satisfies ServerMsg[];

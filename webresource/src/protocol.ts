@@ -67,6 +67,8 @@ const SERVER_TYPES: Readonly<Record<Wire.ServerMsg["type"], true>> = {
   dom: true,
   pointer: true,
   snapshot_needed: true,
+  standby: true,
+  tab_switched: true,
   pong: true,
   error: true,
 };

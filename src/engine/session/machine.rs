@@ -8,7 +8,7 @@ use crate::config::Timeouts;
 use crate::engine::actor::{Actor, AgentId, Role};
 use crate::engine::clock::{Activity, Timestamp};
 use crate::engine::event::{Change, Happened, Snapshot, Subject};
-use crate::engine::ids::{SessionId, TenantId};
+use crate::engine::ids::{ConnId, SessionId, TenantId};
 use crate::engine::machine::{AttachError, Machine};
 use crate::engine::room::Room;
 
@@ -148,8 +148,8 @@ impl Machine for Session {
         tell::announce(self, room);
     }
 
-    fn greet(&self, role: &Role, room: &mut Room) {
-        tell::greet(self, role, room);
+    fn greet(&self, conn: ConnId, role: &Role, room: &mut Room) {
+        tell::greet(self, conn, role, room);
     }
 }
 

@@ -4,6 +4,7 @@
 use super::{Session, Sharer};
 use crate::engine::actor::Role;
 use crate::engine::event::{Change, Happened};
+use crate::engine::ids::ConnId;
 use crate::engine::notice::{Consent, Notice};
 use crate::engine::room::Room;
 
@@ -33,7 +34,7 @@ pub(super) fn tell(session: &Session, happened: &[Happened], room: &mut Room) {
             Change::JoinAllowed { agent } => {
                 room.release(agent);
                 room.notify_agent(agent, Notice::Consent(Consent::Allowed));
-                room.notify_customer(Notice::SnapshotNeeded);
+                room.notify_front(Notice::SnapshotNeeded);
                 state_changed = true;
             }
             Change::JoinDenied { agent } => {
@@ -58,6 +59,7 @@ pub(super) fn announce(session: &Session, room: &mut Room) {
         control_outcome: session.control_outcome,
         agents_connected: room.agents_connected(),
         customer_connected: room.customer_connected(),
+        customer_tabs: room.customer_tabs(),
         viewers: room
             .viewing_agents()
             .iter()
@@ -77,18 +79,15 @@ pub(super) fn announce(session: &Session, room: &mut Room) {
 }
 
 /// The customer's page records only while someone watches: it starts (or, after a reload,
-/// restarts) on this request, and agents wait for the fresh snapshot it sends. An agent who
-/// waits for consent hears only that they wait.
-pub(super) fn greet(session: &Session, role: &Role, room: &mut Room) {
-    if let Role::Agent(agent) = role
-        && session.is_waiting(agent)
-    {
-        room.notify_agent(agent, Notice::Consent(Consent::Waiting));
-        return;
-    }
-    if matches!(role, Role::Agent(_)) || room.agents_connected() > 0 {
-        room.expect_full_snapshot();
-        room.notify_customer(Notice::SnapshotNeeded);
+/// restarts) on this request, and agents wait for the fresh snapshot it sends. A customer tab
+/// that is not in front waits; an agent who waits for consent hears only that they wait.
+pub(super) fn greet(session: &Session, conn: ConnId, role: &Role, room: &mut Room) {
+    match role {
+        Role::Agent(agent) if session.is_waiting(agent) => {
+            room.notify_agent(agent, Notice::Consent(Consent::Waiting));
+        }
+        Role::Customer if !room.is_front(conn) => {}
+        _ => room.request_snapshot(),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::config::Timeouts;
 use crate::engine::actor::{Actor, AgentId, Role};
 use crate::engine::clock::{Activity, Timestamp};
 use crate::engine::event::{Change, Happened, Snapshot, Subject};
-use crate::engine::ids::{ShareId, TenantId};
+use crate::engine::ids::{ConnId, ShareId, TenantId};
 use crate::engine::machine::{AttachError, Machine};
 use crate::engine::notice::Notice;
 use crate::engine::room::Room;
@@ -125,5 +125,5 @@ impl Machine for Share {
         room.notify_all(Notice::Share(notice));
     }
 
-    fn greet(&self, _role: &Role, _room: &mut Room) {}
+    fn greet(&self, _conn: ConnId, _role: &Role, _room: &mut Room) {}
 }

@@ -63,6 +63,7 @@ fn client() -> Vec<ClientMsg<'static>> {
         ClientMsg::Annotate {
             annotation: Annotation::Highlight { id: 1, node: 42 },
         },
+        ClientMsg::Front,
         ClientMsg::ShareAccept,
         ClientMsg::ShareConnected,
         ClientMsg::ShareStart,
@@ -117,6 +118,7 @@ fn server_texts() -> Vec<String> {
             control_pending: false,
             control_outcome: Some(ControlOutcome::Revoked),
             agents: 1,
+            customer_tabs: 2,
             viewers: &viewers,
             join_requests: &join_requests,
             control_holder: Some("9d01c2aa5b33"),
@@ -165,6 +167,13 @@ fn server_texts() -> Vec<String> {
             y: 12.25,
         },
         ServerMsg::SnapshotNeeded,
+        ServerMsg::Standby {
+            message: "Your agent sees your other tab.",
+        },
+        ServerMsg::TabSwitched {
+            tabs: 2,
+            message: "The customer switched tabs.",
+        },
         ServerMsg::Pong,
         ServerMsg::Error {
             message: "only an agent can do that",

@@ -180,6 +180,10 @@ impl Connection {
                 self.report(answered).await
             }
             ClientMsg::Annotate { annotation } => self.relay_annotation(&annotation).await,
+            ClientMsg::Front => {
+                let conn = self.conn;
+                self.relayed(self.cell.relay(now, |room| room.bring_to_front(conn)))
+            }
             ClientMsg::Action { action } => {
                 let Role::Agent(agent) = &self.role else {
                     return Next::Continue;
@@ -276,15 +280,20 @@ impl Connection {
         }
     }
 
-    /// Relays page changes, text or binary, from the customer (others were refused before).
+    /// Relays page changes, text or binary, from the customer's tab (others were refused
+    /// before); a tab that is not in front is not relayed.
     fn relay_dom(&mut self, frame: Frame, full: bool) -> Next {
-        let relayed = self.cell.relay(self.now(), |room| {
-            if room.relay_to_agents(&frame, full) {
-                room.notify_customer(Notice::SnapshotNeeded);
-            }
-        });
+        let conn = self.conn;
+        let relayed = self
+            .cell
+            .relay(self.now(), |room| room.relay_page(conn, &frame, full));
+        self.relayed(relayed)
+    }
+
+    /// Goes on while the session is live; a relay into an ended session closes the socket.
+    fn relayed<T>(&self, relayed: Option<T>) -> Next {
         match relayed {
-            Some(()) => Next::Continue,
+            Some(_) => Next::Continue,
             None => Next::Close(close::SESSION_ENDED, "the session has ended"),
         }
     }

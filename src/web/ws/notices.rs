@@ -9,6 +9,19 @@ use crate::web::state::Settings;
 pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Option<String> {
     let message = match notice {
         Notice::SnapshotNeeded => ServerMsg::SnapshotNeeded.encode(),
+        Notice::Standby => ServerMsg::Standby {
+            message: "Your agent sees your other tab of this site now. Come back to this tab to show it.",
+        }
+        .encode(),
+        Notice::TabSwitched { tabs, closed } => ServerMsg::TabSwitched {
+            tabs,
+            message: if closed {
+                "The customer closed the tab you saw; you see their other tab of the site."
+            } else {
+                "The customer switched to another tab of the site; you see that tab now."
+            },
+        }
+        .encode(),
         Notice::Share(_) => return None,
         Notice::ScreenShown { sharer } => {
             let (who, name) = match &sharer {
@@ -50,6 +63,7 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
             control_outcome,
             agents_connected,
             customer_connected,
+            customer_tabs,
             viewers,
             join_requests,
             control_holder,
@@ -76,6 +90,7 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
                 control_pending,
                 control_outcome,
                 agents,
+                customer_tabs,
                 viewers: &viewers,
                 join_requests: &join_requests,
                 control_holder: control_holder.as_deref(),

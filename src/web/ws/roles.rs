@@ -18,6 +18,7 @@ pub(super) fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'st
         ClientMsg::ShareRequest if customer => Err("only an agent asks to see the screen"),
         ClientMsg::Action { .. } if customer => Err("only an agent sends actions"),
         ClientMsg::Annotate { .. } if customer => Err("only an agent annotates the page"),
+        ClientMsg::Front if !customer => Err("only the customer's tabs come to the front"),
         _ => Ok(()),
     }
 }

@@ -107,6 +107,7 @@ export class LiveSession {
           this.#ui.status("idle", WAITING_TEXT);
         } else {
           this.#share.active(msg.state === "active");
+          this.#ui.customerTabs(msg.customer_tabs);
           this.#ui.status(msg.state, msg.state === "active" ? `Connected to session ${this.#joined.sessionId}. ${msg.message}` : msg.message);
           if (msg.state === "active" && msg.agents > 0) this.#bridge.connected();
           // Write mode, and a request waiting, are this agent's only when they name this agent.
@@ -120,6 +121,9 @@ export class LiveSession {
         break;
       case "dom":
         this.#mirror.apply(msg.full, msg.events);
+        break;
+      case "tab_switched":
+        this.#ui.tabSwitched(msg.tabs, msg.message);
         break;
       case "pointer":
         if (msg.from === "customer") this.#mirror.showCustomerPointer(msg.x, msg.y);

@@ -22,6 +22,8 @@ export class ConsoleUi {
   #status = byTestId("agent-status");
   #message = byTestId("agent-message");
   #control = byTestId("agent-control");
+  #tabs = byTestId("customer-tabs");
+  #tabNotice = "";
   #who = document.getElementById("who") as HTMLElement;
 
   /** Shows the session's state and a sentence. */
@@ -43,6 +45,26 @@ export class ConsoleUi {
     this.#control.dataset["control"] = state;
     this.#control.textContent = text;
     this.requestControl.disabled = state === "pending";
+  }
+
+  /** Shows how many tabs of the site the customer has connected (`data-tabs`). */
+  customerTabs(count: number): void {
+    this.#tabs.dataset["tabs"] = String(count);
+    this.#showTabs();
+  }
+
+  /** Says the customer switched tabs (`data-switches` counts them); the mirror follows. */
+  tabSwitched(count: number, text: string): void {
+    this.#tabNotice = text;
+    this.#tabs.dataset["switches"] = String(Number(this.#tabs.dataset["switches"] ?? "0") + 1);
+    this.customerTabs(count);
+  }
+
+  #showTabs(): void {
+    const count = Number(this.#tabs.dataset["tabs"] ?? "0");
+    const open = count > 1 ? `The customer has ${count} tabs of the site open.` : "";
+    this.#tabs.textContent = [this.#tabNotice, open].filter((part) => part !== "").join(" ");
+    this.#tabs.hidden = this.#tabs.textContent === "";
   }
 
   /** Shows a sentence for the agent (refusals, problems); empty clears it. */

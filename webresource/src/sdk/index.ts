@@ -8,6 +8,7 @@ import { ApiError } from "../api";
 import { mountShareLink } from "../share/link";
 import { type ChatSdk, conversationOf, offerPairing, pairingContext, pairingOffered } from "./pairing";
 import { CustomerSession } from "./session";
+import { STORAGE_KEY, readStored } from "./stored";
 import { Widget } from "./widget";
 
 interface StartOptions {
@@ -85,6 +86,12 @@ function install(config: ScriptConfig): DuetApi {
     widget.mount();
     if (config.showButton) mountShareLink(config.origin);
     session = CustomerSession.resume(config.origin, widget);
+    // A session the customer starts in another tab of the site reaches this one too.
+    window.addEventListener("storage", (event) => {
+      if (event.key !== STORAGE_KEY || starting !== null || (session !== null && !session.ended)) return;
+      const stored = readStored(event.newValue);
+      if (stored !== null && stored.sessionId !== session?.sessionId) session = CustomerSession.resume(config.origin, widget, stored);
+    });
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount, { once: true });
   else mount();

@@ -1,4 +1,5 @@
-// One customer co-browse session: start or resume, the socket, recording, pointer, exit.
+// One customer co-browse session in one tab: start or resume (on the site's next page, a
+// reload or another tab), the socket, recording while this tab is in front, pointer, exit.
 
 import { callApi } from "../api";
 import { LatestPerFrame } from "../frame";
@@ -12,12 +13,9 @@ import { JoinPrompt } from "./joinprompt";
 import { Masking } from "./masking";
 import { type Batch, Recorder } from "./recorder";
 import { CustomerScreens } from "./screens";
+import { REFRESH_MS, type Stored, clearStored, loadStored, saveStored } from "./stored";
 import type { Widget } from "./widget";
 
-/** sessionStorage key holding the running session, so a reload resumes it. */
-export const STORAGE_KEY = "duet.cobrowse";
-
-/** What the start call returns. */
 /** What a new session is started with: the conversation, and the tenant the script tag names. */
 export interface StartFields {
   conversationId: string | null;
@@ -30,12 +28,6 @@ interface Started {
   sessionId: string;
   token: string;
   policy: Policy;
-}
-
-/** What is kept across reloads. */
-interface Stored {
-  sessionId: string;
-  token: string;
 }
 
 /** A running customer session. */
@@ -51,10 +43,23 @@ export class CustomerSession {
   #screens: CustomerScreens;
   #joins: JoinPrompt;
   #ended = false;
+  /** Another tab of the customer's is in front: this one records and sends nothing. */
+  #standby = false;
+  #refresh: ReturnType<typeof setInterval> | null = null;
   /** The largest frame Duet accepts (from `welcome`); a larger page cannot be shared. */
   #maxFrameBytes = Number.POSITIVE_INFINITY;
   #pointer = new LatestPerFrame<{ x: number; y: number }>((p) => this.#socket.sendPointer(p.x, p.y));
-  #onMove = (event: MouseEvent): void => this.#pointer.push({ x: event.clientX, y: event.clientY });
+  #onMove = (event: MouseEvent): void => {
+    if (!this.#standby) this.#pointer.push({ x: event.clientX, y: event.clientY });
+  };
+  /** This tab is what the customer looks at now: Duet shows it to agents (a no-op when it is). */
+  #onFront = (): void => {
+    if (document.visibilityState === "visible") this.#socket.send({ type: "front" });
+  };
+  /** A click in a tab that stands by (two windows side by side) brings it to the front too. */
+  #onPointerDown = (): void => {
+    if (this.#standby) this.#onFront();
+  };
 
   private constructor(origin: string, widget: Widget, stored: Stored) {
     this.#origin = origin;
@@ -66,6 +71,7 @@ export class CustomerSession {
       // batches are not sent (the agent's inflater could not read them).
       open: (again) => {
         if (again) this.#dom.restart();
+        this.#onFront();
       },
       lost: () => this.#resync(),
       closed: (code) => this.#onClosed(code),
@@ -89,10 +95,14 @@ export class CustomerSession {
     return new CustomerSession(origin, widget, stored).#run();
   }
 
-  /** Resumes the session this tab had before a reload, if any. */
-  static resume(origin: string, widget: Widget): CustomerSession | null {
-    const stored = loadStored();
+  /** Resumes the session the site's other page or tab kept, if any (`stored`, else the kept one). */
+  static resume(origin: string, widget: Widget, stored: Stored | null = loadStored()): CustomerSession | null {
     return stored === null ? null : new CustomerSession(origin, widget, stored).#run();
+  }
+
+  /** Whether it is over here (ended, or refused). */
+  get ended(): boolean {
+    return this.#ended;
   }
 
   /** The nine-digit id the customer reads out. */
@@ -112,6 +122,11 @@ export class CustomerSession {
   #run(): CustomerSession {
     this.#widget.showSession(this.sessionId);
     this.#widget.showStatus("idle", "Connecting…");
+    document.addEventListener("visibilitychange", this.#onFront);
+    window.addEventListener("focus", this.#onFront);
+    window.addEventListener("pointerdown", this.#onPointerDown, { capture: true, passive: true });
+    this.#refresh = setInterval(() => saveStored(this.#stored), REFRESH_MS);
+    saveStored(this.#stored);
     this.#socket.start();
     return this;
   }
@@ -125,7 +140,7 @@ export class CustomerSession {
         break;
       case "state":
         if (msg.state === "ended") return this.#finish(msg.message);
-        this.#widget.showStatus(msg.state, stateText(msg.state, msg.viewers, msg.control));
+        if (!this.#standby) this.#widget.showStatus(msg.state, stateText(msg.state, msg.viewers, msg.control));
         this.#control.onState(msg.control, msg.control_pending, msg.control_holder);
         this.#joins.show(msg.join_requests);
         break;
@@ -138,9 +153,14 @@ export class CustomerSession {
       case "annotate":
         this.#annotations.show(msg.from, msg.annotation);
         break;
+      case "standby":
+        this.#toBack(msg.message);
+        break;
       case "snapshot_needed":
-        // Duet asks when an agent starts watching, or when this page (re)connects while one
-        // watches: recording starts here, so nothing of the page leaves before anyone looks.
+        // Duet asks when an agent starts watching, or when this page (re)connects or comes to
+        // the front while one watches: recording starts here, so nothing of the page leaves
+        // before anyone looks.
+        this.#standby = false;
         this.#dom.restart();
         this.#recorder?.snapshot();
         break;
@@ -174,6 +194,15 @@ export class CustomerSession {
     this.#widget.showStatus("idle", stateText("idle", []));
   }
 
+  // Another tab is in front: stop recording this one (it starts afresh if it comes back).
+  #toBack(message: string): void {
+    this.#standby = true;
+    this.#recorder?.stop();
+    this.#dom.restart();
+    this.#annotations.clear();
+    this.#widget.showStatus("active", message);
+  }
+
   // A dropped frame leaves the deflate stream ahead of what agents saw: start it again, in full.
   // The restart comes first: the snapshot may flush partial batches synchronously.
   #resync(): void {
@@ -205,6 +234,10 @@ export class CustomerSession {
     if (this.#ended) return;
     this.#ended = true;
     window.removeEventListener("mousemove", this.#onMove);
+    document.removeEventListener("visibilitychange", this.#onFront);
+    window.removeEventListener("focus", this.#onFront);
+    window.removeEventListener("pointerdown", this.#onPointerDown, { capture: true });
+    if (this.#refresh !== null) clearInterval(this.#refresh);
     this.#recorder?.stop();
     this.#recorder = null;
     this.#control.end();
@@ -212,7 +245,7 @@ export class CustomerSession {
     this.#joins.unmount();
     this.#screens.end();
     this.#socket.stop();
-    clearStored();
+    clearStored(this.sessionId);
     this.#widget.showStatus("ended", message);
   }
 }
@@ -229,31 +262,4 @@ function stateText(state: "idle" | "active", viewers: string[], control: Control
 /** "Ann", "Ann and Bo", "Ann, Bo and Cy". */
 function namesOf(names: string[]): string {
   return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-}
-
-function saveStored(stored: Stored): void {
-  try {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
-  } catch {
-    // Storage can be off; the session still works until the page reloads.
-  }
-}
-
-function loadStored(): Stored | null {
-  try {
-    const value: unknown = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? "null");
-    if (typeof value !== "object" || value === null) return null;
-    const { sessionId, token } = value as Partial<Stored>;
-    return typeof sessionId === "string" && typeof token === "string" ? { sessionId, token } : null;
-  } catch {
-    return null;
-  }
-}
-
-function clearStored(): void {
-  try {
-    sessionStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // Nothing to clear.
-  }
 }
