@@ -47,6 +47,7 @@ test("the customer goes on to the next page: the mirror follows with the same co
     (await agent.mirror.locator('[data-testid="delivery-postcode"]').inputValue({ timeout: 1_000 })) === "SW1A 1AA");
   assert.equal(await eventCount(agent.page, "CobrowseEndedEvent"), 0);
   assert.equal(await eventCount(agent.page, "CobrowseConnectedEvent"), 1, "one connection: the agent never joined again");
+  assert.ok(await customer.page.getByTestId("cobrowse-recorded").isVisible(), "the widget says the demo tenant records");
 });
 
 test("a second tab joins the same session, the agent sees the tab in front and is told of each switch", async () => {

@@ -13,6 +13,7 @@ pub mod dataverse;
 pub mod engine;
 pub mod identity;
 pub mod journal;
+pub mod recording;
 pub mod service;
 pub mod solution;
 pub mod store;

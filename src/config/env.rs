@@ -111,6 +111,11 @@ impl Config {
             &mut self.audit_retention_days,
             "a whole number of days (0 keeps the audit trail forever)",
         )?;
+        env.parsed(
+            "DUET_RECORDING_RETENTION_DAYS",
+            &mut self.recording_retention_days,
+            "a whole number of days (0 keeps recordings forever)",
+        )?;
         env.list("DUET_ICE_SERVERS", &mut self.ice_servers);
         Ok(())
     }
@@ -133,6 +138,11 @@ impl Config {
             "true or false",
         )?;
         env.list("DUET_ALLOW_SELECTORS", &mut policy.allow_selectors);
+        env.parsed(
+            "DUET_RECORD_SESSIONS",
+            &mut policy.record_sessions,
+            "true or false",
+        )?;
         if (env.var)("DUET_ALLOWED_SURFACES").is_some() {
             let mut surfaces = Vec::new();
             env.list("DUET_ALLOWED_SURFACES", &mut surfaces);

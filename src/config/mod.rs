@@ -57,6 +57,8 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Days the audit trail is kept (`DUET_AUDIT_RETENTION_DAYS`); 0 keeps it forever.
     pub audit_retention_days: u32,
+    /// Days a session recording is kept (`DUET_RECORDING_RETENTION_DAYS`); 0 keeps them forever.
+    pub recording_retention_days: u32,
     /// Client credentials for the Dataverse commands.
     pub dataverse: DataverseSettings,
     /// STUN/TURN URLs for screen-share WebRTC (`DUET_ICE_SERVERS`, comma separated); none on loopback.
@@ -122,6 +124,7 @@ impl Default for Config {
             data_dir: std::path::PathBuf::from(DEFAULT_DATA_DIR),
             database_url: None,
             audit_retention_days: 365,
+            recording_retention_days: 90,
             dataverse: DataverseSettings {
                 tenant_id: None,
                 client_id: None,
@@ -150,6 +153,7 @@ struct FileConfig {
     data_dir: Option<std::path::PathBuf>,
     database_url: Option<String>,
     audit_retention_days: Option<u32>,
+    recording_retention_days: Option<u32>,
     policy: Option<PolicySettings>,
     timeouts: Option<FileTimeouts>,
     dataverse: Option<FileDataverse>,
@@ -236,6 +240,10 @@ impl Config {
         set(&mut self.data_dir, file.data_dir);
         self.database_url = file.database_url.or(self.database_url.take());
         set(&mut self.audit_retention_days, file.audit_retention_days);
+        set(
+            &mut self.recording_retention_days,
+            file.recording_retention_days,
+        );
         set(&mut self.policy, file.policy);
         check_surfaces(&self.policy.allowed_surfaces).context("[policy] allowed_surfaces")?;
         set(&mut self.ice_servers, file.ice_servers);

@@ -26,6 +26,9 @@ pub struct PolicySettings {
     /// What a customer may share: `monitor`, `window`, `browser` (`DUET_ALLOWED_SURFACES`).
     #[cfg_attr(test, ts(as = "Vec<crate::web::protocol_ts::words::DisplaySurface>"))]
     pub allowed_surfaces: Vec<String>,
+    /// Whether what agents see of each co-browse session is recorded for supervisors
+    /// (`DUET_RECORD_SESSIONS`); the customer's widget says so.
+    pub record_sessions: bool,
 }
 
 impl Default for PolicySettings {
@@ -38,6 +41,7 @@ impl Default for PolicySettings {
             allow_selectors: Vec::new(),
             share_sites: Vec::new(),
             allowed_surfaces: ["monitor", "window", "browser"].map(str::to_owned).to_vec(),
+            record_sessions: true,
         }
     }
 }

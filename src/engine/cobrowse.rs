@@ -279,7 +279,7 @@ async fn forward_to_customer(
     cell.inspect(|session, room| {
         may(session)?;
         session.touch(now);
-        room.send_to_front(frame);
+        room.send_to_front(frame, now);
         Ok(())
     })
     .await

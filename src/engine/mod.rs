@@ -19,6 +19,7 @@ pub mod screenshare;
 pub mod session;
 pub mod share;
 pub mod sink;
+pub mod tape;
 
 pub use actor::{Actor, ActorRole, AgentId, Role};
 pub use cell::Cell;
@@ -39,3 +40,4 @@ pub use session::{
 };
 pub use share::{Share, ShareEnd, ShareError, ShareNotice, ShareState};
 pub use sink::{EventSink, MemorySink, Receipt, Unrecorded};
+pub use tape::{Tape, TapeDeck, TapeKind, Taped};

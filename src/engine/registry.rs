@@ -14,6 +14,7 @@ use super::ids::{ConnId, TenantId};
 use super::lane::Inbox;
 use super::machine::{AttachError, Machine};
 use super::sink::{EventSink, Unrecorded};
+use super::tape::TapeDeck;
 use crate::config::Timeouts;
 
 /// Every session (or every share) this process holds.
@@ -21,6 +22,8 @@ pub struct Registry<M: Machine> {
     index: Mutex<Index<M>>,
     pub(super) sink: Arc<dyn EventSink>,
     pub(super) timeouts: Timeouts,
+    /// Where recorded ones tape what agents see (co-browse sessions only).
+    deck: Option<TapeDeck>,
 }
 
 impl<M: Machine> std::fmt::Debug for Registry<M> {
@@ -68,7 +71,14 @@ impl<M: Machine> Registry<M> {
             index: Mutex::new(index),
             sink,
             timeouts,
+            deck: None,
         }
+    }
+
+    /// Records what agents see of each one whose tenant `deck` wants, on that deck.
+    pub fn with_tapes(mut self, deck: TapeDeck) -> Self {
+        self.deck = Some(deck);
+        self
     }
 
     pub(super) fn index(&self) -> MutexGuard<'_, Index<M>> {
@@ -105,6 +115,10 @@ impl<M: Machine> Registry<M> {
             }
         }
         let cell = Arc::new(Cell::new(machine));
+        let tape = self.deck.as_ref().filter(|_| cell.is_live());
+        if let Some(tape) = tape.and_then(|deck| deck.tape(cell.tenant(), &id.to_string())) {
+            cell.room().record_on(tape);
+        }
         index.cells.insert(id, cell.clone());
         Ok(cell)
     }
@@ -268,7 +282,8 @@ impl<M: Machine> Registry<M> {
         for mut machine in machines {
             let happened = machine.resume(stopped_at, clean, now);
             resumed += usize::from(!happened.is_empty());
-            self.insert(machine, happened, now).await?;
+            let cell = self.insert(machine, happened, now).await?;
+            cell.room().tape_gap("Duet stopped and started again");
         }
         Ok(resumed)
     }

@@ -9,6 +9,8 @@ use super::actor::{AgentId, Role};
 use super::ids::ConnId;
 use super::lane::{Inbox, Lane};
 use super::notice::Notice;
+use super::tape::Tape;
+use crate::engine::clock::Timestamp;
 use bytes::Bytes;
 
 mod tabs;
@@ -63,6 +65,8 @@ pub struct Room {
     peers: Vec<Peer>,
     /// The customer tab agents see.
     front: Option<ConnId>,
+    /// The recording, when the session is recorded (`tape.rs`); it ends when the room closes.
+    tape: Option<Tape>,
     closed: bool,
 }
 
@@ -169,9 +173,29 @@ impl Room {
     ///
     /// An agent that is waiting for a full snapshot skips partial batches (they would not apply);
     /// an agent whose queue is full is marked to wait for the next full snapshot.
-    pub fn relay_page(&mut self, from: ConnId, frame: &Frame, full_snapshot: bool) {
-        if self.front == Some(from) && self.relay_to_agents(frame, full_snapshot) {
+    pub fn relay_page(&mut self, from: ConnId, frame: &Frame, full_snapshot: bool, at: Timestamp) {
+        if self.front != Some(from) {
+            return;
+        }
+        if self.agents_connected() > 0
+            && let Some(tape) = &mut self.tape
+        {
+            tape.page(at, frame, full_snapshot);
+        }
+        if self.relay_to_agents(frame, full_snapshot) {
             self.notify_front(Notice::SnapshotNeeded);
+        }
+    }
+
+    /// Records the session from now on (its first full snapshot), on `tape`.
+    pub fn record_on(&mut self, tape: Tape) {
+        self.tape = Some(tape);
+    }
+
+    /// The recording misses what happens until the next full snapshot, for `reason`.
+    pub fn tape_gap(&mut self, reason: &'static str) {
+        if let Some(tape) = &mut self.tape {
+            tape.gap(reason);
         }
     }
 
@@ -222,9 +246,13 @@ impl Room {
 
     /// Puts a pointer position in every other connection's latest-wins slot (held ones aside,
     /// and nothing from a customer tab that is not in front).
-    pub fn point(&self, from: ConnId, frame: &Frame) {
+    pub fn point(&mut self, from: ConnId, frame: &Frame, at: Timestamp) {
         if self.is_held(from) || self.is_back_tab(from) {
             return;
+        }
+        let customer = self.role_of(from) == Some(&Role::Customer);
+        if let Some(tape) = &mut self.tape {
+            tape.pointer(at, frame, customer);
         }
         for peer in self.peers.iter().filter(|p| p.conn != from && !p.held) {
             peer.lane.point(frame);
@@ -236,8 +264,11 @@ impl Room {
         self.notify_where(|_| true, Outbound::Notice(notice));
     }
 
-    /// Sends a frame to the customer tab in front only, on the queue.
-    pub fn send_to_front(&mut self, frame: &Frame) {
+    /// Sends a frame (an action, an annotation) to the customer tab in front only, on the queue.
+    pub fn send_to_front(&mut self, frame: &Frame, at: Timestamp) {
+        if let Some(tape) = &mut self.tape {
+            tape.message(at, frame);
+        }
         let front = self.front;
         self.notify_where(
             |peer| Some(peer.conn) == front,
@@ -265,6 +296,7 @@ impl Room {
     pub fn close(&mut self) {
         self.peers.clear();
         self.front = None;
+        self.tape = None;
         self.closed = true;
     }
 }
@@ -279,12 +311,12 @@ mod tests {
         let mut customer = room.attach(Role::Customer, false);
         let mut waiting = room.attach(Role::Agent(AgentId("bo".into())), true);
         room.relay_to_agents(&frame("page"), true);
-        room.point(customer.conn, &frame("pointer"));
+        room.point(customer.conn, &frame("pointer"), at());
         room.send_to_others(customer.conn, &frame("signal"));
         assert!(waiting.queue.try_recv().is_none());
         assert!(!waiting.pointer.has_changed().unwrap());
 
-        room.point(waiting.conn, &frame("pointer"));
+        room.point(waiting.conn, &frame("pointer"), at());
         room.send_to_others(waiting.conn, &frame("signal"));
         assert!(customer.queue.try_recv().is_none());
         assert!(!customer.pointer.has_changed().unwrap());
@@ -306,6 +338,10 @@ mod tests {
 
     fn frame(text: &str) -> Frame {
         Frame::from(text.to_owned())
+    }
+
+    fn at() -> Timestamp {
+        Timestamp::from_unix_millis(1_000)
     }
 
     #[test]
@@ -360,7 +396,7 @@ mod tests {
         let customer = room.attach(Role::Customer, false);
         let agent = room.attach(Role::Agent(AgentId("a".into())), false);
         for x in 0..100 {
-            room.point(customer.conn, &frame(&format!("{x}")));
+            room.point(customer.conn, &frame(&format!("{x}")), at());
         }
         assert_eq!(*agent.pointer.borrow(), Some(frame("99")));
     }

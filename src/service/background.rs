@@ -1,6 +1,7 @@
 //! The service's work in the background: the time limits every second, a heartbeat every few
 //! seconds that also keeps each live session's activity (so a restart knows how long each was
-//! quiet), the registered tenants read again every few seconds, and audit retention every hour. A clean stop writes a last heartbeat.
+//! quiet), the registered tenants read again every few seconds, and audit and recording
+//! retention every hour. A clean stop writes a last heartbeat.
 
 use std::time::Duration;
 
@@ -31,6 +32,7 @@ impl Background {
             tokio::spawn(sweep_forever(service.clone())),
             tokio::spawn(heartbeat_forever(service.clone())),
             tokio::spawn(prune_forever(service.clone())),
+            tokio::spawn(prune_recordings_forever(service.clone())),
             tokio::spawn(refresh_tenants_forever(service.clone())),
         ];
         Self { service, tasks }
@@ -129,6 +131,29 @@ async fn prune_forever(service: Service) {
     loop {
         tick.tick().await;
         prune(&service, keep).await;
+    }
+}
+
+async fn prune_recordings_forever(service: Service) {
+    let (Some(dir), Some(keep)) = (service.recordings.clone(), service.recording_retention) else {
+        return;
+    };
+    let mut tick = tokio::time::interval(RETENTION_INTERVAL);
+    loop {
+        tick.tick().await;
+        let dir = dir.clone();
+        let now = std::time::SystemTime::now();
+        let pruned =
+            tokio::task::spawn_blocking(move || crate::recording::prune(&dir, keep, now)).await;
+        match pruned {
+            Ok(Ok(deleted)) if deleted > 0 => {
+                tracing::info!(deleted, "deleted session recordings past retention");
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(error = %error, "could not delete old session recordings")
+            }
+            _ => {}
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use rand::RngCore;
 use secrecy::SecretString;
 
 use crate::config::Config;
-use crate::engine::{Clock, EventSink, Sessions, Shares, TenantId};
+use crate::engine::{Clock, EventSink, Sessions, Shares, TapeDeck, TenantId};
 use crate::journal::Journal;
 use crate::store::Store;
 use crate::tenant::TenantSettings;
@@ -24,6 +24,8 @@ pub use background::{Background, prune};
 
 /// The name this node's heartbeat is kept under (one node per store until clustering).
 pub const NODE: &str = "duet";
+/// The recordings' directory under the data directory.
+pub const RECORDINGS_DIR: &str = "recordings";
 /// The stored secret that signs tokens, unless `DUET_TOKEN_SECRET` is set.
 pub const TOKEN_KEY: &str = "token_signing_key";
 
@@ -50,6 +52,10 @@ pub struct Service {
     pub token_key: SecretString,
     /// How long audit records are kept; `None` keeps them forever.
     pub audit_retention: Option<Duration>,
+    /// Where session recordings are kept; `None` when nothing is kept (`DUET_DATABASE_URL=none`).
+    pub recordings: Option<std::path::PathBuf>,
+    /// How long recordings are kept; `None` keeps them forever.
+    pub recording_retention: Option<Duration>,
 }
 
 impl std::fmt::Debug for Service {
@@ -84,13 +90,30 @@ impl Service {
             .await
             .context("reading the registered tenants from Duet's database")?;
         let clock = Clock::system();
+        let directory = Arc::new(directory);
+        let recordings = (!keep_nothing).then(|| config.data_dir.join(RECORDINGS_DIR));
+        let mut sessions = Sessions::new(sink.clone(), config.timeouts.clone());
+        if let Some(dir) = &recordings {
+            let built_in = config.policy.record_sessions;
+            let tenants = directory.clone();
+            let (deck, taped) = TapeDeck::new(Arc::new(move |tenant| {
+                tenants
+                    .policy_of(tenant)
+                    .map_or(built_in, |policy| policy.record_sessions)
+            }));
+            crate::recording::spawn_writer(dir.clone(), taped)
+                .with_context(|| format!("making the recordings directory {}", dir.display()))?;
+            sessions = sessions.with_tapes(deck);
+        }
         let service = Self {
-            sessions: Arc::new(Sessions::new(sink.clone(), config.timeouts.clone())),
+            sessions: Arc::new(sessions),
             shares: Arc::new(Shares::new(sink.clone(), config.timeouts.clone())),
             tenants: TenantSettings::new(store.clone()),
-            directory: Arc::new(directory),
+            directory,
             tenant_id: TenantId::default(),
             audit_retention: retention(config.audit_retention_days),
+            recording_retention: retention(config.recording_retention_days),
+            recordings,
             store,
             sink,
             clock,

@@ -18,6 +18,8 @@ pub struct App {
     pub addr: SocketAddr,
     pub http: reqwest::Client,
     pub state: duet::web::AppState,
+    /// The data directory made for this app, if it was not given one.
+    _data: Option<tempfile::TempDir>,
 }
 
 /// Starts Duet on 127.0.0.1:0 with `config`; unless it names a data directory or database of its
@@ -26,6 +28,11 @@ pub async fn spawn_with(mut config: Config) -> App {
     let default_dir = std::path::Path::new(duet::config::DEFAULT_DATA_DIR);
     if config.database_url.is_none() && config.data_dir == default_dir {
         config.database_url = Some("sqlite::memory:".to_owned());
+    }
+    // Recordings go under the data directory: one of this app's own, deleted with it.
+    let data = (config.data_dir == default_dir).then(|| tempfile::tempdir().unwrap());
+    if let Some(dir) = &data {
+        config.data_dir = dir.path().to_owned();
     }
     let server = Server::bind(&config, "127.0.0.1:0".parse().unwrap())
         .await
@@ -38,6 +45,7 @@ pub async fn spawn_with(mut config: Config) -> App {
         addr,
         http: reqwest::Client::new(),
         state,
+        _data: data,
     }
 }
 

@@ -312,6 +312,11 @@ export type PolicySettings = {
   share_sites: Array<string>;
   /** What a customer may share: `monitor`, `window`, `browser` (`DUET_ALLOWED_SURFACES`). */
   allowed_surfaces: Array<DisplaySurface>;
+  /**
+   * Whether what agents see of each co-browse session is recorded for supervisors
+   * (`DUET_RECORD_SESSIONS`); the customer's widget says so.
+   */
+  record_sessions: boolean;
 };
 
 // `Role` in src/web/protocol_ts/words.rs
@@ -372,7 +377,7 @@ const CLIENT_MSG_SAMPLES = [
   {"type":"signal","data":{"candidate":null}},
 ] satisfies ClientMsg[];
 const SERVER_MSG_SAMPLES = [
-  {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"unmask_selectors":["#gift-card-note"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"]},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
+  {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"unmask_selectors":["#gift-card-note"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"],"record_sessions":true},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
   {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"customer_tabs":2,"viewers":["Dana"],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33","control_asker":null},
   {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},

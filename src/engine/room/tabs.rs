@@ -99,6 +99,10 @@ mod tests {
         Frame::from(text.to_owned())
     }
 
+    fn at() -> crate::engine::clock::Timestamp {
+        crate::engine::clock::Timestamp::from_unix_millis(1_000)
+    }
+
     fn notices(inbox: &mut Inbox) -> Vec<Notice> {
         let mut seen = Vec::new();
         while let Some(item) = inbox.queue.try_recv() {
@@ -123,8 +127,8 @@ mod tests {
         assert!(room.is_front(first.conn));
         assert_eq!(room.customer_tabs(), 2);
 
-        room.relay_page(second.conn, &frame("second page"), true);
-        room.point(second.conn, &frame("second pointer"));
+        room.relay_page(second.conn, &frame("second page"), true, at());
+        room.point(second.conn, &frame("second pointer"), at());
         assert!(
             agent.queue.try_recv().is_none(),
             "a tab in the back is not relayed"
@@ -141,8 +145,8 @@ mod tests {
                 closed: false
             }]
         );
-        room.relay_page(first.conn, &frame("old page"), false);
-        room.relay_page(second.conn, &frame("new page"), true);
+        room.relay_page(first.conn, &frame("old page"), false, at());
+        room.relay_page(second.conn, &frame("new page"), true, at());
         assert_eq!(
             agent.queue.try_recv().unwrap(),
             Outbound::Frame(frame("new page")),
@@ -175,7 +179,7 @@ mod tests {
     fn actions_and_annotations_go_to_the_tab_in_front_and_state_to_every_tab() {
         let (mut room, mut first, _agent) = watched_room();
         let mut second = room.attach(Role::Customer, false);
-        room.send_to_front(&frame("action"));
+        room.send_to_front(&frame("action"), at());
         room.notify_customer(Notice::SnapshotNeeded);
         assert_eq!(
             first.queue.try_recv(),

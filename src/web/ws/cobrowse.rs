@@ -283,10 +283,10 @@ impl Connection {
     /// Relays page changes, text or binary, from the customer's tab (others were refused
     /// before); a tab that is not in front is not relayed.
     fn relay_dom(&mut self, frame: Frame, full: bool) -> Next {
-        let conn = self.conn;
+        let (conn, now) = (self.conn, self.now());
         let relayed = self
             .cell
-            .relay(self.now(), |room| room.relay_page(conn, &frame, full));
+            .relay(self.now(), |room| room.relay_page(conn, &frame, full, now));
         self.relayed(relayed)
     }
 
@@ -319,7 +319,8 @@ impl Connection {
     /// Puts a pointer frame in the others' latest-wins slots.
     fn point(&mut self, frame: Frame) -> Next {
         let conn = self.conn;
-        match self.cell.relay(self.now(), |room| room.point(conn, &frame)) {
+        let now = self.now();
+        match self.cell.relay(now, |room| room.point(conn, &frame, now)) {
             Some(()) => Next::Continue,
             None => Next::Close(close::SESSION_ENDED, "the session has ended"),
         }

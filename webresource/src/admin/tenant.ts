@@ -80,6 +80,7 @@ function fill(form: HTMLFormElement, policy: PolicySettings): void {
     field<HTMLTextAreaElement>(form, name).value = policy[name].join("\n");
   }
   field<HTMLInputElement>(form, "private_by_default").checked = policy.private_by_default;
+  field<HTMLInputElement>(form, "record_sessions").checked = policy.record_sessions;
   for (const box of form.querySelectorAll<HTMLInputElement>('input[name="surface"]')) {
     box.checked = policy.allowed_surfaces.includes(box.value as DisplaySurface);
   }
@@ -98,6 +99,7 @@ function read(form: HTMLFormElement): PolicySettings {
     allow_selectors: text("allow_selectors"),
     share_sites: text("share_sites"),
     allowed_surfaces: surfaces,
+    record_sessions: field<HTMLInputElement>(form, "record_sessions").checked,
   };
 }
 

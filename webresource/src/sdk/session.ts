@@ -187,6 +187,7 @@ export class CustomerSession {
       return;
     }
     this.#widget.showHidden(masking.hiddenFields());
+    this.#widget.showRecorded(policy.record_sessions);
     masking.watchHidden(() => this.#widget.showHidden(masking.hiddenFields()));
     this.#control.usePolicy(policy, masking);
     this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch));

@@ -16,6 +16,7 @@ export class Widget {
   #code: HTMLElement;
   #status: HTMLElement;
   #hidden: HTMLElement;
+  #recorded: HTMLElement;
   #exit: HTMLButtonElement;
   #pointer: HTMLDivElement;
 
@@ -24,11 +25,15 @@ export class Widget {
     this.#code = element("strong", { "data-testid": "cobrowse-code" });
     this.#status = element("p", { "data-testid": "cobrowse-status", "data-state": "idle", role: "status" });
     this.#hidden = element("p");
+    this.#recorded = element("p", { "data-testid": "cobrowse-recorded", hidden: "" }, [
+      "What the agent sees is recorded, for quality and disputes; it is never shared with anyone else.",
+    ]);
     this.#exit = element("button", { type: "button", "data-testid": "cobrowse-exit" }, ["Exit"]);
     this.#panel = element("div", {}, [
       element("p", {}, ["Your session code: ", this.#code]),
       this.#status,
       this.#hidden,
+      this.#recorded,
       this.#exit,
     ]);
     this.#pointer = element("div", { "data-duet-ui": "", "aria-hidden": "true", title: "Agent's pointer" });
@@ -64,6 +69,11 @@ export class Widget {
       this.#startButton.textContent = "Browse with agent again";
       this.hidePointer();
     }
+  }
+
+  /** Says whether what the agent sees is recorded (the tenant's policy). */
+  showRecorded(recorded: boolean): void {
+    this.#recorded.hidden = !recorded;
   }
 
   /** Says which fields the agent cannot read. */
