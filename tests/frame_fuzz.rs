@@ -189,8 +189,9 @@ proptest! {
     #[test]
     fn the_binary_frame_reader_never_panics_and_reads_pointers_exactly(bytes in binary()) {
         match binary_frame(&bytes) {
-            Ok(duet::web::binary::BinaryFrame::Pointer { x, y }) => {
+            Ok(duet::web::binary::BinaryFrame::Pointer { x, y, laser }) => {
                 prop_assert_eq!(bytes.len(), 6);
+                prop_assert_eq!(laser, bytes[0] == 6);
                 prop_assert_eq!(x, i16::from_le_bytes([bytes[2], bytes[3]]));
                 prop_assert_eq!(y, i16::from_le_bytes([bytes[4], bytes[5]]));
             }

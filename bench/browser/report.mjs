@@ -25,6 +25,14 @@ const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 const met = (ok) => (ok ? "yes" : "**no**");
 const dist = (s, lost) => `p50 ${s.p50} / p95 ${s.p95} / p99 ${s.p99} / max ${s.max} ms (n=${s.n}, lost ${lost})`;
 
+function strokeRows(stroke) {
+  if (stroke === undefined) return [];
+  return [
+    ["Agent draws a stroke point on the mirror (mouse held down) → the customer's overlay shows it", "p50 ≤ 20 ms", dist(stroke.applied, stroke.lost), met(stroke.lost === 0 && stroke.applied.p50 <= 20)],
+    ["… → first customer animation frame after it was drawn", "-", dist(stroke.frame, stroke.lost), "-"],
+  ];
+}
+
 function glassRows(glass) {
   const { dom, pointer } = glass;
   return [
@@ -32,6 +40,7 @@ function glassRows(glass) {
     ["… → first console animation frame after it was applied", "-", dist(dom.frame, dom.lost), "-"],
     ["Customer pointer move → console draws the customer's pointer there", "p50 ≤ 20 ms", dist(pointer.applied, pointer.lost), met(pointer.lost === 0 && pointer.applied.p50 <= 20)],
     ["… → first console animation frame after it was drawn", "-", dist(pointer.frame, pointer.lost), "-"],
+    ...strokeRows(glass.stroke),
   ];
 }
 

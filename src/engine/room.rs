@@ -244,8 +244,8 @@ impl Room {
         );
     }
 
-    /// Puts a pointer position in every other connection's latest-wins slot (held ones aside,
-    /// and nothing from a customer tab that is not in front).
+    /// Puts a pointer position in every other connection's latest-wins slot (held ones aside;
+    /// nothing from or to a customer tab that is not in front).
     pub fn point(&mut self, from: ConnId, frame: &Frame, at: Timestamp) {
         if self.is_held(from) || self.is_back_tab(from) {
             return;
@@ -254,7 +254,11 @@ impl Room {
         if let Some(tape) = &mut self.tape {
             tape.pointer(at, frame, customer);
         }
-        for peer in self.peers.iter().filter(|p| p.conn != from && !p.held) {
+        let front = self.front;
+        let to = |p: &&Peer| {
+            p.conn != from && !p.held && (p.role != Role::Customer || Some(p.conn) == front)
+        };
+        for peer in self.peers.iter().filter(to) {
             peer.lane.point(frame);
         }
     }

@@ -1,6 +1,7 @@
 //! Duet's binary WebSocket frames: the customer's compressed page changes and pointer positions.
-//! Byte 0 says which: bit 1 set is a pointer, clear is page changes. Mirrored for the browser in
-//! `webresource/src/socket.ts`; change both together.
+//! Byte 0 says which: bit 1 set is a pointer (bit 2 then marks an agent's laser), clear is page
+//! changes. Mirrored for the browser in `webresource/src/socket.ts` (page changes) and
+//! `webresource/src/pointerframe.ts` (pointers); change them together.
 
 use bytes::Bytes;
 
@@ -11,6 +12,9 @@ use super::protocol::BadFrame;
 pub const DOM_FLAG_FULL: u8 = 0b0000_0001;
 /// Byte 0 of a binary pointer frame.
 pub const POINTER_KIND: u8 = 0b0000_0010;
+/// Flag bit of a pointer frame's byte 0: an agent's laser, shown on the customer's page as a
+/// short fading trail instead of the dot alone (byte 0 is then `POINTER_KIND | POINTER_FLAG_LASER`).
+pub const POINTER_FLAG_LASER: u8 = 0b0000_0100;
 /// Length of a binary pointer frame: kind, sender, x and y.
 pub const POINTER_FRAME_LEN: usize = 6;
 
@@ -28,6 +32,8 @@ pub enum BinaryFrame {
         x: i16,
         /// Vertical position.
         y: i16,
+        /// An agent's laser (bit 2 of byte 0); only agents may send one.
+        laser: bool,
     },
 }
 
@@ -67,13 +73,19 @@ pub enum PointerFrom {
 /// Duet writes who it was), then x and y as little-endian `i16` CSS pixels. The same as a
 /// `pointer` text envelope (still accepted) in 6 bytes instead of about 35: at display rate
 /// the pointer was most of what a customer's page sent. Duet relays them latest-wins.
+/// An agent's laser is the same frame with [`POINTER_FLAG_LASER`] set in byte 0 (so 6 instead
+/// of 2): the customer draws the recent positions as a trail. It shares the pointer's slot and
+/// its latest-wins relay; a customer's laser frame is refused (`ws/roles.rs`).
 pub fn binary_frame(frame: &[u8]) -> Result<BinaryFrame, BadFrame> {
     match frame {
-        [POINTER_KIND, _, x0, x1, y0, y1] => Ok(BinaryFrame::Pointer {
-            x: i16::from_le_bytes([*x0, *x1]),
-            y: i16::from_le_bytes([*y0, *y1]),
-        }),
-        [POINTER_KIND, ..] => Err(BadFrame::Missing(
+        [kind, _, x0, x1, y0, y1] if kind & !POINTER_FLAG_LASER == POINTER_KIND => {
+            Ok(BinaryFrame::Pointer {
+                x: i16::from_le_bytes([*x0, *x1]),
+                y: i16::from_le_bytes([*y0, *y1]),
+                laser: kind & POINTER_FLAG_LASER != 0,
+            })
+        }
+        [kind, ..] if kind & !POINTER_FLAG_LASER == POINTER_KIND => Err(BadFrame::Missing(
             "binary pointer",
             "exactly 6 bytes: kind, sender, x and y",
         )),
@@ -82,7 +94,7 @@ pub fn binary_frame(frame: &[u8]) -> Result<BinaryFrame, BadFrame> {
         }),
         [_, _, ..] => Err(BadFrame::Missing(
             "binary",
-            "flags in byte 0 of 0 or 1 (page changes) or 2 (a pointer)",
+            "flags in byte 0 of 0 or 1 (page changes), 2 (a pointer) or 6 (an agent's laser)",
         )),
         _ => Err(BadFrame::Missing(
             "binary dom",
@@ -91,11 +103,16 @@ pub fn binary_frame(frame: &[u8]) -> Result<BinaryFrame, BadFrame> {
     }
 }
 
-/// A binary pointer frame from `from` at (`x`, `y`), for the other side.
-pub fn pointer_frame(from: PointerFrom, x: i16, y: i16) -> Bytes {
+/// A binary pointer frame from `from` at (`x`, `y`), a laser or not, for the other side.
+pub fn pointer_frame(from: PointerFrom, x: i16, y: i16, laser: bool) -> Bytes {
     let [x0, x1] = x.to_le_bytes();
     let [y0, y1] = y.to_le_bytes();
-    Bytes::copy_from_slice(&[POINTER_KIND, from as u8, x0, x1, y0, y1])
+    let kind = if laser {
+        POINTER_KIND | POINTER_FLAG_LASER
+    } else {
+        POINTER_KIND
+    };
+    Bytes::copy_from_slice(&[kind, from as u8, x0, x1, y0, y1])
 }
 
 #[cfg(test)]
@@ -121,13 +138,38 @@ mod tests {
     fn a_pointer_frame_is_six_bytes_of_kind_sender_and_little_endian_coordinates() {
         assert_eq!(
             binary_frame(&[2, 0, 0x2c, 0x01, 0xff, 0xff]),
-            Ok(BinaryFrame::Pointer { x: 300, y: -1 })
+            Ok(BinaryFrame::Pointer {
+                x: 300,
+                y: -1,
+                laser: false
+            })
         );
         assert!(binary_frame(&[2, 0, 1, 0, 1]).is_err());
         assert!(binary_frame(&[2, 0, 1, 0, 1, 0, 0]).is_err());
         assert_eq!(
-            pointer_frame(PointerFrom::Agent, 300, -1).as_ref(),
+            pointer_frame(PointerFrom::Agent, 300, -1, false).as_ref(),
             &[2, 1, 0x2c, 0x01, 0xff, 0xff]
+        );
+    }
+
+    #[test]
+    fn a_laser_is_a_pointer_frame_with_bit_two_set_and_keeps_six_bytes() {
+        assert_eq!(
+            binary_frame(&[6, 0, 10, 0, 20, 0]),
+            Ok(BinaryFrame::Pointer {
+                x: 10,
+                y: 20,
+                laser: true
+            })
+        );
+        assert!(binary_frame(&[6, 0, 10, 0, 20]).is_err());
+        assert!(
+            binary_frame(&[4, 0, 10, 0, 20, 0]).is_err(),
+            "the laser bit alone is no kind"
+        );
+        assert_eq!(
+            pointer_frame(PointerFrom::Agent, 10, 20, true).as_ref(),
+            &[6, 1, 10, 0, 20, 0]
         );
     }
 }

@@ -235,15 +235,24 @@ export type Annotation =
       id: number;
       /** The rrweb node id of the element. */
       node: number;
+      /** Stays until cleared instead of fading. */
+      pinned?: boolean;
     }
   | {
       "kind": "stroke";
-      /** The annotation's id, chosen by the agent's console. */
+      /** The annotation's id, chosen by the agent's console; the same for every message of a stroke. */
       id: number;
-      /** A freehand line through the points, or the rectangle they span. */
+      /** A freehand line through the points, or the rectangle they span (the latest message says). */
       shape: StrokeShape;
-      /** The points as `x, y, x, y, …`, at most [`MAX_STROKE_POINTS`] of them. */
+      /** The points as `x, y, x, y, …`: point number `offset` of the stroke and the ones after it. */
       points: Array<number>;
+      /**
+       * Where these points go in the stroke: absent (0) starts the stroke, replacing one of the
+       * same id; otherwise they replace the stroke's points from this index on.
+       */
+      offset?: number;
+      /** Stays until cleared instead of fading. */
+      pinned?: boolean;
     }
   | { "kind": "clear" };
 
@@ -367,7 +376,7 @@ const CLIENT_MSG_SAMPLES = [
   {"type":"control_revoke"},
   {"type":"join_answer","agent":"3f2a9c01b7de","approved":false},
   {"type":"action","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},
-  {"type":"annotate","annotation":{"kind":"highlight","id":1,"node":42}},
+  {"type":"annotate","annotation":{"kind":"highlight","id":1,"node":42,"pinned":true}},
   {"type":"front"},
   {"type":"share_accept"},
   {"type":"share_connected"},
@@ -382,7 +391,7 @@ const SERVER_MSG_SAMPLES = [
   {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},
   {"type":"action","from":"9d01c2aa5b33","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},
-  {"type":"annotate","from":"9d01c2aa5b33","annotation":{"kind":"stroke","id":2,"shape":"rect","points":[10.0,20.0,110.5,80.0]}},
+  {"type":"annotate","from":"9d01c2aa5b33","annotation":{"kind":"stroke","id":2,"shape":"rect","points":[10.0,20.0,110.5,80.0],"offset":3,"pinned":true}},
   {"type":"share_state","state":"ended","reason":"abandoned","message":"The other side left and did not come back in time; the screen share ended.","agent_name":"Dana"},
   {"type":"screen_shown","sharer":"agent","name":"Dana"},
   {"type":"share_taken_over","message":"Another agent is sharing their screen now; yours is no longer shown."},

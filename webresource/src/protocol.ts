@@ -19,6 +19,7 @@ export type {
   Role,
   ServerMsg,
   State as SessionState,
+  StrokeShape,
 } from "./protocol.gen";
 export {
   CLOSE_NOT_ALLOWED,

@@ -103,9 +103,9 @@ export class DuetSocket {
     return this.#send({ data: text, size: text.length, kind: kindOf(msg) });
   }
 
-  /** Sends this side's pointer as a binary pointer frame, latest-wins in the queue. */
-  sendPointer(x: number, y: number): boolean {
-    const bytes = pointerFrame(x, y);
+  /** Sends this side's pointer (an agent's may be a laser) as a binary pointer frame, latest-wins in the queue. */
+  sendPointer(x: number, y: number, laser = false): boolean {
+    const bytes = pointerFrame(x, y, laser);
     return this.#send({ data: bytes, size: bytes.byteLength, kind: "pointer" });
   }
 

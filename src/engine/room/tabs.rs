@@ -134,6 +134,9 @@ mod tests {
             "a tab in the back is not relayed"
         );
         assert!(!agent.pointer.has_changed().unwrap());
+        room.point(agent.conn, &frame("agent pointer"), at());
+        assert!(first.pointer.has_changed().unwrap());
+        assert!(!second.pointer.has_changed().unwrap(), "nor pointed at");
 
         assert!(room.bring_to_front(second.conn));
         assert_eq!(notices(&mut first), vec![Notice::Standby]);

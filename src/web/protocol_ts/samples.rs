@@ -17,15 +17,18 @@ fn raw(json: &'static str) -> &'static RawValue {
     serde_json::from_str(json).expect("a sample's JSON is valid")
 }
 
-/// An action with every field set.
+/// A stroke with every field set: a pinned rectangle's points from the fourth on.
 fn stroke() -> Annotation {
     Annotation::Stroke {
         id: 2,
         shape: StrokeShape::Rect,
         points: vec![10.0, 20.0, 110.5, 80.0],
+        offset: Some(3),
+        pinned: Some(true),
     }
 }
 
+/// An action with every field set.
 fn action() -> AgentAction {
     AgentAction {
         kind: ActionKind::Input,
@@ -61,7 +64,11 @@ fn client() -> Vec<ClientMsg<'static>> {
         },
         ClientMsg::Action { action: action() },
         ClientMsg::Annotate {
-            annotation: Annotation::Highlight { id: 1, node: 42 },
+            annotation: Annotation::Highlight {
+                id: 1,
+                node: 42,
+                pinned: Some(true),
+            },
         },
         ClientMsg::Front,
         ClientMsg::ShareAccept,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::ws::WebSocket;
 
 use super::attach;
-use super::budget::{OVER_BUDGET, SignalBudget};
+use super::budget::{OVER_ANNOTATION_BUDGET, OVER_BUDGET, SignalBudget};
 use super::hello::hang_up;
 use super::notices;
 use super::roles;
@@ -31,6 +31,7 @@ struct Connection {
     conn: ConnId,
     cell: Arc<Cell<Session>>,
     signals: SignalBudget,
+    annotations: SignalBudget,
 }
 
 /// Serves a socket that said hello with a co-browse session token.
@@ -56,6 +57,7 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, se
         cell: attachment.cell,
         state,
         signals: SignalBudget::new(tokio::time::Instant::now()),
+        annotations: SignalBudget::for_annotations(tokio::time::Instant::now()),
     };
     connection.serve(attachment.inbox).await;
 }
@@ -231,13 +233,13 @@ impl Connection {
         }
     }
 
-    /// An agent's annotation goes to the customer, held to the signal budget.
+    /// An agent's annotation goes to the customer, held to the annotation budget.
     async fn relay_annotation(&mut self, annotation: &crate::web::protocol::Annotation) -> Next {
         let Role::Agent(agent) = &self.role else {
             return Next::Continue;
         };
-        if !self.signals.spend(tokio::time::Instant::now()) {
-            return self.wire.refuse(OVER_BUDGET).await;
+        if !self.annotations.spend(tokio::time::Instant::now()) {
+            return self.wire.refuse(OVER_ANNOTATION_BUDGET).await;
         }
         let from = agent_handle(self.session, agent);
         let frame = Frame::from(
@@ -262,21 +264,24 @@ impl Connection {
     }
 
     /// A binary frame (see [`binary_frame`]): page changes, the customer's only and relayed byte
-    /// for byte, or a pointer, relayed in binary with its sender written in.
+    /// for byte, or a pointer (an agent's may be a laser), relayed in binary with its sender
+    /// written in.
     async fn on_client_binary(&mut self, bytes: axum::body::Bytes) -> Next {
-        match binary_frame(&bytes) {
-            Ok(BinaryFrame::Dom { full }) if self.role == Role::Customer => {
-                self.relay_dom(Frame::Binary(bytes), full)
-            }
-            Ok(BinaryFrame::Dom { .. }) => {
-                self.wire
-                    .refuse("only the customer's page sends page changes (binary frames)")
-                    .await
-            }
-            Ok(BinaryFrame::Pointer { x, y }) => {
-                self.point(Frame::Binary(pointer_frame(self.pointer_from(), x, y)))
-            }
-            Err(error) => self.wire.refuse(&error.to_string()).await,
+        let frame = match binary_frame(&bytes) {
+            Ok(frame) => frame,
+            Err(error) => return self.wire.refuse(&error.to_string()).await,
+        };
+        if let Err(refusal) = roles::permitted_binary(&self.role, &frame) {
+            return self.wire.refuse(refusal).await;
+        }
+        match frame {
+            BinaryFrame::Dom { full } => self.relay_dom(Frame::Binary(bytes), full),
+            BinaryFrame::Pointer { x, y, laser } => self.point(Frame::Binary(pointer_frame(
+                self.pointer_from(),
+                x,
+                y,
+                laser,
+            ))),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Which participant may send which co-browse message: checked before any message is handled.
 
 use crate::engine::Role;
+use crate::web::binary::BinaryFrame;
 use crate::web::protocol::ClientMsg;
 
 /// Which role may send which message; every other combination is refused.
@@ -19,6 +20,20 @@ pub(super) fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'st
         ClientMsg::Action { .. } if customer => Err("only an agent sends actions"),
         ClientMsg::Annotate { .. } if customer => Err("only an agent annotates the page"),
         ClientMsg::Front if !customer => Err("only the customer's tabs come to the front"),
+        _ => Ok(()),
+    }
+}
+
+/// Which role may send which binary frame: page changes are the customer's, the laser an agent's.
+pub(super) fn permitted_binary(role: &Role, frame: &BinaryFrame) -> Result<(), &'static str> {
+    let customer = *role == Role::Customer;
+    match frame {
+        BinaryFrame::Dom { .. } if !customer => {
+            Err("only the customer's page sends page changes (binary frames)")
+        }
+        BinaryFrame::Pointer { laser: true, .. } if customer => Err(
+            "only an agent points with the laser; send the pointer without the laser bit (byte 0 = 2)",
+        ),
         _ => Ok(()),
     }
 }

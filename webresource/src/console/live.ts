@@ -50,7 +50,7 @@ export class LiveSession {
     ui.stage.replaceChildren();
     this.#mirror = new Mirror(
       ui.stage,
-      (x, y) => this.#socket.sendPointer(x, y),
+      (x, y, laser) => this.#socket.sendPointer(x, y, laser),
       (action) => {
         if (this.#control.write) this.#socket.send({ type: "action", action });
       },

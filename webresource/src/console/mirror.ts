@@ -1,6 +1,6 @@
 // The live mirror of the customer's page: rrweb's Replayer in live mode, fed on arrival with
 // scripts and handlers taken out (sanitize.ts), in a sandboxed frame that can never run the
-// page's scripts, scaled to fit.
+// page's scripts, scaled to fit or shown at 100 % in a scrolling stage (zoom.ts).
 
 import { Replayer } from "@rrweb/replay";
 import { element, style } from "../dom";
@@ -9,6 +9,7 @@ import type { AgentAction } from "../protocol";
 import { MirrorCapture } from "./capture";
 import { ChoiceList } from "./choices";
 import { sanitizeEvent } from "./sanitize";
+import { MirrorZoom } from "./zoom";
 
 /** Replayer baseline far in the future: every event is "in the past", so it applies on arrival
  * (no sender clock, no buffer). Needs `useVirtualDom: false`, or such events wait for a flush. */
@@ -17,6 +18,18 @@ const APPLY_ON_ARRIVAL_BASELINE_MS = Number.MAX_SAFE_INTEGER;
 const POINTER_SIZE_PX = 16;
 
 type ReplayEvent = ConstructorParameters<typeof Replayer>[0][number];
+
+/** Where the mirror shows the customer's viewport, in pixels of the mouse overlay (which scrolls
+ * with the stage), at what scale, and how far the customer's document is scrolled. */
+export interface MirrorView {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  scale: number;
+  scrollX: number;
+  scrollY: number;
+}
 
 /** rrweb's Replayer keeps every event it is given, for seeking, which a live mirror never does:
  * a long session would grow the agent's tab without end. Each event is applied before the next
@@ -43,20 +56,22 @@ export class Mirror {
   #width = 0;
   #height = 0;
   #scale = 1;
+  #laser = false;
+  #zoom = new MirrorZoom(() => this.#fit());
   #send: LatestPerFrame<{ x: number; y: number }>;
   #capture: MirrorCapture;
   #choices: ChoiceList;
 
-  /** `sendPointer` gets the agent's pointer in the customer's viewport pixels; `sendAction` the
-   * agent's actions in write mode. */
-  constructor(stage: HTMLElement, sendPointer: (x: number, y: number) => void, sendAction: (action: AgentAction) => void) {
+  /** `sendPointer` gets the agent's pointer in the customer's viewport pixels (and whether it is
+   * the laser); `sendAction` the agent's actions in write mode. */
+  constructor(stage: HTMLElement, sendPointer: (x: number, y: number, laser: boolean) => void, sendAction: (action: AgentAction) => void) {
     this.#stage = stage;
     this.#root = element("div", { class: "mirror-root" });
     this.#overlay = element("div", { class: "mirror-overlay", title: "Your pointer is shown to the customer" });
     this.#customerPointer = element("div", { class: "customer-pointer", "aria-hidden": "true" });
     this.#overlay.append(this.#customerPointer);
     stage.append(this.#root, this.#overlay);
-    this.#send = new LatestPerFrame((p) => sendPointer(p.x, p.y));
+    this.#send = new LatestPerFrame((p) => sendPointer(p.x, p.y, this.#laser));
     this.#choices = new ChoiceList(stage);
     this.#capture = new MirrorCapture({
       action: sendAction,
@@ -87,6 +102,32 @@ export class Mirror {
     this.#capture.setWrite(write);
     this.#overlay.style.pointerEvents = write ? "none" : "";
     if (!write) this.#choices.close();
+  }
+
+  /** While true, the agent's pointer goes to the customer as the laser. */
+  set laser(on: boolean) {
+    this.#laser = on;
+  }
+
+  /** Puts a layer above the page and under the agent's mouse overlay. */
+  addLayer(layer: HTMLElement): void {
+    this.#stage.insertBefore(layer, this.#overlay);
+  }
+
+  /** Where the customer's viewport shows now, or null before the first snapshot. */
+  view(): MirrorView | null {
+    const view = this.#replayer?.iframe.contentWindow;
+    if (view === null || view === undefined || this.#width === 0) return null;
+    const offset = this.#offset();
+    const [width, height] = [this.#width * this.#scale, this.#height * this.#scale];
+    return { left: offset.x, top: offset.y, width, height, scale: this.#scale, scrollX: view.scrollX, scrollY: view.scrollY };
+  }
+
+  /** The mirror's element with this rrweb node id, or null. */
+  elementOf(node: number): Element | null {
+    const found = this.#replayer?.getMirror().getNode(node);
+    // The element belongs to the frame's realm, where `instanceof Element` would be false.
+    return found?.nodeType === Node.ELEMENT_NODE ? (found as Element) : null;
   }
 
   /** Draws the customer's pointer (customer viewport pixels). */
@@ -146,18 +187,25 @@ export class Mirror {
     this.#fit();
   }
 
+  // At 100 % the page, and the overlay over it, get their real size and the stage scrolls.
   #fit(): void {
     const wrapper = this.#replayer?.wrapper;
     if (wrapper === undefined || this.#width === 0 || this.#height === 0) return;
-    const box = this.#stage.getBoundingClientRect();
-    this.#scale = Math.min(box.width / this.#width, box.height / this.#height, 1);
+    this.#stage.style.overflow = this.#zoom.actual ? "auto" : "hidden";
+    const stage = { width: this.#stage.clientWidth, height: this.#stage.clientHeight };
+    this.#scale = this.#zoom.scale(stage, { width: this.#width, height: this.#height });
     style(wrapper, { transform: `scale(${this.#scale})`, transformOrigin: "0 0" });
+    const size = { width: `${this.#width * this.#scale}px`, height: `${this.#height * this.#scale}px` };
+    style(this.#root, size);
+    style(this.#overlay, size);
+    this.#zoom.describe(this.#width, this.#height, this.#scale);
   }
 
+  /** The page's offset in the overlay, which starts where the stage's content starts. */
   #offset(): { x: number; y: number } {
-    const stage = this.#stage.getBoundingClientRect();
+    const overlay = this.#overlay.getBoundingClientRect();
     const frame = this.#replayer?.iframe.getBoundingClientRect();
-    return frame === undefined ? { x: 0, y: 0 } : { x: frame.left - stage.left, y: frame.top - stage.top };
+    return frame === undefined ? { x: 0, y: 0 } : { x: frame.left - overlay.left, y: frame.top - overlay.top };
   }
 
   /** The overlay the agent's mouse is on, in pointer mode. */

@@ -1,36 +1,45 @@
-// The agent's tools in pointer mode (issue #18, first part): highlight an element (click it in
-// the mirror: the customer's page outlines it and scrolls it into view), draw (a freehand stroke
-// or, with Shift, a rectangle, sent whole when the mouse is released), and clear what this agent
-// showed. Each goes to the customer as one `annotate` message.
+// The agent's tools in pointer mode (issue #18): highlight an element (click it in the mirror: the
+// customer's page outlines it and scrolls it into view), draw (a freehand stroke or, with Shift, a
+// rectangle, streamed while the mouse is down: strokesender.ts), the laser (the agent's pointer
+// leaves a short fading trail on the customer's page: laser pointer frames, mirror.ts), pin (what
+// is sent while pinned does not fade), and clear what this agent showed. Each annotation goes to
+// the customer as an `annotate` message and is drawn over the mirror too (ownannotations.ts).
 
 import { byTestId } from "../dom";
-import type { Annotation } from "../protocol";
+import type { Annotation, StrokeShape } from "../protocol";
 import type { Mirror } from "./mirror";
+import { OwnAnnotations } from "./ownannotations";
+import { StrokeSender } from "./strokesender";
 
-type Tool = "pointer" | "highlight" | "draw";
+type Tool = "pointer" | "highlight" | "draw" | "laser";
+type ToolButton = Exclude<Tool, "pointer">;
 
-/** The most points a stroke keeps (Duet refuses more). */
-const MAX_POINTS = 1_000;
+const TOOLS: readonly ToolButton[] = ["highlight", "draw", "laser"];
 
 /** The toolbar and what it does on the mirror. */
 export class AgentTools {
   #mirror: Mirror;
   #send: (annotation: Annotation) => void;
+  #own: OwnAnnotations;
   #tool: Tool = "pointer";
+  #pinned = false;
   #nextId = 1;
-  #stroke: number[] | null = null;
+  #stroke: StrokeSender | null = null;
   #bar = byTestId("agent-tools");
-  #buttons = {
+  #pin = byTestId<HTMLButtonElement>("agent-tool-pin");
+  #buttons: Record<ToolButton, HTMLButtonElement> = {
     highlight: byTestId<HTMLButtonElement>("agent-tool-highlight"),
     draw: byTestId<HTMLButtonElement>("agent-tool-draw"),
+    laser: byTestId<HTMLButtonElement>("agent-tool-laser"),
   };
 
   constructor(mirror: Mirror, send: (annotation: Annotation) => void) {
     this.#mirror = mirror;
     this.#send = send;
-    this.#buttons.highlight.onclick = () => this.#choose(this.#tool === "highlight" ? "pointer" : "highlight");
-    this.#buttons.draw.onclick = () => this.#choose(this.#tool === "draw" ? "pointer" : "draw");
-    byTestId<HTMLButtonElement>("agent-tool-clear").onclick = () => this.#send({ kind: "clear" });
+    this.#own = new OwnAnnotations(mirror);
+    for (const tool of TOOLS) this.#buttons[tool].onclick = () => this.#choose(this.#tool === tool ? "pointer" : tool);
+    this.#pin.onclick = () => this.#setPinned(!this.#pinned);
+    byTestId<HTMLButtonElement>("agent-tool-clear").onclick = () => this.#annotate({ kind: "clear" });
     const overlay = mirror.overlay;
     overlay.addEventListener("click", (event) => this.#onClick(event));
     overlay.addEventListener("mousedown", (event) => this.#onDown(event));
@@ -44,37 +53,53 @@ export class AgentTools {
     if (!available) this.#choose("pointer");
   }
 
+  #annotate(annotation: Annotation): void {
+    this.#own.show(annotation);
+    this.#send(annotation);
+  }
+
   #choose(tool: Tool): void {
     this.#tool = tool;
     this.#stroke = null;
-    this.#buttons.highlight.setAttribute("aria-pressed", String(tool === "highlight"));
-    this.#buttons.draw.setAttribute("aria-pressed", String(tool === "draw"));
+    for (const name of TOOLS) this.#buttons[name].setAttribute("aria-pressed", String(tool === name));
     this.#mirror.overlay.dataset["tool"] = tool;
+    this.#mirror.laser = tool === "laser";
+  }
+
+  #setPinned(pinned: boolean): void {
+    this.#pinned = pinned;
+    this.#pin.setAttribute("aria-pressed", String(pinned));
   }
 
   #onClick(event: MouseEvent): void {
     if (this.#tool !== "highlight") return;
     const node = this.#mirror.nodeAt(event);
-    if (node !== null) this.#send({ kind: "highlight", id: this.#nextId++, node });
+    if (node === null) return;
+    const highlight: Annotation = { kind: "highlight", id: this.#nextId++, node };
+    if (this.#pinned) highlight.pinned = true;
+    this.#annotate(highlight);
   }
 
   #onDown(event: MouseEvent): void {
     if (this.#tool !== "draw") return;
     const point = this.#mirror.documentPoint(event);
-    this.#stroke = point === null ? null : [point.x, point.y];
+    if (point === null) return;
+    this.#stroke = new StrokeSender(this.#nextId++, this.#pinned, (stroke) => this.#annotate(stroke), point, shapeOf(event));
   }
 
   #onDrag(event: MouseEvent): void {
-    if (this.#stroke === null || this.#stroke.length >= 2 * MAX_POINTS) return;
+    if (this.#stroke === null) return;
     const point = this.#mirror.documentPoint(event);
-    if (point !== null) this.#stroke.push(Math.round(point.x), Math.round(point.y));
+    if (point !== null) this.#stroke.add(point, shapeOf(event));
   }
 
   #onUp(event: MouseEvent): void {
-    const points = this.#stroke;
+    this.#stroke?.finish(shapeOf(event));
     this.#stroke = null;
-    if (points === null || this.#tool !== "draw") return;
-    const shape = event.shiftKey ? "rect" : "free";
-    this.#send({ kind: "stroke", id: this.#nextId++, shape, points });
   }
+}
+
+/** A drag with Shift draws a rectangle. */
+function shapeOf(event: MouseEvent): StrokeShape {
+  return event.shiftKey ? "rect" : "free";
 }

@@ -165,7 +165,10 @@ export class CustomerSession {
         this.#recorder?.snapshot();
         break;
       case "pointer":
-        if (msg.from === "agent") this.#widget.movePointer(msg.x, msg.y);
+        if (msg.from !== "agent") break;
+        this.#widget.movePointer(msg.x, msg.y);
+        // An agent's laser frame (pointerframe.ts) also leaves a trail.
+        if ("laser" in msg) this.#annotations.laser(msg.x, msg.y);
         break;
       case "error":
         this.#widget.showProblem(msg.message);
