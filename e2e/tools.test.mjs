@@ -98,7 +98,7 @@ test("a highlight outlines the element the agent clicked on the customer's page,
   await waitUntil("the highlight to fade", async () => (await drawn(customer.page)) === 0, 12_000);
 });
 
-test("a stroke appears where the agent drew it, and Clear removes everything at once", async () => {
+test("a stroke appears where the agent drew it and fades, and Clear removes everything at once", async () => {
   const { customer, agent, frame } = await joined();
   const start = await drawStroke(agent, frame, { x: 5, y: 2 });
   await waitUntil("the stroke on the customer's page", async () => (await drawn(customer.page)) === 1);
@@ -109,7 +109,13 @@ test("a stroke appears where the agent drew it, and Clear removes everything at 
     return [{ x, y }, { x: r.left + scrollX + r.width / 2, y: r.top + scrollY + r.height / 2 }];
   });
   assert.ok(Math.abs(first.x - centre.x) <= 3 && Math.abs(first.y - centre.y) <= 3, JSON.stringify({ first, centre }));
+  await waitUntil("the stroke to fade", async () => (await drawn(customer.page)) === 0, 12_000);
 
+  // Draw is still the tool: a second stroke, then a highlight beside it.
+  await agent.page.mouse.move(start.x, start.y);
+  await agent.page.mouse.down();
+  await agent.page.mouse.move(start.x + 30, start.y + 12);
+  await agent.page.mouse.up();
   await agent.consoleFrame.getByTestId("agent-tool-highlight").click();
   await agent.page.mouse.click(start.x, start.y);
   await waitUntil("both on the customer's page", async () => (await drawn(customer.page)) === 2);
