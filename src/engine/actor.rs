@@ -120,6 +120,15 @@ impl Actor {
         }
     }
 
+    /// A supervisor, signed in with the `Duet.Supervisor` role.
+    pub fn supervisor(id: &AgentId, name: &str) -> Self {
+        Self {
+            role: ActorRole::Supervisor,
+            id: Some(id.0.clone()),
+            name: Some(name.to_owned()),
+        }
+    }
+
     /// Duet itself.
     pub fn system() -> Self {
         Self {

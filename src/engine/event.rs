@@ -177,6 +177,8 @@ pub enum Change {
         /// How (`development`, `entra_id`).
         method: &'static str,
     },
+    /// A supervisor opened the session's recording to watch it.
+    RecordingViewed,
 }
 
 /// Why a screen share ended.
@@ -214,6 +216,7 @@ impl Change {
             Change::ShareResumed { .. } => "share.resumed",
             Change::SettingsChanged { .. } => "settings.changed",
             Change::AgentSignedIn { .. } => "agent.signed_in",
+            Change::RecordingViewed => "recording.viewed",
         }
     }
 
@@ -229,7 +232,8 @@ impl Change {
             | Change::ShareConnected
             | Change::ShareKeyUsed
             | Change::JoinRequested
-            | Change::JoinWithdrawn => json!({}),
+            | Change::JoinWithdrawn
+            | Change::RecordingViewed => json!({}),
             Change::JoinAllowed { agent } | Change::JoinDenied { agent } => {
                 json!({ "agent": agent.0 })
             }

@@ -135,6 +135,49 @@ impl FromRequestParts<AppState> for Admin {
 
 /// The app role that administers a tenant.
 pub const ADMIN_ROLE: &str = "Duet.Admin";
+/// The app role that reviews a tenant's sessions (recordings, live watching).
+pub const SUPERVISOR_ROLE: &str = "Duet.Supervisor";
+
+/// A request from a supervisor: a sign-in that holds `Duet.Supervisor`, and their tenant.
+/// Agents (the session's own included), customers and the administrator key are refused.
+pub struct Supervisor {
+    /// The tenant whose sessions they review.
+    pub tenant: TenantId,
+    /// Who they are in the audit trail.
+    pub actor: Actor,
+}
+
+impl FromRequestParts<AppState> for Supervisor {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let token = bearer(parts).ok_or_else(|| {
+            Error::Unauthorized(format!(
+                "sign in first: this needs a sign-in with the {SUPERVISOR_ROLE} app role as a Bearer token"
+            ))
+        })?;
+        let claims = state
+            .tokens
+            .verify_role(token, TokenRole::Agent)
+            .map_err(|_| {
+                Error::Unauthorized(format!(
+                    "sign in as a supervisor: this needs a sign-in with the {SUPERVISOR_ROLE} app role"
+                ))
+            })?;
+        match claims.agent() {
+            Some(id) if claims.holds_role(SUPERVISOR_ROLE) => {
+                let name = claims.name.clone().unwrap_or_else(|| id.0.clone());
+                Ok(Supervisor {
+                    tenant: claims.tenant(),
+                    actor: Actor::supervisor(&id, &name),
+                })
+            }
+            _ => Err(Error::Forbidden(format!(
+                "this needs the {SUPERVISOR_ROLE} app role: ask your administrator to assign it in Entra ID (Enterprise applications → Duet → Users and groups)"
+            ))),
+        }
+    }
+}
 
 fn is_admin(state: &AppState, token: &str) -> bool {
     state

@@ -61,6 +61,7 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// `GET /api/tenant/audit` (the audit trail, administrator only);
 /// `GET /api/tenant`, `PUT /api/tenant/policy` (the administrator's view of the tenant);
 /// `GET /admin` (the tenant administrator's page);
+/// `GET /api/supervisor/sessions`, `GET /api/supervisor/sessions/{id}/recording` (supervisors);
 /// `GET /auth/signin`, `GET /auth/callback` (agent sign-in with Microsoft Entra ID);
 /// `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::tenant::router())
         .merge(api::audit::router())
         .merge(api::overview::router())
+        .merge(api::supervisor::router())
         .merge(admin_page::router())
         .merge(share_page::router())
         .merge(ws::router())

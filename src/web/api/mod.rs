@@ -7,4 +7,5 @@ pub mod customer;
 pub mod overview;
 pub mod share;
 pub mod site;
+pub mod supervisor;
 pub mod tenant;

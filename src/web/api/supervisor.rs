@@ -1,0 +1,278 @@
+//! What a supervisor's page calls (#15): the tenant's recent co-browse sessions and how each was
+//! recorded (`GET /api/supervisor/sessions`), and one recording in chunks as the player plays it
+//! (`GET /api/supervisor/sessions/{id}/recording?from=`). Only a sign-in holding
+//! `Duet.Supervisor` of the session's tenant gets either; a chunk is JSON that is never cached
+//! and never offered as a file, and opening a recording (the chunk from 0) is audited as
+//! `recording.viewed` before anything of it is sent.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Change, Event, SessionId, Subject, TapeKind, Timestamp};
+use crate::recording::{Entry, RecordingStatus, read_chunk, recording_path, status_of};
+use crate::store::SubjectKind;
+use crate::web::auth::Supervisor;
+use crate::web::error::{ApiJson, ApiQuery, Error, Result};
+use crate::web::state::AppState;
+
+/// The most sessions one list holds, newest first.
+pub const MAX_LISTED: usize = 200;
+/// About how many bytes of recording one chunk carries.
+pub const CHUNK_BYTES: usize = 512 * 1024;
+
+/// Routes of the supervisor's API.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/supervisor/sessions", get(list))
+        .route("/api/supervisor/sessions/{id}/recording", get(chunk))
+}
+
+/// One session as a supervisor's list shows it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionSummary {
+    /// The nine-digit id.
+    pub session_id: String,
+    /// The Omnichannel conversation, when known.
+    pub conversation: Option<String>,
+    /// The agents who joined, in order.
+    pub agents: Vec<String>,
+    /// When the customer started it (RFC 3339, UTC).
+    pub started_at: String,
+    /// When it ended, once it has.
+    pub ended_at: Option<String>,
+    /// Why it ended, once it has.
+    pub end_reason: Option<String>,
+    /// Whether it is still going on.
+    pub live: bool,
+    /// Whether what agents saw was recorded, and how completely.
+    pub recording: RecordingStatus,
+}
+
+/// The list, newest first.
+#[derive(Debug, Serialize)]
+pub struct SessionList {
+    /// The sessions.
+    pub sessions: Vec<SessionSummary>,
+}
+
+/// `?q=`: only sessions whose id, conversation or an agent's name contains it.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    supervisor: Supervisor,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<ApiJson<SessionList>> {
+    let since = state
+        .service
+        .clock
+        .now()
+        .minus(listed_for(&state))
+        .unix_millis();
+    let rows = state
+        .service
+        .store
+        .subjects(SubjectKind::Session, since)
+        .await
+        .map_err(|error| {
+            Error::Unavailable(format!(
+                "Duet's database did not answer ({error}); try again"
+            ))
+        })?;
+    let wanted = query.q.unwrap_or_default().to_lowercase();
+    let mut sessions: Vec<SessionSummary> = rows
+        .into_iter()
+        .filter(|row| row.tenant == supervisor.tenant.as_str())
+        .map(|row| summary(&state, row))
+        .filter(|summary| wanted.is_empty() || matches(summary, &wanted))
+        .collect();
+    sessions.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+    sessions.truncate(MAX_LISTED);
+    Ok(ApiJson(SessionList { sessions }))
+}
+
+/// Sessions are listed for as long as their recordings are kept (90 days when kept forever).
+fn listed_for(state: &AppState) -> std::time::Duration {
+    state
+        .service
+        .recording_retention
+        .unwrap_or(std::time::Duration::from_secs(90 * 24 * 3600))
+}
+
+fn matches(summary: &SessionSummary, wanted: &str) -> bool {
+    summary.session_id.contains(wanted)
+        || summary
+            .conversation
+            .as_deref()
+            .is_some_and(|c| c.to_lowercase().contains(wanted))
+        || summary
+            .agents
+            .iter()
+            .any(|agent| agent.to_lowercase().contains(wanted))
+}
+
+fn summary(state: &AppState, row: crate::store::SubjectRow) -> SessionSummary {
+    let at = |millis: i64| Timestamp::from_unix_millis(millis).rfc3339();
+    let recording = match &state.service.recordings {
+        Some(dir) => {
+            let tenant = crate::engine::TenantId::new(row.tenant.clone());
+            let path = recording_path(dir, &tenant, &row.id);
+            status_of(&path, row.live).unwrap_or_else(|error| RecordingStatus::Partial {
+                why: vec![error.to_string()],
+            })
+        }
+        None => RecordingStatus::Absent,
+    };
+    SessionSummary {
+        agents: row
+            .parties
+            .iter()
+            .filter_map(|party| party.name.clone())
+            .collect(),
+        end_reason: row.doc["end_reason"].as_str().map(str::to_owned),
+        started_at: at(row.created_at),
+        ended_at: row.ended_at.map(at),
+        live: row.live,
+        conversation: row.conversation,
+        session_id: row.id,
+        recording,
+    }
+}
+
+/// `?from=`: the byte offset the player has read up to (0, or the last chunk's `next`).
+#[derive(Debug, Deserialize)]
+pub struct ChunkQuery {
+    #[serde(default)]
+    from: u64,
+}
+
+/// One entry of a chunk.
+#[derive(Debug, Serialize)]
+pub struct ChunkEntry {
+    /// When it was relayed (UTC milliseconds).
+    pub at: i64,
+    /// `page`, `page_text`, `pointer`, `message`, `gap` or `end`.
+    pub kind: &'static str,
+    /// Its bytes, base64.
+    pub data: String,
+}
+
+/// One chunk of a recording.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChunkBody {
+    /// The entries, in order.
+    pub entries: Vec<ChunkEntry>,
+    /// The offset to ask for next.
+    pub next: u64,
+    /// Nothing more is recorded yet.
+    pub at_end: bool,
+}
+
+async fn chunk(
+    State(state): State<AppState>,
+    supervisor: Supervisor,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<ChunkQuery>,
+) -> Result<Response> {
+    let id: SessionId = id
+        .parse()
+        .map_err(|_| Error::BadRequest("a session id is nine digits".into()))?;
+    let tenant = session_tenant(&state, id).await?;
+    if tenant != supervisor.tenant.as_str() {
+        return Err(Error::Forbidden(
+            "this session is not your organisation's: a supervisor sees only their own tenant's recordings".into(),
+        ));
+    }
+    let Some(dir) = &state.service.recordings else {
+        return Err(Error::NotFound(
+            "this Duet keeps no recordings (DUET_DATABASE_URL=none)".into(),
+        ));
+    };
+    let path = recording_path(dir, &supervisor.tenant, &id.to_string());
+    if !path.exists() {
+        return Err(Error::NotFound(format!(
+            "session {id} has no recording: its organisation does not record, or no agent saw the page"
+        )));
+    }
+    if query.from == 0 {
+        viewed(&state, &supervisor, id).await?;
+    }
+    let read = tokio::task::spawn_blocking(move || read_chunk(&path, query.from, CHUNK_BYTES))
+        .await
+        .map_err(|error| Error::Internal(error.into()))?
+        .map_err(|error| Error::Internal(error.into()))?;
+    let body = ChunkBody {
+        entries: read.entries.iter().map(chunk_entry).collect(),
+        next: read.next,
+        at_end: read.at_end,
+    };
+    let mut response = ApiJson(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Which tenant a session belongs to, from the store (live or ended).
+async fn session_tenant(state: &AppState, id: SessionId) -> Result<String> {
+    if let Some(cell) = state.service.sessions.get(id) {
+        return Ok(cell.tenant().as_str().to_owned());
+    }
+    let rows = state
+        .service
+        .store
+        .subjects(SubjectKind::Session, 0)
+        .await
+        .map_err(|error| {
+            Error::Unavailable(format!(
+                "Duet's database did not answer ({error}); try again"
+            ))
+        })?;
+    rows.into_iter()
+        .find(|row| row.id == id.to_string())
+        .map(|row| row.tenant)
+        .ok_or_else(|| Error::NotFound(format!("no session {id} is remembered")))
+}
+
+/// Audits the view before anything of the recording is sent.
+async fn viewed(state: &AppState, supervisor: &Supervisor, id: SessionId) -> Result<()> {
+    let event = Event {
+        at: state.service.clock.now(),
+        tenant: supervisor.tenant.clone(),
+        subject: Subject::Session(id),
+        actor: supervisor.actor.clone(),
+        change: Change::RecordingViewed,
+        after: None,
+    };
+    state.service.sink.emit(vec![event]).await.map_err(|_| {
+        Error::Unavailable(
+            "Duet could not record that you viewed this recording, so it is not shown; try again"
+                .into(),
+        )
+    })
+}
+
+fn chunk_entry(entry: &Entry) -> ChunkEntry {
+    ChunkEntry {
+        at: entry.at.unix_millis(),
+        kind: match entry.kind {
+            TapeKind::Page => "page",
+            TapeKind::PageText => "page_text",
+            TapeKind::Pointer => "pointer",
+            TapeKind::Message => "message",
+            TapeKind::Gap => "gap",
+            TapeKind::End => "end",
+        },
+        data: base64::engine::general_purpose::STANDARD.encode(&entry.payload),
+    }
+}

@@ -1,0 +1,174 @@
+//! The supervisor's API, tried as each caller would: a supervisor of the tenant lists its
+//! sessions with how each was recorded and reads a recording in chunks that are never cached
+//! nor offered as a file, and each view is audited; no sign-in, a customer, an agent (the
+//! session's own included) and another tenant's supervisor get nothing of it.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::{App, spawn};
+
+/// A session Ann saw and the customer ended; returns its id once its recording is closed.
+async fn recorded_session(app: &App) -> (String, String, String) {
+    let (id, customer_token, mut customer, mut ann) = app.session_with_ann("conv-reviewed").await;
+    customer.send_binary(vec![1, 0xAA, 0xBB]).await;
+    assert_eq!(ann.next_binary().await, vec![1, 0xAA, 0xBB]);
+    customer.send(json!({ "type": "end" })).await;
+    customer.state("ended").await;
+    let ann_token = app.sign_in("Ann").await;
+    (id, customer_token, ann_token)
+}
+
+async fn supervisor(app: &App, name: &str) -> String {
+    let (status, body) = app
+        .post(
+            "/api/agent/signin",
+            None,
+            json!({ "name": name, "roles": ["Duet.Supervisor"] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+async fn get(app: &App, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut request = app.http.get(format!("{}{path}", app.base));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+async fn listed(app: &App, token: &str, id: &str) -> Value {
+    for _ in 0..100 {
+        let body: Value = get(app, "/api/supervisor/sessions", Some(token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let found = body["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["sessionId"] == id)
+            .cloned();
+        if let Some(session) = found.filter(|s| s["recording"]["recording"] == "complete") {
+            return session;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("session {id} never listed with a complete recording");
+}
+
+#[tokio::test]
+async fn a_supervisor_lists_the_session_and_reads_its_recording_in_chunks_and_the_view_is_audited()
+{
+    let app = spawn().await;
+    let (id, _, _) = recorded_session(&app).await;
+    let sue = supervisor(&app, "Sue").await;
+    let session = listed(&app, &sue, &id).await;
+    assert_eq!(session["conversation"], "conv-reviewed");
+    assert_eq!(session["agents"], json!(["Ann"]));
+    assert_eq!(session["live"], false);
+    assert_eq!(session["endReason"], "customer_exit");
+
+    let response = get(
+        &app,
+        &format!("/api/supervisor/sessions/{id}/recording?from=0"),
+        Some(&sue),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("content-disposition").is_none());
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let chunk: Value = response.json().await.unwrap();
+    assert_eq!(chunk["entries"][0]["kind"], "page");
+    assert_eq!(chunk["entries"][0]["data"], "Aaq7", "the frame as relayed");
+    assert_eq!(chunk["atEnd"], true);
+
+    let query = duet::store::AuditQuery {
+        session: Some(id.clone()),
+        limit: 100,
+        ..Default::default()
+    };
+    let trail = app.state.service.store.audit(&query).await.unwrap();
+    let viewed = trail
+        .iter()
+        .find(|r| r.action == "recording.viewed")
+        .expect("the view is audited");
+    assert_eq!(viewed.actor.name.as_deref(), Some("Sue"));
+
+    let filtered: Value = get(
+        &app,
+        "/api/supervisor/sessions?q=nothing-like-it",
+        Some(&sue),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(filtered["sessions"], json!([]));
+}
+
+#[tokio::test]
+async fn no_sign_in_a_customer_an_agent_and_another_tenants_supervisor_get_nothing() {
+    let app = spawn().await;
+    let (id, customer_token, ann_token) = recorded_session(&app).await;
+    let sue = supervisor(&app, "Sue").await;
+    listed(&app, &sue, &id).await;
+    let recording = format!("/api/supervisor/sessions/{id}/recording?from=0");
+    let bo = app.sign_in("Bo").await;
+    let other = app.entra_user("fabrikam", "Sam", "Duet.Supervisor");
+    let cases = [
+        (None, 401),
+        (Some(customer_token.as_str()), 401),
+        (Some(ann_token.as_str()), 403),
+        (Some(bo.as_str()), 403),
+        (Some(other.as_str()), 403),
+    ];
+    for (token, status) in cases {
+        for path in ["/api/supervisor/sessions", recording.as_str()] {
+            let response = get(&app, path, token).await;
+            let code = response.status().as_u16();
+            let expected = if token == Some(other.as_str()) && path == "/api/supervisor/sessions" {
+                200
+            } else {
+                status
+            };
+            assert_eq!(code, expected, "{path} with {token:?}");
+            assert!(response.headers().get("content-disposition").is_none());
+            let body = response.text().await.unwrap();
+            assert!(!body.contains("Aaq7"), "{path} leaked the recording");
+            if code == 200 {
+                assert!(
+                    !body.contains(&id),
+                    "another tenant's supervisor sees the session"
+                );
+            } else {
+                assert!(
+                    body.contains("sign in")
+                        || body.contains("Duet.Supervisor")
+                        || body.contains("organisation"),
+                    "{body}"
+                );
+            }
+        }
+    }
+    let trail = app
+        .state
+        .service
+        .store
+        .audit(&duet::store::AuditQuery {
+            session: Some(id),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        trail.iter().all(|r| r.action != "recording.viewed"),
+        "a refused caller's view is not a view"
+    );
+}
