@@ -1,4 +1,4 @@
-//! Builds the browser bundles (sdk.js, console.js, host.js, shop.js, share.js, admin.js) from `webresource/` into
+//! Builds the browser bundles (sdk.js, console.js, host.js, shop.js, share.js, admin.js, supervisor.js) from `webresource/` into
 //! `$OUT_DIR/assets`, where `src/web` embeds them with `include_bytes!`. Needs Node.js 20+ and npm;
 //! `npm ci` runs when `webresource/node_modules` is missing or older than the lock file.
 

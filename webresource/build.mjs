@@ -21,6 +21,7 @@ const BUNDLES = {
   "shop.js": "src/shop/index.ts",
   "share.js": "src/share/index.ts",
   "admin.js": "src/admin/index.ts",
+  "supervisor.js": "src/supervisor/index.ts",
 };
 
 await mkdir(outdir, { recursive: true });

@@ -13,6 +13,7 @@ const HOST_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/host.js"
 const SHOP_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/shop.js"));
 const SHARE_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/share.js"));
 const ADMIN_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/admin.js"));
+const SUPERVISOR_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/assets/supervisor.js"));
 
 /// Routes of the embedded scripts.
 pub fn router() -> Router<AppState> {
@@ -23,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .route("/assets/shop.js", get(|| async { script(SHOP_JS) }))
         .route("/assets/share.js", get(|| async { script(SHARE_JS) }))
         .route("/assets/admin.js", get(|| async { script(ADMIN_JS) }))
+        .route(
+            "/assets/supervisor.js",
+            get(|| async { script(SUPERVISOR_JS) }),
+        )
 }
 
 fn script(body: &'static [u8]) -> impl IntoResponse {

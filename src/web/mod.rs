@@ -3,7 +3,6 @@
 //! Every path the service answers is listed in [`router`].
 
 pub mod action;
-pub mod admin_page;
 pub mod annotation;
 pub mod api;
 pub mod assets;
@@ -20,6 +19,7 @@ pub mod protocol;
 pub(crate) mod protocol_ts;
 pub mod share_page;
 pub mod signin;
+pub mod staff_pages;
 pub mod state;
 pub mod tokens;
 pub mod webresources;
@@ -60,7 +60,7 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// `GET|POST /api/tenant/bookmarks`, `PUT|DELETE /api/tenant/bookmarks/{id}` (tenant settings);
 /// `GET /api/tenant/audit` (the audit trail, administrator only);
 /// `GET /api/tenant`, `PUT /api/tenant/policy` (the administrator's view of the tenant);
-/// `GET /admin` (the tenant administrator's page);
+/// `GET /admin` (the tenant administrator's page); `GET /supervisor` (the supervisor's page);
 /// `GET /api/supervisor/sessions`, `GET /api/supervisor/sessions/{id}/recording` (supervisors);
 /// `GET /auth/signin`, `GET /auth/callback` (agent sign-in with Microsoft Entra ID);
 /// `GET /api/ws` (WebSocket, co-browse and screen share).
@@ -79,7 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::audit::router())
         .merge(api::overview::router())
         .merge(api::supervisor::router())
-        .merge(admin_page::router())
+        .merge(staff_pages::router())
         .merge(share_page::router())
         .merge(ws::router())
         // Every response, errors and 404s included: a browser must never guess a type (a JSON

@@ -4,7 +4,7 @@
 
 import { ApiError } from "../api";
 import { byTestId, element } from "../dom";
-import type { AdminPage } from "./page";
+import type { StaffPage as AdminPage } from "../staff/page";
 import { reveal } from "./tenant";
 
 /** One audit record, as the API lists it. */

@@ -3,7 +3,7 @@
 // share sites, a folder must be empty to be deleted).
 
 import { byTestId, element } from "../dom";
-import type { AdminPage } from "./page";
+import type { StaffPage as AdminPage } from "../staff/page";
 import { reveal } from "./tenant";
 
 /** One entry of the share menu, as the API lists it. */

@@ -5,26 +5,26 @@ import { ApiError } from "../api";
 import { byTestId } from "../dom";
 import { showAudit } from "./audit";
 import { showBookmarks } from "./bookmarks";
-import { AdminPage, forgetUser } from "./page";
-import { signIn } from "./signin";
+import { ADMIN, StaffPage, forgetUser } from "../staff/page";
+import { signIn } from "../staff/signin";
 import { showTenant } from "./tenant";
 
 async function main(): Promise<void> {
   const data = document.body.dataset;
-  const user = await signIn({ devSignin: data["devSignin"] === "true", entra: data["entra"] === "true" });
-  const page = new AdminPage(user);
+  const user = await signIn(ADMIN, { devSignin: data["devSignin"] === "true", entra: data["entra"] === "true" });
+  const page = new StaffPage(ADMIN, user);
   byTestId("admin-user").textContent = user.name;
   const signOut = byTestId<HTMLButtonElement>("admin-signout");
   signOut.hidden = false;
   signOut.addEventListener("click", () => {
-    forgetUser();
+    forgetUser(ADMIN);
     location.reload();
   });
   try {
     await showTenant(page);
   } catch (error) {
     // A 403 names the missing role and what to ask for; nothing else is shown.
-    if (error instanceof ApiError && error.status === 401) forgetUser();
+    if (error instanceof ApiError && error.status === 401) forgetUser(ADMIN);
     page.fail(error);
     return;
   }

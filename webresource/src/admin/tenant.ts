@@ -5,7 +5,7 @@
 
 import { byTestId } from "../dom";
 import type { DisplaySurface, PolicySettings } from "../protocol.gen";
-import { type AdminPage, lines } from "./page";
+import { type StaffPage as AdminPage, lines } from "../staff/page";
 
 /** What `GET /api/tenant` answers. */
 export interface TenantOverview {
