@@ -69,6 +69,11 @@ test("a supervisor finds the recorded session, plays it and sees the typing but 
   const html = await page.frameLocator('[data-testid="agent-mirror"]').locator("html").innerHTML();
   assert.ok(!html.includes(CARD));
   await waitUntil("the end of the recording", async () => /End of the recording/.test((await page.getByTestId("player-status").textContent()) ?? ""), 30_000);
+  await waitUntil("the timeline's marks", async () => (await page.locator('[data-testid="player-marks"] [data-mark="control.approved"]').count()) === 1);
+  assert.equal(await page.locator('[data-testid="player-marks"] [data-mark="session.ended"]').count(), 1);
+  const happened = (await page.getByTestId("player-audit").textContent()) ?? "";
+  assert.match(happened, /control\.approved/);
+  assert.match(happened, /recording\.viewed \(Sue\)/);
 
   const audit = await fetch(`${duet.base}/api/tenant/audit?session=${code}`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
   assert.equal(audit.status, 200);

@@ -110,6 +110,26 @@ async fn a_supervisor_lists_the_session_and_reads_its_recording_in_chunks_and_th
     .await
     .unwrap();
     assert_eq!(filtered["sessions"], json!([]));
+
+    let trail: Value = get(
+        &app,
+        &format!("/api/supervisor/sessions/{id}/audit"),
+        Some(&sue),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let actions: Vec<&str> = trail["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"session.created") && actions.contains(&"recording.viewed"),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test]
@@ -129,7 +149,12 @@ async fn no_sign_in_a_customer_an_agent_and_another_tenants_supervisor_get_nothi
         (Some(other.as_str()), 403),
     ];
     for (token, status) in cases {
-        for path in ["/api/supervisor/sessions", recording.as_str()] {
+        let trail = format!("/api/supervisor/sessions/{id}/audit");
+        for path in [
+            "/api/supervisor/sessions",
+            recording.as_str(),
+            trail.as_str(),
+        ] {
             let response = get(&app, path, token).await;
             let code = response.status().as_u16();
             let expected = if token == Some(other.as_str()) && path == "/api/supervisor/sessions" {

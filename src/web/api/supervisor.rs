@@ -3,7 +3,8 @@
 //! (`GET /api/supervisor/sessions/{id}/recording?from=`). Only a sign-in holding
 //! `Duet.Supervisor` of the session's tenant gets either; a chunk is JSON that is never cached
 //! and never offered as a file, and opening a recording (the chunk from 0) is audited as
-//! `recording.viewed` before anything of it is sent.
+//! `recording.viewed` before anything of it is sent. The session's audit records
+//! (`GET /api/supervisor/sessions/{id}/audit`) mark the player's timeline.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/supervisor/sessions", get(list))
         .route("/api/supervisor/sessions/{id}/recording", get(chunk))
+        .route("/api/supervisor/sessions/{id}/audit", get(trail))
 }
 
 /// One session as a supervisor's list shows it.
@@ -184,15 +186,7 @@ async fn chunk(
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<ChunkQuery>,
 ) -> Result<Response> {
-    let id: SessionId = id
-        .parse()
-        .map_err(|_| Error::BadRequest("a session id is nine digits".into()))?;
-    let tenant = session_tenant(&state, id).await?;
-    if tenant != supervisor.tenant.as_str() {
-        return Err(Error::Forbidden(
-            "this session is not your organisation's: a supervisor sees only their own tenant's recordings".into(),
-        ));
-    }
+    let id = mine(&state, &supervisor, &id).await?;
     let Some(dir) = &state.service.recordings else {
         return Err(Error::NotFound(
             "this Duet keeps no recordings (DUET_DATABASE_URL=none)".into(),
@@ -221,6 +215,68 @@ async fn chunk(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// One audit record of the session, as the player's timeline shows it.
+#[derive(Debug, Serialize)]
+pub struct TrailRecord {
+    /// When (UTC milliseconds).
+    pub at: i64,
+    /// What happened (`session.joined`, `control.approved`, …).
+    pub action: String,
+    /// Who did it: their name, else their kind (`customer`, `system`).
+    pub by: String,
+    /// The facts of it, as the audit trail keeps them.
+    pub detail: serde_json::Value,
+}
+
+/// The session's audit records, oldest first.
+#[derive(Debug, Serialize)]
+pub struct Trail {
+    /// The records.
+    pub records: Vec<TrailRecord>,
+}
+
+async fn trail(
+    State(state): State<AppState>,
+    supervisor: Supervisor,
+    Path(id): Path<String>,
+) -> Result<ApiJson<Trail>> {
+    let id = mine(&state, &supervisor, &id).await?;
+    let query = crate::store::AuditQuery {
+        tenant: Some(supervisor.tenant.as_str().to_owned()),
+        session: Some(id.to_string()),
+        limit: 1_000,
+        ..Default::default()
+    };
+    let rows = state.service.store.audit(&query).await.map_err(|error| {
+        Error::Unavailable(format!(
+            "Duet's database did not answer ({error}); try again"
+        ))
+    })?;
+    let records = rows
+        .into_iter()
+        .map(|row| TrailRecord {
+            at: Timestamp::parse_rfc3339(&row.at).map_or(0, Timestamp::unix_millis),
+            action: row.action,
+            by: row.actor.name.unwrap_or(row.actor.role),
+            detail: row.detail,
+        })
+        .collect();
+    Ok(ApiJson(Trail { records }))
+}
+
+/// The session `id`, when it is the supervisor's tenant's; else what to do.
+async fn mine(state: &AppState, supervisor: &Supervisor, id: &str) -> Result<SessionId> {
+    let id: SessionId = id
+        .parse()
+        .map_err(|_| Error::BadRequest("a session id is nine digits".into()))?;
+    if session_tenant(state, id).await? != supervisor.tenant.as_str() {
+        return Err(Error::Forbidden(
+            "this session is not your organisation's: a supervisor sees only their own tenant's sessions".into(),
+        ));
+    }
+    Ok(id)
 }
 
 /// Which tenant a session belongs to, from the store (live or ended).

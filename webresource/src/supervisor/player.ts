@@ -3,7 +3,7 @@
 // same inflater, the customer's pointer and the agents' annotations are drawn over it, at the
 // recorded pace (1× to 8×), with idle stretches skipped when asked.
 
-import { byTestId } from "../dom";
+import { byTestId, element } from "../dom";
 import { DomInflater } from "../console/dominflate";
 import { Mirror } from "../console/mirror";
 import { OwnAnnotations } from "../console/ownannotations";
@@ -18,6 +18,16 @@ interface ChunkEntry {
   kind: "page" | "page_text" | "pointer" | "message" | "gap" | "end";
   data: string;
 }
+
+/** One audit record of the session (the timeline's marks). */
+interface TrailRecord {
+  at: number;
+  action: string;
+  by: string;
+}
+
+/** The actions marked on the timeline. */
+const MARKED = /^(session\.(joined|ended|join_allowed)|control\.|share\.started)/;
 
 interface Chunk {
   entries: ChunkEntry[];
@@ -72,7 +82,30 @@ export class Player {
     await this.#load();
     this.#lastFrame = performance.now();
     requestAnimationFrame((now) => this.#frame(now));
-    void this.#loadRest();
+    const trail = this.#page.call<{ records: TrailRecord[] }>(`/api/supervisor/sessions/${encodeURIComponent(this.#session.sessionId)}/audit`);
+    await this.#loadRest();
+    this.#mark((await trail).records);
+  }
+
+  /** Lists what happened beside the mirror and marks it on the timeline. */
+  #mark(records: TrailRecord[]): void {
+    const start = this.#start;
+    const total = Math.max(1, this.#lastAt - start);
+    const clock = (at: number): string => {
+      const seconds = Math.max(0, Math.round((at - start) / 1000));
+      return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    };
+    byTestId("player-audit").replaceChildren(
+      ...records.map((record) => element("li", { "data-action": record.action }, [`${clock(record.at)} ${record.action} (${record.by})`])),
+    );
+    const marks = records
+      .filter((record) => MARKED.test(record.action))
+      .map((record) => {
+        const mark = element("span", { "data-mark": record.action, title: `${clock(record.at)} ${record.action} (${record.by})` });
+        mark.style.left = `${(100 * Math.min(1, Math.max(0, (record.at - start) / total))).toFixed(2)}%`;
+        return mark;
+      });
+    byTestId("player-marks").replaceChildren(...marks);
   }
 
   /** Stops playing (another recording was chosen). */
@@ -93,6 +126,7 @@ export class Player {
   }
 
   async #loadRest(): Promise<void> {
+    if (this.#loaded) return;
     while (!this.#closed && (await this.#load())) {
       // Each chunk is read once, in order, as the player goes.
     }
