@@ -127,6 +127,12 @@ function wireRows(wire) {
     ],
     ["… everything decoded, gzipped as one stream (-6), for reference", "-", kib(wire.gzipStreamBytesPerMin), "-"],
     [
+      "Session recording (#15): bytes a session-minute of this churn (page frames as relayed, pointers at 10 Hz), after a snapshot of",
+      "≈ 100 KiB a session (Cobrowse.io's web recordings)",
+      `${kib(wire.recordingBytesPerMin ?? 0)} a minute, after ${kib(wire.recordingSnapshotBytes ?? 0)}`,
+      "-",
+    ],
+    [
       "Agent's tab during the churn: JavaScript heap after a full GC, before → after, and growth scaled to a minute (one-off JIT code included: short runs overstate it)",
       "flat",
       `${mib(wire.agentHeapBeforeBytes)} → ${mib(wire.agentHeapAfterBytes)}, ${kib(wire.agentHeapGrowthPerMin)} a minute`,

@@ -58,7 +58,7 @@ async function main() {
       }
       if (!tabOnly) {
         log(`wire size, ${plan.churnSeconds} s of churn`);
-        results.wire = await runWire(browser, duet.base, fixtures.origin, plan.churnSeconds);
+        results.wire = await runWire(browser, duet.base, fixtures.origin, plan.churnSeconds, duet.dataDir);
       }
     });
     for (const n of tabOnly ? [] : plan.raisedLimitSizes) {

@@ -1,7 +1,10 @@
 // Part 5, wire size from a real page: what the customer's page sends during scripted UI churn
 // (an agent watching), from Playwright's `framesent`, per minute; next to the rrweb events alone
-// and to the whole stream gzipped (what stream compression would leave).
+// and to the whole stream gzipped (what stream compression would leave); and what the session's
+// recording grows by in that minute (#15), read from the recording file in Duet's data directory.
 
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { decodeFrames } from "../../e2e/support/domframes.mjs";
 import { joinAgent, newConversation, sdkTag, sleep, startCobrowse, waitForMirror } from "./support.mjs";
@@ -52,8 +55,18 @@ function kindOf(payload) {
 
 const sizeOf = (payload) => (typeof payload === "string" ? Buffer.byteLength(payload) : payload.length);
 
-/** Churns for `seconds` with an agent watching; sizes are scaled to one minute. */
-export async function runWire(browser, base, fixtures, seconds) {
+/** The size of session `code`'s recording under `dataDir` (0 before anything is written). */
+function recordingBytes(dataDir, code) {
+  try {
+    return statSync(join(dataDir, "recordings", "default", `${code}.rec`)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Churns for `seconds` with an agent watching; sizes are scaled to one minute. The session's
+ * recording (under `dataDir`) is measured over the same minute. */
+export async function runWire(browser, base, fixtures, seconds, dataDir) {
   const conversation = newConversation();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const customer = await context.newPage();
@@ -71,6 +84,7 @@ export async function runWire(browser, base, fixtures, seconds) {
     const agentHeap = await heapMeter(agent.page);
     const heapBefore = await agentHeap();
     from = frames.length;
+    const recordedBefore = recordingBytes(dataDir, code);
     const started = Date.now();
     await customer.evaluate(([every, ms]) => window.startChurn(every, ms), [CHURN_EVERY_MS, seconds * 1000]);
     for (let i = 0; Date.now() - started < seconds * 1000; i += 1) {
@@ -80,12 +94,15 @@ export async function runWire(browser, base, fixtures, seconds) {
     await sleep(300);
     const until = frames.length;
     const minutes = (Date.now() - started) / 60_000;
+    const recordedAfter = recordingBytes(dataDir, code);
     const heapAfter = await agentHeap();
     return {
       ...summarizeWire(frames, from, until, minutes),
       agentHeapBeforeBytes: heapBefore,
       agentHeapAfterBytes: heapAfter,
       agentHeapGrowthPerMin: Math.round((heapAfter - heapBefore) / minutes),
+      recordingBytesPerMin: Math.round((recordedAfter - recordedBefore) / minutes),
+      recordingSnapshotBytes: recordedBefore,
     };
   } finally {
     await agent.page.context().close();
