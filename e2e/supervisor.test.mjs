@@ -1,7 +1,8 @@
 // A supervisor replays a recorded session in Chromium (issue #15): the customer types, the agent
 // gets control and types too, the customer ends it; the supervisor signs in on /supervisor, finds
 // the session and plays it, and sees the typed text and never the masked card number. An agent's
-// sign-in gets nothing of the supervisor's API, and each view is in the audit trail.
+// sign-in gets nothing of the supervisor's API, and each view is in the audit trail. A supervisor watches
+// two live sessions side by side and sees both update, and each customer is told.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -96,5 +97,43 @@ test("an agent's sign-in, the session's own agent's included, gets nothing of th
       assert.equal(response.headers.get("content-disposition"), null);
       assert.match(await response.text(), /Duet\.Supervisor/);
     }
+  }
+});
+
+test("a supervisor watches two live sessions at once and sees both update, and each customer is told", async () => {
+  const sessions = [];
+  for (const name of ["Alpha", "Bravo"]) {
+    const conversation = newConversation();
+    const customer = await startCustomer(browser, duet.base, conversation);
+    const agent = await openAgent(browser, duet.base, conversation);
+    await joinByCode(agent, customer.code);
+    await agent.mirror.locator('[data-testid="product-list"]').waitFor({ timeout: WAIT_MS });
+    sessions.push({ name, customer });
+  }
+  const page = await supervisorPage("Sue");
+  for (const { customer } of sessions) {
+    const row = page.locator(`[data-testid="supervisor-session"][data-session="${customer.code}"]`);
+    await waitUntil("the live session listed", async () => {
+      await page.getByTestId("supervisor-filter").locator("button").click();
+      return (await row.count()) === 1;
+    });
+    await row.getByTestId("supervisor-watch").click();
+  }
+  for (const { name, customer } of sessions) {
+    const tile = page.locator(`[data-testid="live-tile"][data-session="${customer.code}"]`);
+    const mirror = tile.frameLocator('[data-testid="agent-mirror"]');
+    await mirror.locator('[data-testid="product-list"]').waitFor({ timeout: WAIT_MS });
+    await field(customer.page, "name").fill(`Typed in ${name}`);
+    await waitUntil(`${name} updating in its tile`, async () =>
+      (await mirror.locator('input[name="name"]').inputValue({ timeout: 1_000 })) === `Typed in ${name}`);
+    await waitUntil(`${name}'s customer told`, async () =>
+      /Sue, a supervisor, also watches/.test((await customer.page.getByTestId("cobrowse-status").textContent()) ?? ""));
+  }
+  // Both keep updating while watched side by side.
+  for (const { name, customer } of sessions) await field(customer.page, "name").fill(`Again ${name}`);
+  for (const { name, customer } of sessions) {
+    const mirror = page.locator(`[data-testid="live-tile"][data-session="${customer.code}"]`).frameLocator('[data-testid="agent-mirror"]');
+    await waitUntil(`${name} updating again`, async () =>
+      (await mirror.locator('input[name="name"]').inputValue({ timeout: 1_000 })) === `Again ${name}`);
   }
 });

@@ -21,18 +21,6 @@ async fn recorded_session(app: &App) -> (String, String, String) {
     (id, customer_token, ann_token)
 }
 
-async fn supervisor(app: &App, name: &str) -> String {
-    let (status, body) = app
-        .post(
-            "/api/agent/signin",
-            None,
-            json!({ "name": name, "roles": ["Duet.Supervisor"] }),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body["token"].as_str().unwrap().to_owned()
-}
-
 async fn get(app: &App, path: &str, token: Option<&str>) -> reqwest::Response {
     let mut request = app.http.get(format!("{}{path}", app.base));
     if let Some(token) = token {
@@ -67,7 +55,7 @@ async fn a_supervisor_lists_the_session_and_reads_its_recording_in_chunks_and_th
 {
     let app = spawn().await;
     let (id, _, _) = recorded_session(&app).await;
-    let sue = supervisor(&app, "Sue").await;
+    let sue = app.supervisor("Sue").await;
     let session = listed(&app, &sue, &id).await;
     assert_eq!(session["conversation"], "conv-reviewed");
     assert_eq!(session["agents"], json!(["Ann"]));
@@ -136,7 +124,7 @@ async fn a_supervisor_lists_the_session_and_reads_its_recording_in_chunks_and_th
 async fn no_sign_in_a_customer_an_agent_and_another_tenants_supervisor_get_nothing() {
     let app = spawn().await;
     let (id, customer_token, ann_token) = recorded_session(&app).await;
-    let sue = supervisor(&app, "Sue").await;
+    let sue = app.supervisor("Sue").await;
     listed(&app, &sue, &id).await;
     let recording = format!("/api/supervisor/sessions/{id}/recording?from=0");
     let bo = app.sign_in("Bo").await;

@@ -23,22 +23,25 @@ pub enum Role {
     Customer,
     /// An agent.
     Agent(AgentId),
+    /// A supervisor watching, read-only: sees the page, sends nothing.
+    Supervisor(AgentId),
 }
 
 impl Role {
-    /// `customer` or `agent`.
+    /// `customer`, `agent` or `supervisor`.
     pub fn kind(&self) -> &'static str {
         match self {
             Role::Customer => "customer",
             Role::Agent(_) => "agent",
+            Role::Supervisor(_) => "supervisor",
         }
     }
 
     /// The agent, when this is one.
     pub fn agent(&self) -> Option<&AgentId> {
         match self {
-            Role::Customer => None,
             Role::Agent(id) => Some(id),
+            Role::Customer | Role::Supervisor(_) => None,
         }
     }
 }

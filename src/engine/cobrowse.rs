@@ -73,6 +73,24 @@ impl Registry<Session> {
         joined
     }
 
+    /// Lets a supervisor of `tenant` watch a live session, read-only (recorded before they see
+    /// anything). Another tenant's session is as unknown to them as an id never drawn.
+    pub async fn watch(
+        &self,
+        id: SessionId,
+        tenant: &TenantId,
+        supervisor: &AgentId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<(), JoinError> {
+        let cell = self.get(id).ok_or(JoinError::NotFound(id))?;
+        if cell.state().await.tenant() != tenant {
+            return Err(JoinError::NotFound(id));
+        }
+        self.change(&cell, now, |session| session.watch(supervisor, name, now))
+            .await
+    }
+
     /// The customer lets a waiting agent in, or turns them away (recorded before anyone is told).
     pub async fn answer_join(
         &self,

@@ -179,6 +179,8 @@ pub enum Change {
     },
     /// A supervisor opened the session's recording to watch it.
     RecordingViewed,
+    /// A supervisor started watching the live session (read-only).
+    WatchStarted,
 }
 
 /// Why a screen share ended.
@@ -217,6 +219,7 @@ impl Change {
             Change::SettingsChanged { .. } => "settings.changed",
             Change::AgentSignedIn { .. } => "agent.signed_in",
             Change::RecordingViewed => "recording.viewed",
+            Change::WatchStarted => "session.watched",
         }
     }
 
@@ -233,7 +236,8 @@ impl Change {
             | Change::ShareKeyUsed
             | Change::JoinRequested
             | Change::JoinWithdrawn
-            | Change::RecordingViewed => json!({}),
+            | Change::RecordingViewed
+            | Change::WatchStarted => json!({}),
             Change::JoinAllowed { agent } | Change::JoinDenied { agent } => {
                 json!({ "agent": agent.0 })
             }

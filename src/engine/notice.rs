@@ -27,6 +27,8 @@ pub enum Notice {
         customer_tabs: usize,
         /// The names of the admitted agents connected now: who can see the page.
         viewers: Vec<String>,
+        /// The names of the supervisors watching now, read-only.
+        watchers: Vec<String>,
         /// Agents asking to join, waiting for the customer's answer.
         join_requests: Vec<JoinRequestView>,
         /// The handle of the agent in control, in write mode.

@@ -53,6 +53,11 @@ impl Peer {
     fn is_viewer(&self) -> bool {
         matches!(self.role, Role::Agent(_)) && !self.held
     }
+
+    /// Gets the page: an agent who may see it, or a watching supervisor.
+    fn sees_page(&self) -> bool {
+        matches!(self.role, Role::Agent(_) | Role::Supervisor(_)) && !self.held
+    }
 }
 
 /// Everyone connected to one session or share. Once closed (it ended), it takes no one.
@@ -80,7 +85,7 @@ impl Room {
             self.front = Some(conn);
         }
         let (lane, inbox) = Lane::open(conn);
-        let needs_full_snapshot = matches!(role, Role::Agent(_));
+        let needs_full_snapshot = matches!(role, Role::Agent(_) | Role::Supervisor(_));
         self.peers.push(Peer {
             conn,
             role,
@@ -134,6 +139,19 @@ impl Room {
             }
         }
         agents
+    }
+
+    /// The supervisors whose connections watch now, once each, in the order they connected.
+    pub fn watching_supervisors(&self) -> Vec<AgentId> {
+        let mut watching: Vec<AgentId> = Vec::new();
+        for peer in &self.peers {
+            if let Role::Supervisor(id) = &peer.role
+                && !watching.contains(id)
+            {
+                watching.push(id.clone());
+            }
+        }
+        watching
     }
 
     /// Lets a held agent's connections see the page from the next full snapshot on.
@@ -201,7 +219,7 @@ impl Room {
 
     fn relay_to_agents(&mut self, frame: &Frame, full_snapshot: bool) -> bool {
         let mut snapshot_needed = false;
-        for peer in self.peers.iter_mut().filter(|p| p.is_viewer()) {
+        for peer in self.peers.iter_mut().filter(|p| p.sees_page()) {
             if peer.needs_full_snapshot && !full_snapshot {
                 continue;
             }
@@ -221,7 +239,7 @@ impl Room {
         for peer in self
             .peers
             .iter_mut()
-            .filter(|p| matches!(p.role, Role::Agent(_)))
+            .filter(|p| matches!(p.role, Role::Agent(_) | Role::Supervisor(_)))
         {
             peer.needs_full_snapshot = true;
         }
@@ -306,102 +324,4 @@ impl Room {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_held_agent_gets_no_page_pointer_or_signal_and_sends_none_until_released() {
-        let mut room = Room::default();
-        let mut customer = room.attach(Role::Customer, false);
-        let mut waiting = room.attach(Role::Agent(AgentId("bo".into())), true);
-        room.relay_to_agents(&frame("page"), true);
-        room.point(customer.conn, &frame("pointer"), at());
-        room.send_to_others(customer.conn, &frame("signal"));
-        assert!(waiting.queue.try_recv().is_none());
-        assert!(!waiting.pointer.has_changed().unwrap());
-
-        room.point(waiting.conn, &frame("pointer"), at());
-        room.send_to_others(waiting.conn, &frame("signal"));
-        assert!(customer.queue.try_recv().is_none());
-        assert!(!customer.pointer.has_changed().unwrap());
-        assert_eq!(
-            room.agents_connected(),
-            0,
-            "a held agent does not count as watching"
-        );
-
-        room.release(&AgentId("bo".into()));
-        room.relay_to_agents(&frame("partial"), false);
-        room.relay_to_agents(&frame("full"), true);
-        assert_eq!(
-            waiting.queue.try_recv().unwrap(),
-            Outbound::Frame(frame("full")),
-            "released, the agent starts from a full snapshot"
-        );
-    }
-
-    fn frame(text: &str) -> Frame {
-        Frame::from(text.to_owned())
-    }
-
-    fn at() -> Timestamp {
-        Timestamp::from_unix_millis(1_000)
-    }
-
-    #[test]
-    fn a_new_agent_waits_for_a_full_snapshot_before_partial_batches() {
-        let mut room = Room::default();
-        let mut agent = room.attach(Role::Agent(AgentId("a".into())), false);
-        room.relay_to_agents(&frame("partial"), false);
-        assert!(agent.queue.try_recv().is_none());
-        room.relay_to_agents(&frame("full"), true);
-        room.relay_to_agents(&frame("partial"), false);
-        assert_eq!(
-            agent.queue.try_recv().unwrap(),
-            Outbound::Frame(frame("full"))
-        );
-        assert_eq!(
-            agent.queue.try_recv().unwrap(),
-            Outbound::Frame(frame("partial"))
-        );
-    }
-
-    #[test]
-    fn a_slow_agent_is_resynced_instead_of_growing_a_queue() {
-        let mut room = Room::default();
-        let _agent = room.attach(Role::Agent(AgentId("a".into())), false);
-        room.relay_to_agents(&frame("full"), true);
-        let mut asked = false;
-        for _ in 0..super::super::lane::QUEUE_FRAMES + 10 {
-            asked |= room.relay_to_agents(&frame("partial"), false);
-        }
-        assert!(
-            asked,
-            "a full queue must ask the customer for a fresh snapshot"
-        );
-        assert!(room.any_agent_needs_snapshot());
-    }
-
-    #[test]
-    fn binary_frames_follow_the_same_full_snapshot_rule() {
-        let mut room = Room::default();
-        let mut agent = room.attach(Role::Agent(AgentId("a".into())), false);
-        let partial = Frame::Binary(Bytes::from_static(&[0, 1, 2]));
-        let full = Frame::Binary(Bytes::from_static(&[1, 3, 4]));
-        room.relay_to_agents(&partial, false);
-        room.relay_to_agents(&full, true);
-        assert_eq!(agent.queue.try_recv().unwrap(), Outbound::Frame(full));
-        assert!(agent.queue.try_recv().is_none());
-    }
-
-    #[test]
-    fn pointers_keep_only_the_latest_position() {
-        let mut room = Room::default();
-        let customer = room.attach(Role::Customer, false);
-        let agent = room.attach(Role::Agent(AgentId("a".into())), false);
-        for x in 0..100 {
-            room.point(customer.conn, &frame(&format!("{x}")), at());
-        }
-        assert_eq!(*agent.pointer.borrow(), Some(frame("99")));
-    }
-}
+mod tests;

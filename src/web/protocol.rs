@@ -232,6 +232,8 @@ pub enum ServerMsg<'a> {
         customer_tabs: usize,
         /// The names of the agents who can see the page now.
         viewers: &'a [String],
+        /// The names of the supervisors watching now, read-only (the customer is told).
+        watchers: &'a [String],
         /// Agents asking to join, waiting for the customer's answer.
         join_requests: &'a [JoinRequest<'a>],
         /// The handle of the agent in control (write mode); actions from anyone else are ignored.

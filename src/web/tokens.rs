@@ -29,6 +29,8 @@ pub enum TokenRole {
     ShareCustomer,
     /// The agent who views one screen share.
     ShareAgent,
+    /// A supervisor watching one session, read-only.
+    SessionSupervisor,
 }
 
 /// The claims Duet signs.
@@ -63,6 +65,11 @@ impl Claims {
     pub fn agent(&self) -> Option<AgentId> {
         matches!(self.role, TokenRole::Agent | TokenRole::SessionAgent)
             .then(|| AgentId(self.sub.clone()))
+    }
+
+    /// The supervisor this token speaks for, when it is a watching supervisor's.
+    pub fn supervisor(&self) -> Option<AgentId> {
+        (self.role == TokenRole::SessionSupervisor).then(|| AgentId(self.sub.clone()))
     }
 
     /// The tenant the bearer belongs to: the built-in one unless the token names another.
@@ -185,6 +192,25 @@ impl Tokens {
             sid: Some(session),
             share: None,
             name: name.map(str::to_owned),
+            roles: None,
+            tenant: None,
+            exp: expiry(SESSION_TOKEN_LIFETIME),
+        })
+    }
+
+    /// A token for a supervisor watching one session, read-only.
+    pub fn session_supervisor(
+        &self,
+        session: SessionId,
+        supervisor: &AgentId,
+        name: &str,
+    ) -> String {
+        self.sign(&Claims {
+            sub: supervisor.0.clone(),
+            role: TokenRole::SessionSupervisor,
+            sid: Some(session),
+            share: None,
+            name: Some(name.to_owned()),
             roles: None,
             tenant: None,
             exp: expiry(SESSION_TOKEN_LIFETIME),

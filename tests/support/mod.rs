@@ -116,6 +116,14 @@ impl App {
             .agent_with_roles(&id, name, roles, &tenant)
     }
 
+    /// Signs a supervisor in with the development sign-in (loopback: it takes the role).
+    pub async fn supervisor(&self, name: &str) -> String {
+        let body = json!({ "name": name, "roles": ["Duet.Supervisor"] });
+        let (status, body) = self.post("/api/agent/signin", None, body).await;
+        assert_eq!(status, 200, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
     /// Signs an agent in with the development sign-in; returns the agent token.
     pub async fn sign_in(&self, name: &str) -> String {
         let (status, body) = self

@@ -97,6 +97,8 @@ export type ServerMsg =
       customer_tabs: number;
       /** The names of the agents who can see the page now. */
       viewers: Array<string>;
+      /** The names of the supervisors watching now, read-only (the customer is told). */
+      watchers: Array<string>;
       /** Agents asking to join, waiting for the customer's answer. */
       join_requests: Array<JoinRequest>;
       /** The handle of the agent in control (write mode); actions from anyone else are ignored. */
@@ -333,7 +335,7 @@ export type PolicySettings = {
  * Which side a socket speaks for: the `role`, `from` and `sharer` fields of `ServerMsg`, written
  * by `Role::kind` in src/engine/actor.rs.
  */
-export type Role = "customer" | "agent";
+export type Role = "customer" | "agent" | "supervisor";
 
 // `DisplaySurface` in src/web/protocol_ts/words.rs
 /**
@@ -387,7 +389,7 @@ const CLIENT_MSG_SAMPLES = [
 ] satisfies ClientMsg[];
 const SERVER_MSG_SAMPLES = [
   {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"unmask_selectors":["#gift-card-note"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"],"record_sessions":true},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
-  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"customer_tabs":2,"viewers":["Dana"],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33","control_asker":null},
+  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"customer_tabs":2,"viewers":["Dana"],"watchers":[],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33","control_asker":null},
   {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},
   {"type":"action","from":"9d01c2aa5b33","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},

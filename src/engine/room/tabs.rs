@@ -66,16 +66,13 @@ impl Room {
             tabs: self.customer_tabs(),
             closed,
         };
-        self.notify_where(
-            |peer| matches!(peer.role, Role::Agent(_)) && !peer.held,
-            Outbound::Notice(notice),
-        );
+        self.notify_where(|peer| peer.sees_page(), Outbound::Notice(notice));
     }
 
-    /// When anyone watches, agents wait for a full snapshot and the tab in front is asked for
+    /// When anyone watches (an agent or a supervisor), they wait for a full snapshot and the tab in front is asked for
     /// one (the page records only while someone watches; see `session::tell::greet`).
     pub fn request_snapshot(&mut self) {
-        if self.agents_connected() > 0 {
+        if self.peers.iter().any(|peer| peer.sees_page()) {
             self.expect_full_snapshot();
             self.notify_front(Notice::SnapshotNeeded);
         }

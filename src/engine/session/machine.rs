@@ -71,6 +71,9 @@ impl Machine for Session {
             Role::Agent(agent) if !self.has_agent(agent) && !self.is_waiting(agent) => Err(
                 AttachError::NotFound(super::JoinError::NotFound(self.id).to_string()),
             ),
+            Role::Supervisor(supervisor) if !self.is_watcher(supervisor) => Err(
+                AttachError::NotFound(super::JoinError::NotFound(self.id).to_string()),
+            ),
             _ => Ok(()),
         }
     }
@@ -80,7 +83,8 @@ impl Machine for Session {
     }
 
     fn arrived(&mut self, role: &Role, now: Timestamp) -> Vec<Happened> {
-        if self.holds(role) {
+        // A watching supervisor is no party: their coming and going changes nothing.
+        if self.holds(role) || matches!(role, Role::Supervisor(_)) {
             return Vec::new();
         }
         self.last_activity.touch(now);
@@ -95,6 +99,9 @@ impl Machine for Session {
     }
 
     fn departed(&mut self, role: &Role, agents_left: usize, now: Timestamp) -> Vec<Happened> {
+        if matches!(role, Role::Supervisor(_)) {
+            return Vec::new();
+        }
         if let Role::Agent(agent) = role
             && !self.has_agent(agent)
         {

@@ -11,6 +11,7 @@ mod machine;
 mod rendezvous;
 mod sharing;
 mod tell;
+mod watch;
 
 use std::collections::BTreeSet;
 
@@ -61,6 +62,9 @@ pub struct Session {
     /// Parties whose connections went away; their return is a `session.joined` again.
     #[serde(default)]
     departed: BTreeSet<Role>,
+    /// Supervisors let in to watch, read-only (`watch.rs`).
+    #[serde(default)]
+    watchers: Vec<Seat>,
 }
 
 impl Session {
@@ -98,6 +102,7 @@ impl Session {
             last_activity: Activity::new(now),
             agents_gone_since: None,
             departed: BTreeSet::new(),
+            watchers: Vec::new(),
         };
         (session, vec![Happened::new(Actor::customer(), created)])
     }
@@ -258,6 +263,7 @@ impl Session {
         match role {
             Role::Customer => Actor::customer(),
             Role::Agent(id) => Actor::agent(id, self.agent_name(id)),
+            Role::Supervisor(id) => Actor::supervisor(id, self.watcher_name(id)),
         }
     }
 

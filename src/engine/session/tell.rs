@@ -65,6 +65,11 @@ pub(super) fn announce(session: &Session, room: &mut Room) {
             .iter()
             .map(|agent| session.agent_name(agent).to_owned())
             .collect(),
+        watchers: room
+            .watching_supervisors()
+            .iter()
+            .map(|supervisor| session.watcher_name(supervisor).to_owned())
+            .collect(),
         join_requests: session.join_requests(),
         control_holder: session
             .control_holder

@@ -64,6 +64,7 @@ impl Machine for Share {
         match role {
             _ if !self.is_live() => Err(ended()),
             Role::Agent(agent) if *agent != self.agent => Err(ended()),
+            Role::Supervisor(_) => Err(ended()),
             Role::Customer if self.sharer_connected() => Err(AttachError::Occupied(
                 ShareError::SharerConnected.to_string(),
             )),
@@ -76,6 +77,7 @@ impl Machine for Share {
         match role {
             Role::Customer => self.customer_gone_since = None,
             Role::Agent(_) => self.agent_gone_since = None,
+            Role::Supervisor(_) => {}
         }
         Vec::new()
     }
@@ -84,6 +86,7 @@ impl Machine for Share {
         match role {
             Role::Customer => self.customer_gone_since = Some(now),
             Role::Agent(_) => self.agent_gone_since = Some(now),
+            Role::Supervisor(_) => {}
         }
         Vec::new()
     }

@@ -292,6 +292,7 @@ impl Share {
         match role {
             Role::Customer => Actor::customer(),
             Role::Agent(_) => Actor::agent(&self.agent, &self.agent_name),
+            Role::Supervisor(id) => Actor::supervisor(id, "a supervisor"),
         }
     }
 

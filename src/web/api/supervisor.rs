@@ -1,6 +1,8 @@
 //! What a supervisor's page calls (#15): the tenant's recent co-browse sessions and how each was
 //! recorded (`GET /api/supervisor/sessions`), and one recording in chunks as the player plays it
-//! (`GET /api/supervisor/sessions/{id}/recording?from=`). Only a sign-in holding
+//! (`GET /api/supervisor/sessions/{id}/recording?from=`), or a live one to watch, read-only
+//! (`POST /api/supervisor/sessions/{id}/watch`: a token for its socket, recorded as
+//! `session.watched`). Only a sign-in holding
 //! `Duet.Supervisor` of the session's tenant gets either; a chunk is JSON that is never cached
 //! and never offered as a file, and opening a recording (the chunk from 0) is audited as
 //! `recording.viewed` before anything of it is sent. The session's audit records
@@ -10,7 +12,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/supervisor/sessions", get(list))
         .route("/api/supervisor/sessions/{id}/recording", get(chunk))
         .route("/api/supervisor/sessions/{id}/audit", get(trail))
+        .route("/api/supervisor/sessions/{id}/watch", post(watch))
 }
 
 /// One session as a supervisor's list shows it.
@@ -85,11 +88,7 @@ async fn list(
         .store
         .subjects(SubjectKind::Session, since)
         .await
-        .map_err(|error| {
-            Error::Unavailable(format!(
-                "Duet's database did not answer ({error}); try again"
-            ))
-        })?;
+        .map_err(store_down)?;
     let wanted = query.q.unwrap_or_default().to_lowercase();
     let mut sessions: Vec<SessionSummary> = rows
         .into_iter()
@@ -217,6 +216,47 @@ async fn chunk(
     Ok(response)
 }
 
+/// What watching a live session takes: a token for its socket, which sends nothing.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Watching {
+    /// The session's id.
+    pub session_id: String,
+    /// The token for `/api/ws` (read-only).
+    pub token: String,
+}
+
+async fn watch(
+    State(state): State<AppState>,
+    supervisor: Supervisor,
+    Path(id): Path<String>,
+) -> Result<ApiJson<Watching>> {
+    let id = mine(&state, &supervisor, &id).await?;
+    let person = supervisor
+        .actor
+        .id
+        .clone()
+        .map(crate::engine::AgentId)
+        .ok_or_else(|| Error::Forbidden("watching needs a supervisor's own sign-in".into()))?;
+    let name = supervisor.actor.name.clone().unwrap_or_default();
+    let now = state.service.clock.now();
+    state
+        .service
+        .sessions
+        .watch(id, &supervisor.tenant, &person, &name, now)
+        .await
+        .map_err(|error| match error {
+            crate::engine::JoinError::Ended(_) => Error::Gone(error.to_string()),
+            crate::engine::JoinError::NotFound(_) => Error::NotFound(error.to_string()),
+            _ => Error::Unavailable(error.to_string()),
+        })?;
+    let token = state.tokens.session_supervisor(id, &person, &name);
+    Ok(ApiJson(Watching {
+        session_id: id.to_string(),
+        token,
+    }))
+}
+
 /// One audit record of the session, as the player's timeline shows it.
 #[derive(Debug, Serialize)]
 pub struct TrailRecord {
@@ -249,11 +289,12 @@ async fn trail(
         limit: 1_000,
         ..Default::default()
     };
-    let rows = state.service.store.audit(&query).await.map_err(|error| {
-        Error::Unavailable(format!(
-            "Duet's database did not answer ({error}); try again"
-        ))
-    })?;
+    let rows = state
+        .service
+        .store
+        .audit(&query)
+        .await
+        .map_err(store_down)?;
     let records = rows
         .into_iter()
         .map(|row| TrailRecord {
@@ -289,11 +330,7 @@ async fn session_tenant(state: &AppState, id: SessionId) -> Result<String> {
         .store
         .subjects(SubjectKind::Session, 0)
         .await
-        .map_err(|error| {
-            Error::Unavailable(format!(
-                "Duet's database did not answer ({error}); try again"
-            ))
-        })?;
+        .map_err(store_down)?;
     rows.into_iter()
         .find(|row| row.id == id.to_string())
         .map(|row| row.tenant)
@@ -331,4 +368,11 @@ fn chunk_entry(entry: &Entry) -> ChunkEntry {
         },
         data: base64::engine::general_purpose::STANDARD.encode(&entry.payload),
     }
+}
+
+/// The store did not answer: say so, and that trying again is the next step.
+fn store_down(error: crate::store::StoreError) -> Error {
+    Error::Unavailable(format!(
+        "Duet's database did not answer ({error}); try again"
+    ))
 }

@@ -127,6 +127,7 @@ fn server_texts() -> Vec<String> {
             agents: 1,
             customer_tabs: 2,
             viewers: &viewers,
+            watchers: &[],
             join_requests: &join_requests,
             control_holder: Some("9d01c2aa5b33"),
             control_asker: None,

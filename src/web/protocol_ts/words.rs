@@ -13,6 +13,8 @@ pub enum Role {
     Customer,
     /// An agent.
     Agent,
+    /// A supervisor watching, read-only.
+    Supervisor,
 }
 
 /// Where an agent's request to join stands: the `state` of `ServerMsg::Consent`, written by
@@ -57,6 +59,7 @@ mod tests {
         match role {
             engine::Role::Customer => Role::Customer,
             engine::Role::Agent(_) => Role::Agent,
+            engine::Role::Supervisor(_) => Role::Supervisor,
         }
     }
 
@@ -73,6 +76,7 @@ mod tests {
         for role in [
             engine::Role::Customer,
             engine::Role::Agent(AgentId("a1".to_owned())),
+            engine::Role::Supervisor(AgentId("s1".to_owned())),
         ] {
             assert_eq!(serialized(word(&role)), role.kind());
         }

@@ -36,9 +36,10 @@ struct Connection {
 
 /// Serves a socket that said hello with a co-browse session token.
 pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, session: SessionId) {
-    let role = match claims.agent() {
-        Some(agent) => Role::Agent(agent),
-        None => Role::Customer,
+    let role = match (claims.supervisor(), claims.agent()) {
+        (Some(supervisor), _) => Role::Supervisor(supervisor),
+        (None, Some(agent)) => Role::Agent(agent),
+        (None, None) => Role::Customer,
     };
     let (attachment, _guard) =
         match attach(&state.service.sessions, state.service.clock, session, &role).await {
@@ -75,7 +76,7 @@ impl Connection {
     fn pointer_from(&self) -> PointerFrom {
         match self.role {
             Role::Customer => PointerFrom::Customer,
-            Role::Agent(_) => PointerFrom::Agent,
+            Role::Agent(_) | Role::Supervisor(_) => PointerFrom::Agent,
         }
     }
 
@@ -209,7 +210,7 @@ impl Connection {
     fn sharer(&self) -> Sharer {
         match &self.role {
             Role::Customer => Sharer::Customer,
-            Role::Agent(id) => Sharer::Agent {
+            Role::Agent(id) | Role::Supervisor(id) => Sharer::Agent {
                 id: id.clone(),
                 name: self.agent_name.clone(),
             },
@@ -334,7 +335,7 @@ impl Connection {
     async fn end_session(&mut self) -> Next {
         let reason = match self.role {
             Role::Customer => EndReason::CustomerExit,
-            Role::Agent(_) => EndReason::AgentExit,
+            Role::Agent(_) | Role::Supervisor(_) => EndReason::AgentExit,
         };
         let now = self.now();
         let sessions = &self.state.service.sessions;

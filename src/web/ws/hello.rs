@@ -38,9 +38,11 @@ pub(super) async fn read_hello(
         .verify(&token)
         .map_err(|_| "the token is invalid or expired; start or join again")?;
     match (claims.role, claims.sid, claims.share) {
-        (TokenRole::Customer | TokenRole::SessionAgent, Some(session), _) => {
-            Ok(Hello::Cobrowse(session, claims))
-        }
+        (
+            TokenRole::Customer | TokenRole::SessionAgent | TokenRole::SessionSupervisor,
+            Some(session),
+            _,
+        ) => Ok(Hello::Cobrowse(session, claims)),
         (TokenRole::ShareCustomer | TokenRole::ShareAgent, _, Some(share)) => {
             Ok(Hello::Share(share, claims))
         }

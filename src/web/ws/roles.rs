@@ -7,6 +7,12 @@ use crate::web::protocol::ClientMsg;
 /// Which role may send which message; every other combination is refused.
 pub(super) fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'static str> {
     let customer = *role == Role::Customer;
+    if matches!(role, Role::Supervisor(_)) {
+        return match message {
+            ClientMsg::Ping => Ok(()),
+            _ => Err("a supervisor watches: their console sends nothing to the session"),
+        };
+    }
     match message {
         ClientMsg::Dom { .. } if !customer => Err("only the customer's page sends page changes"),
         ClientMsg::ControlAnswer { .. } if !customer => {
@@ -28,6 +34,9 @@ pub(super) fn permitted(role: &Role, message: &ClientMsg<'_>) -> Result<(), &'st
 pub(super) fn permitted_binary(role: &Role, frame: &BinaryFrame) -> Result<(), &'static str> {
     let customer = *role == Role::Customer;
     match frame {
+        _ if matches!(role, Role::Supervisor(_)) => {
+            Err("a supervisor watches: their console sends nothing to the session")
+        }
         BinaryFrame::Dom { .. } if !customer => {
             Err("only the customer's page sends page changes (binary frames)")
         }

@@ -96,7 +96,7 @@ export class CobrowseShare {
     this.#ui.sharing(true);
   }
 
-  #onShown(sharer: "agent" | "customer" | null, name: string | null): void {
+  #onShown(sharer: Extract<ServerMsg, { type: "screen_shown" }>["sharer"], name: string | null): void {
     if (sharer !== "customer") {
       this.#mesh.stopWatching();
       this.#ui.show(null);

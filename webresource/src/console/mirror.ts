@@ -57,7 +57,7 @@ export class Mirror {
   #height = 0;
   #scale = 1;
   #laser = false;
-  #zoom = new MirrorZoom(() => this.#fit());
+  #zoom: MirrorZoom;
   #send: LatestPerFrame<{ x: number; y: number }>;
   #capture: MirrorCapture;
   #choices: ChoiceList;
@@ -66,6 +66,8 @@ export class Mirror {
    * the laser); `sendAction` the agent's actions in write mode. */
   constructor(stage: HTMLElement, sendPointer: (x: number, y: number, laser: boolean) => void, sendAction: (action: AgentAction) => void) {
     this.#stage = stage;
+    // Several mirrors on one page (a supervisor's live grid) each have their own zoom controls.
+    this.#zoom = new MirrorZoom(() => this.#fit(), stage.closest("[data-mirror-scope]") ?? document);
     this.#root = element("div", { class: "mirror-root" });
     this.#overlay = element("div", { class: "mirror-overlay", title: "Your pointer is shown to the customer" });
     this.#customerPointer = element("div", { class: "customer-pointer", "aria-hidden": "true" });

@@ -10,13 +10,17 @@ export type ZoomMode = "fit" | "actual";
 
 /** The switch and the label in the console's header. */
 export class MirrorZoom {
-  #bar = byTestId("mirror-view");
-  #button = byTestId<HTMLButtonElement>("mirror-zoom");
-  #label = byTestId("mirror-viewport");
+  #bar: HTMLElement;
+  #button: HTMLButtonElement;
+  #label: HTMLElement;
   #mode: ZoomMode = "fit";
 
-  /** `changed` is called after the agent switched. */
-  constructor(changed: () => void) {
+  /** `changed` is called after the agent switched; the controls are looked up in `root` (a
+   * page with several mirrors gives each its own). */
+  constructor(changed: () => void, root: ParentNode = document) {
+    this.#bar = byTestId("mirror-view", root);
+    this.#button = byTestId<HTMLButtonElement>("mirror-zoom", root);
+    this.#label = byTestId("mirror-viewport", root);
     this.#button.onclick = () => {
       this.#mode = this.#mode === "fit" ? "actual" : "fit";
       changed();

@@ -140,7 +140,7 @@ export class CustomerSession {
         break;
       case "state":
         if (msg.state === "ended") return this.#finish(msg.message);
-        if (!this.#standby) this.#widget.showStatus(msg.state, stateText(msg.state, msg.viewers, msg.control));
+        if (!this.#standby) this.#widget.showStatus(msg.state, stateText(msg.state, msg.viewers, msg.control, msg.watchers));
         this.#control.onState(msg.control, msg.control_pending, msg.control_holder);
         this.#joins.show(msg.join_requests);
         break;
@@ -254,13 +254,16 @@ export class CustomerSession {
   }
 }
 
-function stateText(state: "idle" | "active", viewers: string[], control: ControlMode = "pointer"): string {
+function stateText(state: "idle" | "active", viewers: string[], control: ControlMode = "pointer", watchers: string[] = []): string {
   if (state === "idle") return "Read this code to the agent. Nothing is shared until an agent joins.";
+  const watched =
+    watchers.length === 0 ? "" : ` ${namesOf(watchers)}, ${watchers.length === 1 ? "a supervisor, also watches" : "supervisors, also watch"} (they cannot act on the page).`;
   const seen =
     viewers.length === 0
       ? "No agent is looking right now; the page is shared again when they come back."
       : `${namesOf(viewers)} ${viewers.length === 1 ? "sees" : "see"} this page (not the hidden fields).`;
-  return control === "write" ? `${seen} The agent you allowed can click, type and scroll here, but not submit.` : seen;
+  const acting = control === "write" ? " The agent you allowed can click, type and scroll here, but not submit." : "";
+  return `${seen}${acting}${watched}`;
 }
 
 /** "Ann", "Ann and Bo", "Ann, Bo and Cy". */

@@ -1,11 +1,13 @@
 // supervisor.js, the supervisor's page (/supervisor): sign in with the Duet.Supervisor role,
-// then the tenant's sessions and a player for their recordings (watch, never download).
+// then the tenant's sessions, a player for their recordings (watch, never download), and up to
+// four live sessions watched side by side, read-only.
 
 import { ApiError } from "../api";
 import { byTestId } from "../dom";
 import { SUPERVISOR, StaffPage, forgetUser } from "../staff/page";
 import { signIn } from "../staff/signin";
-import { SessionList } from "./list";
+import { type SessionSummary, SessionList } from "./list";
+import { LiveGrid } from "./live";
 import { Player } from "./player";
 
 async function main(): Promise<void> {
@@ -20,11 +22,16 @@ async function main(): Promise<void> {
     location.reload();
   });
   let player: Player | null = null;
-  const list = new SessionList(page, (session) => {
+  const live = new LiveGrid(page);
+  const play = (session: SessionSummary): void => {
     player?.close();
     player = new Player(page, session);
     player.open().catch((error: unknown) => page.fail(error));
-  });
+  };
+  const watch = (session: SessionSummary): void => {
+    live.watch(session.sessionId).catch((error: unknown) => page.fail(error));
+  };
+  const list = new SessionList(page, play, watch);
   try {
     await list.show();
   } catch (error) {

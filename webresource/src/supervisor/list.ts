@@ -25,12 +25,14 @@ export interface SessionSummary {
 export class SessionList {
   #page: StaffPage;
   #play: (session: SessionSummary) => void;
+  #watch: (session: SessionSummary) => void;
   #rows = byTestId<HTMLTableSectionElement>("supervisor-sessions");
   #filter = byTestId<HTMLFormElement>("supervisor-filter");
 
-  constructor(page: StaffPage, play: (session: SessionSummary) => void) {
+  constructor(page: StaffPage, play: (session: SessionSummary) => void, watch: (session: SessionSummary) => void) {
     this.#page = page;
     this.#play = play;
+    this.#watch = watch;
     this.#filter.addEventListener("submit", (event) => {
       event.preventDefault();
       this.show().catch((error: unknown) => page.fail(error));
@@ -51,6 +53,12 @@ export class SessionList {
     const play = element("button", { type: "button", "data-testid": "supervisor-play" }, ["Play"]);
     play.disabled = session.recording.recording === "absent";
     play.addEventListener("click", () => this.#play(session));
+    const actions: HTMLElement[] = [play];
+    if (session.live) {
+      const watch = element("button", { type: "button", class: "quiet", "data-testid": "supervisor-watch" }, ["Watch live"]);
+      watch.addEventListener("click", () => this.#watch(session));
+      actions.push(watch);
+    }
     const cells = [
       session.sessionId,
       session.conversation ?? "",
@@ -60,7 +68,7 @@ export class SessionList {
       session.live ? "live" : (session.endReason ?? "").replaceAll("_", " "),
       recordingText(session.recording),
     ].map((text) => element("td", {}, [text]));
-    return element("tr", { "data-testid": "supervisor-session", "data-session": session.sessionId }, [...cells, element("td", {}, [play])]);
+    return element("tr", { "data-testid": "supervisor-session", "data-session": session.sessionId }, [...cells, element("td", {}, actions)]);
   }
 }
 
