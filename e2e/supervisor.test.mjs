@@ -84,8 +84,9 @@ test("a supervisor finds the recorded session, plays it and sees the typing but 
 });
 
 test("an agent's sign-in, the session's own agent's included, gets nothing of the supervisor's API", async () => {
-  const { code } = await recordedSession();
-  for (const name of [`Agent of ${code}`, "Someone else"]) {
+  const { conversation, code } = await recordedSession();
+  // The session's own agent signed in as `Agent <conversation>` (e2e/support/duet.mjs).
+  for (const name of [`Agent ${conversation}`, "Someone else"]) {
     const signedIn = await (await fetch(`${duet.base}/api/agent/signin`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
