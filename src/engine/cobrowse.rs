@@ -54,10 +54,7 @@ impl Registry<Session> {
         name: &str,
         now: Timestamp,
     ) -> Result<Session, JoinError> {
-        let cell = self.get(id).ok_or(JoinError::NotFound(id))?;
-        if cell.state().await.tenant() != tenant {
-            return Err(JoinError::NotFound(id));
-        }
+        let cell = self.of_tenant(id, tenant).await?;
         self.claim(agent, id)?;
         let joined = cell
             .apply(
@@ -83,12 +80,22 @@ impl Registry<Session> {
         name: &str,
         now: Timestamp,
     ) -> Result<(), JoinError> {
+        let cell = self.of_tenant(id, tenant).await?;
+        self.change(&cell, now, |session| session.watch(supervisor, name, now))
+            .await
+    }
+
+    /// Session `id` when it is `tenant`'s; another tenant's is as unknown as an id never drawn.
+    async fn of_tenant(
+        &self,
+        id: SessionId,
+        tenant: &TenantId,
+    ) -> Result<std::sync::Arc<Cell<Session>>, JoinError> {
         let cell = self.get(id).ok_or(JoinError::NotFound(id))?;
         if cell.state().await.tenant() != tenant {
             return Err(JoinError::NotFound(id));
         }
-        self.change(&cell, now, |session| session.watch(supervisor, name, now))
-            .await
+        Ok(cell)
     }
 
     /// The customer lets a waiting agent in, or turns them away (recorded before anyone is told).
