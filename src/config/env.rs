@@ -143,6 +143,16 @@ impl Config {
             &mut policy.record_sessions,
             "true or false",
         )?;
+        env.parsed(
+            "DUET_WATCH_NEEDS_CONSENT",
+            &mut policy.watch_needs_consent,
+            "true or false",
+        )?;
+        env.parsed(
+            "DUET_AGENTS_SEE_RECORDINGS",
+            &mut policy.agents_see_recordings,
+            "true or false",
+        )?;
         if (env.var)("DUET_ALLOWED_SURFACES").is_some() {
             let mut surfaces = Vec::new();
             env.list("DUET_ALLOWED_SURFACES", &mut surfaces);

@@ -29,6 +29,12 @@ pub struct PolicySettings {
     /// Whether what agents see of each co-browse session is recorded for supervisors
     /// (`DUET_RECORD_SESSIONS`); the customer's widget says so.
     pub record_sessions: bool,
+    /// Whether a supervisor asks the customer before watching a live session, with the prompt a
+    /// second agent gets (`DUET_WATCH_NEEDS_CONSENT`).
+    pub watch_needs_consent: bool,
+    /// Whether agents may replay the tenant's recordings, their own sessions' included
+    /// (`DUET_AGENTS_SEE_RECORDINGS`); supervisors always may.
+    pub agents_see_recordings: bool,
 }
 
 impl Default for PolicySettings {
@@ -42,6 +48,8 @@ impl Default for PolicySettings {
             share_sites: Vec::new(),
             allowed_surfaces: ["monitor", "window", "browser"].map(str::to_owned).to_vec(),
             record_sessions: true,
+            watch_needs_consent: false,
+            agents_see_recordings: false,
         }
     }
 }

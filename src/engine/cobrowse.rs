@@ -9,7 +9,8 @@ use super::ids::{SessionId, TenantId};
 use super::registry::Registry;
 use super::room::Frame;
 use super::session::{
-    ControlError, EndReason, JoinError, PairingKey, Rendezvous, Session, Sharer, State,
+    ControlError, EndReason, JoinError, MAX_WATCHED, PairingKey, Rendezvous, Session, Sharer,
+    State, Watch,
 };
 use super::sink::Unrecorded;
 
@@ -71,18 +72,53 @@ impl Registry<Session> {
     }
 
     /// Lets a supervisor of `tenant` watch a live session, read-only (recorded before they see
-    /// anything). Another tenant's session is as unknown to them as an id never drawn.
+    /// anything), or asks the customer first when `needs_consent`. A supervisor watches at most
+    /// [`MAX_WATCHED`] sessions at once. Another tenant's session is as unknown to them as an id
+    /// never drawn.
     pub async fn watch(
         &self,
         id: SessionId,
         tenant: &TenantId,
-        supervisor: &AgentId,
-        name: &str,
+        (supervisor, name): (&AgentId, &str),
+        needs_consent: bool,
         now: Timestamp,
-    ) -> Result<(), JoinError> {
+    ) -> Result<Watch, JoinError> {
         let cell = self.of_tenant(id, tenant).await?;
-        self.change(&cell, now, |session| session.watch(supervisor, name, now))
-            .await
+        if self.watched_elsewhere(supervisor, id) >= MAX_WATCHED {
+            return Err(JoinError::WatchingEnough(MAX_WATCHED));
+        }
+        cell.apply(
+            &*self.sink,
+            now,
+            |session, _| session.watch(supervisor, name, needs_consent, now),
+            |_, _, watch| watch,
+        )
+        .await
+    }
+
+    /// A supervisor of `tenant` asks the customer to let them step in as an agent; they join as
+    /// one once the customer allows it (the one-live-session rule holds for them too).
+    pub async fn step_in(
+        &self,
+        id: SessionId,
+        tenant: &TenantId,
+        (supervisor, name): (&AgentId, &str),
+        now: Timestamp,
+    ) -> Result<Session, JoinError> {
+        let cell = self.of_tenant(id, tenant).await?;
+        self.claim(supervisor, id)?;
+        let asked = cell
+            .apply(
+                &*self.sink,
+                now,
+                |session, _| Ok(((), session.step_in(supervisor, name, now)?)),
+                |session, _, ()| session.clone(),
+            )
+            .await;
+        if asked.is_err() {
+            self.unclaim(supervisor, id);
+        }
+        asked
     }
 
     /// Session `id` when it is `tenant`'s; another tenant's is as unknown as an id never drawn.

@@ -36,7 +36,7 @@ impl Subject {
 #[derive(Debug, Clone)]
 pub enum Snapshot {
     /// A co-browse session.
-    Session(Session),
+    Session(Box<Session>),
     /// A screen share.
     Share(Share),
 }
@@ -181,6 +181,22 @@ pub enum Change {
     RecordingViewed,
     /// A supervisor started watching the live session (read-only).
     WatchStarted,
+    /// A supervisor asked the customer to let them watch (the tenant's policy wants consent).
+    WatchRequested,
+    /// The customer let a supervisor watch.
+    WatchAllowed {
+        /// Who may watch.
+        supervisor: AgentId,
+    },
+    /// The customer did not let a supervisor watch.
+    WatchDenied {
+        /// Who was turned away.
+        supervisor: AgentId,
+    },
+    /// A supervisor waiting to watch gave up before the customer answered.
+    WatchWithdrawn,
+    /// A supervisor asked the customer to let them step in as an agent.
+    StepInRequested,
 }
 
 /// Why a screen share ended.
@@ -220,6 +236,11 @@ impl Change {
             Change::AgentSignedIn { .. } => "agent.signed_in",
             Change::RecordingViewed => "recording.viewed",
             Change::WatchStarted => "session.watched",
+            Change::WatchRequested => "session.watch_requested",
+            Change::WatchAllowed { .. } => "session.watch_allowed",
+            Change::WatchDenied { .. } => "session.watch_denied",
+            Change::WatchWithdrawn => "session.watch_withdrawn",
+            Change::StepInRequested => "session.step_in_requested",
         }
     }
 
@@ -237,9 +258,15 @@ impl Change {
             | Change::JoinRequested
             | Change::JoinWithdrawn
             | Change::RecordingViewed
-            | Change::WatchStarted => json!({}),
+            | Change::WatchStarted
+            | Change::WatchRequested
+            | Change::WatchWithdrawn
+            | Change::StepInRequested => json!({}),
             Change::JoinAllowed { agent } | Change::JoinDenied { agent } => {
                 json!({ "agent": agent.0 })
+            }
+            Change::WatchAllowed { supervisor } | Change::WatchDenied { supervisor } => {
+                json!({ "supervisor": supervisor.0 })
             }
             Change::SessionResumed { stopped_at, clean }
             | Change::ShareResumed { stopped_at, clean } => json!({
@@ -283,6 +310,8 @@ impl Change {
                 | Change::ShareEnded { .. }
                 | Change::JoinDenied { .. }
                 | Change::JoinWithdrawn
+                | Change::WatchDenied { .. }
+                | Change::WatchWithdrawn
         )
     }
 }

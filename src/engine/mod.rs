@@ -35,8 +35,8 @@ pub use registry::{Attachment, Registry, Scope};
 pub use room::{Frame, Outbound};
 pub use screenshare::{NewShare, Shares};
 pub use session::{
-    ControlError, ControlMode, ControlOutcome, EndReason, JoinError, Session, Sharer, SharerKind,
-    State, agent_handle,
+    ControlError, ControlMode, ControlOutcome, EndReason, JoinError, MAX_WATCHED, Session, Sharer,
+    SharerKind, State, Watch, agent_handle,
 };
 pub use share::{Share, ShareEnd, ShareError, ShareNotice, ShareState};
 pub use sink::{EventSink, MemorySink, Receipt, Unrecorded};

@@ -81,6 +81,21 @@ pub struct JoinRequestView {
     pub agent: String,
     /// Their name.
     pub name: String,
+    /// What they ask for.
+    pub ask: Ask,
+}
+
+/// What someone waiting for the customer's consent asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Ask {
+    /// Another agent asks to join.
+    Join,
+    /// A supervisor asks to step in as an agent.
+    StepIn,
+    /// A supervisor asks to watch, read-only.
+    Watch,
 }
 
 /// Where an agent's request to join stands.

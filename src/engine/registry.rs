@@ -13,6 +13,7 @@ use super::event::Happened;
 use super::ids::{ConnId, TenantId};
 use super::lane::Inbox;
 use super::machine::{AttachError, Machine};
+use super::session::{JoinError, MAX_WATCHED};
 use super::sink::{EventSink, Unrecorded};
 use super::tape::TapeDeck;
 use crate::config::Timeouts;
@@ -131,6 +132,13 @@ impl<M: Machine> Registry<M> {
         now: Timestamp,
     ) -> Result<Attachment<M>, AttachError> {
         let cell = self.get(id).ok_or_else(|| M::not_found(id))?;
+        if let Role::Supervisor(supervisor) = &role
+            && self.watched_elsewhere(supervisor, id) >= MAX_WATCHED
+        {
+            return Err(AttachError::Occupied(
+                JoinError::WatchingEnough(MAX_WATCHED).to_string(),
+            ));
+        }
         let inbox = cell
             .apply(
                 &*self.sink,
@@ -154,6 +162,15 @@ impl<M: Machine> Registry<M> {
             )
             .await?;
         Ok(Attachment { cell, inbox })
+    }
+
+    /// How many others than `id` `supervisor` has a connection watching now.
+    pub(super) fn watched_elsewhere(&self, supervisor: &AgentId, id: M::Id) -> usize {
+        self.cells()
+            .iter()
+            .filter(|cell| cell.id() != id)
+            .filter(|cell| cell.room().watching_supervisors().contains(supervisor))
+            .count()
     }
 
     /// Detaches a connection; when it was `role`'s last, the party has left.

@@ -154,13 +154,10 @@ impl Room {
         watching
     }
 
-    /// Lets a held agent's connections see the page from the next full snapshot on.
-    pub fn release(&mut self, agent: &AgentId) {
-        for peer in self
-            .peers
-            .iter_mut()
-            .filter(|peer| peer.role == Role::Agent(agent.clone()))
-        {
+    /// Lets a held agent's (or supervisor's) connections see the page from the next full
+    /// snapshot on.
+    pub fn release(&mut self, role: &Role) {
+        for peer in self.peers.iter_mut().filter(|peer| peer.role == *role) {
             peer.held = false;
             peer.needs_full_snapshot = true;
         }
@@ -302,6 +299,11 @@ impl Room {
     pub fn notify_agent(&mut self, agent: &AgentId, notice: Notice) {
         let wanted = Role::Agent(agent.clone());
         self.notify_where(|peer| peer.role == wanted, Outbound::Notice(notice));
+    }
+
+    /// Tells every connection of `role` something.
+    pub fn notify_role(&mut self, role: &Role, notice: Notice) {
+        self.notify_where(|peer| peer.role == *role, Outbound::Notice(notice));
     }
 
     /// Tells every tab of the customer something.

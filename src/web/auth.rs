@@ -179,6 +179,55 @@ impl FromRequestParts<AppState> for Supervisor {
     }
 }
 
+/// A request from someone who may replay the tenant's recordings: a supervisor, or an agent when
+/// the tenant's policy grants agents that (`agents_see_recordings`). Customers, the
+/// administrator key and agents without the grant are refused.
+pub struct Reviewer {
+    /// The tenant whose recordings they replay.
+    pub tenant: TenantId,
+    /// Who they are in the audit trail.
+    pub actor: Actor,
+    /// Whether they are a supervisor (who may also watch live sessions).
+    pub supervises: bool,
+}
+
+impl FromRequestParts<AppState> for Reviewer {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let refused = match Supervisor::from_request_parts(parts, state).await {
+            Ok(supervisor) => {
+                return Ok(Reviewer {
+                    tenant: supervisor.tenant,
+                    actor: supervisor.actor,
+                    supervises: true,
+                });
+            }
+            Err(refused @ Error::Forbidden(_)) => refused,
+            Err(other) => return Err(other),
+        };
+        let claims = bearer(parts)
+            .and_then(|token| state.tokens.verify_role(token, TokenRole::Agent).ok())
+            .ok_or(refused)?;
+        match claims.agent() {
+            Some(id)
+                if claims.may_join_sessions()
+                    && state.policy_for(&claims.tenant()).agents_see_recordings =>
+            {
+                let name = claims.name.clone().unwrap_or_else(|| id.0.clone());
+                Ok(Reviewer {
+                    tenant: claims.tenant(),
+                    actor: Actor::agent(&id, &name),
+                    supervises: false,
+                })
+            }
+            _ => Err(Error::Forbidden(format!(
+                "recordings are for supervisors: this needs the {SUPERVISOR_ROLE} app role (ask your administrator to assign it in Entra ID → Enterprise applications → Duet → Users and groups), or your organisation's policy letting agents replay them"
+            ))),
+        }
+    }
+}
+
 fn is_admin(state: &AppState, token: &str) -> bool {
     state
         .admin_key

@@ -369,6 +369,8 @@ pub struct JoinRequest<'a> {
     pub agent: &'a str,
     /// Their name.
     pub name: &'a str,
+    /// What they ask: to join as an agent, to step in (a supervisor) or to watch (a supervisor).
+    pub ask: crate::engine::notice::Ask,
 }
 
 /// One entry of `RTCConfiguration.iceServers`.

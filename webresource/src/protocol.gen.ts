@@ -276,7 +276,13 @@ export type JoinRequest = {
   agent: string;
   /** Their name. */
   name: string;
+  /** What they ask: to join as an agent, to step in (a supervisor) or to watch (a supervisor). */
+  ask: Ask;
 };
+
+// `Ask` in src/engine/notice.rs
+/** What someone waiting for the customer's consent asks for. */
+export type Ask = "join" | "step_in" | "watch";
 
 // `State` in src/engine/session/kinds.rs
 /** Where a session is in its life. */
@@ -328,6 +334,16 @@ export type PolicySettings = {
    * (`DUET_RECORD_SESSIONS`); the customer's widget says so.
    */
   record_sessions: boolean;
+  /**
+   * Whether a supervisor asks the customer before watching a live session, with the prompt a
+   * second agent gets (`DUET_WATCH_NEEDS_CONSENT`).
+   */
+  watch_needs_consent: boolean;
+  /**
+   * Whether agents may replay the tenant's recordings, their own sessions' included
+   * (`DUET_AGENTS_SEE_RECORDINGS`); supervisors always may.
+   */
+  agents_see_recordings: boolean;
 };
 
 // `Role` in src/web/protocol_ts/words.rs
@@ -388,8 +404,8 @@ const CLIENT_MSG_SAMPLES = [
   {"type":"signal","data":{"candidate":null}},
 ] satisfies ClientMsg[];
 const SERVER_MSG_SAMPLES = [
-  {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"unmask_selectors":["#gift-card-note"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"],"record_sessions":true},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
-  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"customer_tabs":2,"viewers":["Dana"],"watchers":[],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli"}],"control_holder":"9d01c2aa5b33","control_asker":null},
+  {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"unmask_selectors":["#gift-card-note"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"],"record_sessions":true,"watch_needs_consent":false,"agents_see_recordings":false},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
+  {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"customer_tabs":2,"viewers":["Dana"],"watchers":[],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli","ask":"join"}],"control_holder":"9d01c2aa5b33","control_asker":null},
   {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},
   {"type":"action","from":"9d01c2aa5b33","action":{"kind":"input","id":42,"x":10.5,"y":20.0,"value":"Ada","key":"Enter","dx":0.0,"dy":-120.0}},

@@ -22,7 +22,7 @@ fn a_held_agent_gets_no_page_pointer_or_signal_and_sends_none_until_released() {
         "a held agent does not count as watching"
     );
 
-    room.release(&AgentId("bo".into()));
+    room.release(&Role::Agent(AgentId("bo".into())));
     room.relay_to_agents(&frame("partial"), false);
     room.relay_to_agents(&frame("full"), true);
     assert_eq!(

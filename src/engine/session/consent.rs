@@ -1,15 +1,16 @@
 //! Consent per agent: the first agent joins on the id the customer read out; any other agent
-//! asks, waits without seeing anything, and is let in or turned away by the customer. An agent
-//! who gives up before the answer withdraws the request.
+//! asks, waits without seeing anything, and is let in or turned away by the customer, as does a
+//! supervisor stepping in (always) or asking to watch (`watch.rs`). An agent who gives up before
+//! the answer withdraws the request.
 
 use sha2::{Digest, Sha256};
 
-use super::{ControlError, Seat, Session};
+use super::{ControlError, JoinError, Seat, Session, State};
 use crate::engine::actor::{Actor, AgentId};
 use crate::engine::clock::Timestamp;
 use crate::engine::event::{Change, Happened};
 use crate::engine::ids::SessionId;
-use crate::engine::notice::JoinRequestView;
+use crate::engine::notice::{Ask, JoinRequestView};
 
 /// An agent's handle inside one session: what the customer's page sees instead of the agent's
 /// id (an Entra object id is nobody else's business), stable for the session's life.
@@ -41,15 +42,48 @@ impl Session {
         agent_handle(self.id, agent)
     }
 
-    /// Agents asking to join, as the customer is shown them.
+    /// Agents asking to join and supervisors asking to step in or watch, as the customer is
+    /// shown them, oldest first within each.
     pub(super) fn join_requests(&self) -> Vec<JoinRequestView> {
-        self.waiting
+        let view = |seat: &Seat, ask: Ask| JoinRequestView {
+            agent: self.handle(&seat.agent),
+            name: seat.name.clone(),
+            ask,
+        };
+        let joining = self.waiting.iter().map(|seat| {
+            let ask = if self.stepping_in.contains(&seat.agent) {
+                Ask::StepIn
+            } else {
+                Ask::Join
+            };
+            view(seat, ask)
+        });
+        let watching = self
+            .watch_requests
             .iter()
-            .map(|seat| JoinRequestView {
-                agent: self.handle(&seat.agent),
-                name: seat.name.clone(),
-            })
-            .collect()
+            .map(|seat| view(seat, Ask::Watch));
+        joining.chain(watching).collect()
+    }
+
+    /// A supervisor of the session's tenant asks to step in as an agent: always with the
+    /// customer's consent, whoever holds the session; asking again changes nothing.
+    pub fn step_in(
+        &mut self,
+        supervisor: &AgentId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Happened>, JoinError> {
+        if !self.is_live() {
+            return Err(JoinError::Ended(self.id));
+        }
+        self.last_activity.touch(now);
+        if self.has_agent(supervisor) || self.is_waiting(supervisor) {
+            return Ok(Vec::new());
+        }
+        self.ask_to_join(supervisor, name, now);
+        self.stepping_in.insert(supervisor.clone());
+        let actor = Actor::supervisor(supervisor, name);
+        Ok(vec![Happened::new(actor, Change::StepInRequested)])
     }
 
     /// `agent` asks to join a session other agents already hold; asking again changes nothing.
@@ -82,15 +116,20 @@ impl Session {
         allow: bool,
         now: Timestamp,
     ) -> Result<Vec<Happened>, ControlError> {
+        let asked = |seat: &Seat| self.handle(&seat.agent) == handle;
+        if let Some(index) = self.watch_requests.iter().position(asked) {
+            return self.answer_watch(index, allow, now);
+        }
         let index = self
             .waiting
             .iter()
-            .position(|seat| self.handle(&seat.agent) == handle)
+            .position(asked)
             .ok_or(ControlError::NoSuchJoinRequest)?;
         if !self.is_live() {
             return Err(ControlError::NotActive);
         }
         let mut seat = self.waiting.remove(index);
+        self.stepping_in.remove(&seat.agent);
         self.last_activity.touch(now);
         let agent = seat.agent.clone();
         if !allow {
@@ -101,6 +140,8 @@ impl Session {
         let joiner = Actor::agent(&seat.agent, &seat.name);
         seat.joined_at = now;
         self.agents.push(seat);
+        // A supervisor who stepped into a session no agent had joined makes it active.
+        self.state = State::Active;
         Ok(vec![
             Happened::new(Actor::customer(), Change::JoinAllowed { agent }),
             Happened::new(joiner, Change::SessionJoined { reconnected: false }),
@@ -113,6 +154,7 @@ impl Session {
             return Vec::new();
         };
         let seat = self.waiting.remove(index);
+        self.stepping_in.remove(&seat.agent);
         let withdrawn = Change::JoinWithdrawn;
         vec![Happened::new(
             Actor::agent(&seat.agent, &seat.name),

@@ -167,6 +167,9 @@ pub enum JoinError {
     /// The agent is already in another live co-browse.
     #[error("you are already in co-browse session {0}; end it before joining another")]
     AgentBusy(SessionId),
+    /// The supervisor already watches as many live sessions as one may.
+    #[error("you already watch {0} live sessions; close one of them to watch another")]
+    WatchingEnough(usize),
     /// The store could not record the join, so it did not happen.
     #[error(transparent)]
     Unrecorded(#[from] Unrecorded),

@@ -51,7 +51,7 @@ impl Machine for Session {
     }
 
     fn snapshot(&self) -> Snapshot {
-        Snapshot::Session(self.clone())
+        Snapshot::Session(Box::new(self.clone()))
     }
 
     fn not_found(id: SessionId) -> AttachError {
@@ -71,15 +71,26 @@ impl Machine for Session {
             Role::Agent(agent) if !self.has_agent(agent) && !self.is_waiting(agent) => Err(
                 AttachError::NotFound(super::JoinError::NotFound(self.id).to_string()),
             ),
-            Role::Supervisor(supervisor) if !self.is_watcher(supervisor) => Err(
-                AttachError::NotFound(super::JoinError::NotFound(self.id).to_string()),
+            Role::Supervisor(supervisor) if self.turned_away(supervisor) => Err(
+                AttachError::NotAllowed(super::JoinError::TurnedAway(self.id).to_string()),
             ),
+            Role::Supervisor(supervisor)
+                if !self.is_watcher(supervisor) && !self.is_asking_to_watch(supervisor) =>
+            {
+                Err(AttachError::NotFound(
+                    super::JoinError::NotFound(self.id).to_string(),
+                ))
+            }
             _ => Ok(()),
         }
     }
 
     fn holds(&self, role: &Role) -> bool {
-        matches!(role, Role::Agent(agent) if self.is_waiting(agent))
+        match role {
+            Role::Agent(agent) => self.is_waiting(agent),
+            Role::Supervisor(supervisor) => self.is_asking_to_watch(supervisor),
+            Role::Customer => false,
+        }
     }
 
     fn arrived(&mut self, role: &Role, now: Timestamp) -> Vec<Happened> {
@@ -99,8 +110,8 @@ impl Machine for Session {
     }
 
     fn departed(&mut self, role: &Role, agents_left: usize, now: Timestamp) -> Vec<Happened> {
-        if matches!(role, Role::Supervisor(_)) {
-            return Vec::new();
+        if let Role::Supervisor(supervisor) = role {
+            return self.withdraw_watch(supervisor);
         }
         if let Role::Agent(agent) = role
             && !self.has_agent(agent)

@@ -23,6 +23,7 @@ pub use kinds::{
     SharerKind, State,
 };
 pub use rendezvous::{BadPairingKey, PairingKey, Rendezvous};
+pub use watch::{MAX_WATCHED, Watch};
 
 use super::actor::{Actor, AgentId, Role};
 use super::clock::{Activity, Timestamp};
@@ -65,6 +66,12 @@ pub struct Session {
     /// Supervisors let in to watch, read-only (`watch.rs`).
     #[serde(default)]
     watchers: Vec<Seat>,
+    /// Supervisors asking the customer to let them watch (when the tenant's policy says so).
+    #[serde(default)]
+    watch_requests: Vec<Seat>,
+    /// Of the agents waiting, the supervisors stepping in: they always ask the customer first.
+    #[serde(default)]
+    stepping_in: BTreeSet<AgentId>,
 }
 
 impl Session {
@@ -103,6 +110,8 @@ impl Session {
             agents_gone_since: None,
             departed: BTreeSet::new(),
             watchers: Vec::new(),
+            watch_requests: Vec::new(),
+            stepping_in: BTreeSet::new(),
         };
         (session, vec![Happened::new(Actor::customer(), created)])
     }
@@ -255,6 +264,8 @@ impl Session {
         self.control_request = None;
         self.sharer = None;
         self.waiting.clear();
+        self.watch_requests.clear();
+        self.stepping_in.clear();
         vec![Happened::new(by, Change::SessionEnded { reason })]
     }
 

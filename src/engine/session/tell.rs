@@ -2,7 +2,7 @@
 //! notices each participant's connection receives.
 
 use super::{Session, Sharer};
-use crate::engine::actor::Role;
+use crate::engine::actor::{AgentId, Role};
 use crate::engine::event::{Change, Happened};
 use crate::engine::ids::ConnId;
 use crate::engine::notice::{Consent, Notice};
@@ -31,14 +31,16 @@ pub(super) fn tell(session: &Session, happened: &[Happened], room: &mut Room) {
                 room.notify_all(Notice::ScreenShown { sharer });
             }
             Change::ShareEnded { .. } => room.notify_all(Notice::ScreenShown { sharer: None }),
-            Change::JoinAllowed { agent } => {
-                room.release(agent);
-                room.notify_agent(agent, Notice::Consent(Consent::Allowed));
+            Change::JoinAllowed { agent: who } | Change::WatchAllowed { supervisor: who } => {
+                let role = asker(&step.change, who);
+                room.release(&role);
+                room.notify_role(&role, Notice::Consent(Consent::Allowed));
                 room.notify_front(Notice::SnapshotNeeded);
                 state_changed = true;
             }
-            Change::JoinDenied { agent } => {
-                room.notify_agent(agent, Notice::Consent(Consent::Denied));
+            Change::JoinDenied { agent: who } | Change::WatchDenied { supervisor: who } => {
+                let role = asker(&step.change, who);
+                room.notify_role(&role, Notice::Consent(Consent::Denied));
                 state_changed = true;
             }
             _ => state_changed = true,
@@ -89,10 +91,21 @@ pub(super) fn announce(session: &Session, room: &mut Room) {
 pub(super) fn greet(session: &Session, conn: ConnId, role: &Role, room: &mut Room) {
     match role {
         Role::Agent(agent) if session.is_waiting(agent) => {
-            room.notify_agent(agent, Notice::Consent(Consent::Waiting));
+            room.notify_role(role, Notice::Consent(Consent::Waiting));
+        }
+        Role::Supervisor(supervisor) if session.is_asking_to_watch(supervisor) => {
+            room.notify_role(role, Notice::Consent(Consent::Waiting));
         }
         Role::Customer if !room.is_front(conn) => {}
         _ => room.request_snapshot(),
+    }
+}
+
+/// The role of whoever the customer answered: a supervisor asking to watch, else an agent.
+fn asker(change: &Change, who: &AgentId) -> Role {
+    match change {
+        Change::WatchAllowed { .. } | Change::WatchDenied { .. } => Role::Supervisor(who.clone()),
+        _ => Role::Agent(who.clone()),
     }
 }
 

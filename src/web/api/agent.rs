@@ -194,27 +194,35 @@ async fn join_session(
         )
         .await
         .map_err(join_error)?;
-    let admitted = session.has_agent(&agent);
-    let handle = session.handle(&agent);
-    if admitted {
+    let joined = joined_as(&state, &session, &agent, claims.name.as_deref());
+    if joined.admitted {
         tracing::info!(session.id = %id, agent.id = %agent, "agent joined");
     } else {
         tracing::info!(session.id = %id, agent.id = %agent, "agent asked the customer to join");
     }
-    let token = state
-        .tokens
-        .session_agent(id, &agent, claims.name.as_deref());
+    Ok(ApiJson(joined))
+}
+
+/// What `agent` gets once they joined `session` or asked to: their handle and socket token.
+pub(crate) fn joined_as(
+    state: &AppState,
+    session: &crate::engine::Session,
+    agent: &crate::engine::AgentId,
+    name: Option<&str>,
+) -> JoinResponse {
+    let id = session.id();
+    let token = state.tokens.session_agent(id, agent, name);
     let end_beacon_url = format!(
         "{}/api/sessions/{id}/end?token={token}",
         state.settings.public_origin
     );
-    Ok(ApiJson(JoinResponse {
+    JoinResponse {
         session_id: id,
-        admitted,
-        handle,
+        admitted: session.has_agent(agent),
+        handle: session.handle(agent),
         token,
         end_beacon_url,
-    }))
+    }
 }
 
 /// Counts the attempt against the agent and the address, whatever its outcome, so guessing ids
@@ -233,11 +241,14 @@ fn limit_join_attempts(state: &AppState, agent: &str, peer: SocketAddr) -> Resul
     .inspect_err(|_| tracing::warn!(agent.id = %agent, "join attempts rate-limited"))
 }
 
-fn join_error(error: JoinError) -> Error {
+/// The HTTP answer to a refused join, step-in or watch.
+pub(crate) fn join_error(error: JoinError) -> Error {
     match error {
         JoinError::Ended(_) => Error::Gone(error.to_string()),
         JoinError::NotFound(_) => Error::NotFound(error.to_string()),
-        JoinError::AgentBusy(_) => Error::Conflict(error.to_string()),
+        JoinError::AgentBusy(_) | JoinError::WatchingEnough(_) => {
+            Error::Conflict(error.to_string())
+        }
         JoinError::TurnedAway(_) => Error::Forbidden(error.to_string()),
         JoinError::Unrecorded(refused) => refused.into(),
     }

@@ -8,4 +8,5 @@ pub mod overview;
 pub mod share;
 pub mod site;
 pub mod supervisor;
+pub mod supervisor_live;
 pub mod tenant;

@@ -1,9 +1,8 @@
-//! What a supervisor's page calls (#15): the tenant's recent co-browse sessions and how each was
-//! recorded (`GET /api/supervisor/sessions`), and one recording in chunks as the player plays it
-//! (`GET /api/supervisor/sessions/{id}/recording?from=`), or a live one to watch, read-only
-//! (`POST /api/supervisor/sessions/{id}/watch`: a token for its socket, recorded as
-//! `session.watched`). Only a sign-in holding
-//! `Duet.Supervisor` of the session's tenant gets either; a chunk is JSON that is never cached
+//! What a supervisor's page calls to review (#15): the tenant's recent co-browse sessions and how
+//! each was recorded (`GET /api/supervisor/sessions`), and one recording in chunks as the player
+//! plays it (`GET /api/supervisor/sessions/{id}/recording?from=`); live sessions are
+//! `supervisor_live.rs`'s. Only a sign-in holding `Duet.Supervisor` of the session's tenant (or
+//! an agent's, when the tenant lets agents replay) gets either; a chunk is JSON that is never cached
 //! and never offered as a file, and opening a recording (the chunk from 0) is audited as
 //! `recording.viewed` before anything of it is sent. The session's audit records
 //! (`GET /api/supervisor/sessions/{id}/audit`) mark the player's timeline.
@@ -12,14 +11,14 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Change, Event, SessionId, Subject, TapeKind, Timestamp};
+use crate::engine::{Change, Event, SessionId, Subject, TapeKind, TenantId, Timestamp};
 use crate::recording::{Entry, RecordingStatus, read_chunk, recording_path, status_of};
 use crate::store::SubjectKind;
-use crate::web::auth::Supervisor;
+use crate::web::auth::Reviewer;
 use crate::web::error::{ApiJson, ApiQuery, Error, Result};
 use crate::web::state::AppState;
 
@@ -34,7 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/supervisor/sessions", get(list))
         .route("/api/supervisor/sessions/{id}/recording", get(chunk))
         .route("/api/supervisor/sessions/{id}/audit", get(trail))
-        .route("/api/supervisor/sessions/{id}/watch", post(watch))
+        .merge(super::supervisor_live::router())
 }
 
 /// One session as a supervisor's list shows it.
@@ -61,9 +60,12 @@ pub struct SessionSummary {
 
 /// The list, newest first.
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SessionList {
     /// The sessions.
     pub sessions: Vec<SessionSummary>,
+    /// Whether the caller may watch live ones (a supervisor; not an agent replaying).
+    pub may_watch: bool,
 }
 
 /// `?q=`: only sessions whose id, conversation or an agent's name contains it.
@@ -74,7 +76,7 @@ pub struct ListQuery {
 
 async fn list(
     State(state): State<AppState>,
-    supervisor: Supervisor,
+    reviewer: Reviewer,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<ApiJson<SessionList>> {
     let since = state
@@ -92,13 +94,16 @@ async fn list(
     let wanted = query.q.unwrap_or_default().to_lowercase();
     let mut sessions: Vec<SessionSummary> = rows
         .into_iter()
-        .filter(|row| row.tenant == supervisor.tenant.as_str())
+        .filter(|row| row.tenant == reviewer.tenant.as_str())
         .map(|row| summary(&state, row))
         .filter(|summary| wanted.is_empty() || matches(summary, &wanted))
         .collect();
     sessions.sort_by(|a, b| b.started_at.cmp(&a.started_at));
     sessions.truncate(MAX_LISTED);
-    Ok(ApiJson(SessionList { sessions }))
+    Ok(ApiJson(SessionList {
+        sessions,
+        may_watch: reviewer.supervises,
+    }))
 }
 
 /// Sessions are listed for as long as their recordings are kept (90 days when kept forever).
@@ -181,24 +186,24 @@ pub struct ChunkBody {
 
 async fn chunk(
     State(state): State<AppState>,
-    supervisor: Supervisor,
+    reviewer: Reviewer,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<ChunkQuery>,
 ) -> Result<Response> {
-    let id = mine(&state, &supervisor, &id).await?;
+    let id = mine(&state, &reviewer.tenant, &id).await?;
     let Some(dir) = &state.service.recordings else {
         return Err(Error::NotFound(
             "this Duet keeps no recordings (DUET_DATABASE_URL=none)".into(),
         ));
     };
-    let path = recording_path(dir, &supervisor.tenant, &id.to_string());
+    let path = recording_path(dir, &reviewer.tenant, &id.to_string());
     if !path.exists() {
         return Err(Error::NotFound(format!(
             "session {id} has no recording: its organisation does not record, or no agent saw the page"
         )));
     }
     if query.from == 0 {
-        viewed(&state, &supervisor, id).await?;
+        viewed(&state, &reviewer, id).await?;
     }
     let read = tokio::task::spawn_blocking(move || read_chunk(&path, query.from, CHUNK_BYTES))
         .await
@@ -214,47 +219,6 @@ async fn chunk(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
-}
-
-/// What watching a live session takes: a token for its socket, which sends nothing.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Watching {
-    /// The session's id.
-    pub session_id: String,
-    /// The token for `/api/ws` (read-only).
-    pub token: String,
-}
-
-async fn watch(
-    State(state): State<AppState>,
-    supervisor: Supervisor,
-    Path(id): Path<String>,
-) -> Result<ApiJson<Watching>> {
-    let id = mine(&state, &supervisor, &id).await?;
-    let person = supervisor
-        .actor
-        .id
-        .clone()
-        .map(crate::engine::AgentId)
-        .ok_or_else(|| Error::Forbidden("watching needs a supervisor's own sign-in".into()))?;
-    let name = supervisor.actor.name.clone().unwrap_or_default();
-    let now = state.service.clock.now();
-    state
-        .service
-        .sessions
-        .watch(id, &supervisor.tenant, &person, &name, now)
-        .await
-        .map_err(|error| match error {
-            crate::engine::JoinError::Ended(_) => Error::Gone(error.to_string()),
-            crate::engine::JoinError::NotFound(_) => Error::NotFound(error.to_string()),
-            _ => Error::Unavailable(error.to_string()),
-        })?;
-    let token = state.tokens.session_supervisor(id, &person, &name);
-    Ok(ApiJson(Watching {
-        session_id: id.to_string(),
-        token,
-    }))
 }
 
 /// One audit record of the session, as the player's timeline shows it.
@@ -279,12 +243,12 @@ pub struct Trail {
 
 async fn trail(
     State(state): State<AppState>,
-    supervisor: Supervisor,
+    reviewer: Reviewer,
     Path(id): Path<String>,
 ) -> Result<ApiJson<Trail>> {
-    let id = mine(&state, &supervisor, &id).await?;
+    let id = mine(&state, &reviewer.tenant, &id).await?;
     let query = crate::store::AuditQuery {
-        tenant: Some(supervisor.tenant.as_str().to_owned()),
+        tenant: Some(reviewer.tenant.as_str().to_owned()),
         session: Some(id.to_string()),
         limit: 1_000,
         ..Default::default()
@@ -307,12 +271,12 @@ async fn trail(
     Ok(ApiJson(Trail { records }))
 }
 
-/// The session `id`, when it is the supervisor's tenant's; else what to do.
-async fn mine(state: &AppState, supervisor: &Supervisor, id: &str) -> Result<SessionId> {
+/// The session `id`, when it is `tenant`'s; else what to do.
+pub(super) async fn mine(state: &AppState, tenant: &TenantId, id: &str) -> Result<SessionId> {
     let id: SessionId = id
         .parse()
         .map_err(|_| Error::BadRequest("a session id is nine digits".into()))?;
-    if session_tenant(state, id).await? != supervisor.tenant.as_str() {
+    if session_tenant(state, id).await? != tenant.as_str() {
         return Err(Error::Forbidden(
             "this session is not your organisation's: a supervisor sees only their own tenant's sessions".into(),
         ));
@@ -338,12 +302,12 @@ async fn session_tenant(state: &AppState, id: SessionId) -> Result<String> {
 }
 
 /// Audits the view before anything of the recording is sent.
-async fn viewed(state: &AppState, supervisor: &Supervisor, id: SessionId) -> Result<()> {
+async fn viewed(state: &AppState, reviewer: &Reviewer, id: SessionId) -> Result<()> {
     let event = Event {
         at: state.service.clock.now(),
-        tenant: supervisor.tenant.clone(),
+        tenant: reviewer.tenant.clone(),
         subject: Subject::Session(id),
-        actor: supervisor.actor.clone(),
+        actor: reviewer.actor.clone(),
         change: Change::RecordingViewed,
         after: None,
     };
@@ -371,7 +335,7 @@ fn chunk_entry(entry: &Entry) -> ChunkEntry {
 }
 
 /// The store did not answer: say so, and that trying again is the next step.
-fn store_down(error: crate::store::StoreError) -> Error {
+pub(super) fn store_down(error: crate::store::StoreError) -> Error {
     Error::Unavailable(format!(
         "Duet's database did not answer ({error}); try again"
     ))

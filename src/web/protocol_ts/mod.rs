@@ -63,6 +63,7 @@ fn declarations(cfg: &Config) -> Vec<Declaration> {
     const SHARE: &str = "src/engine/share/mod.rs";
     const CONFIG: &str = "src/config/policy.rs";
     const WORDS: &str = "src/web/protocol_ts/words.rs";
+    const NOTICE: &str = "src/engine/notice.rs";
     vec![
         declare::<ClientMsg<'static>>(PROTOCOL, cfg),
         declare::<ServerMsg<'static>>(PROTOCOL, cfg),
@@ -72,6 +73,7 @@ fn declarations(cfg: &Config) -> Vec<Declaration> {
         declare::<StrokeShape>(ANNOTATION, cfg),
         declare::<IceServer>(PROTOCOL, cfg),
         declare::<JoinRequest<'static>>(PROTOCOL, cfg),
+        declare::<crate::engine::notice::Ask>(NOTICE, cfg),
         declare::<State>(SESSION, cfg),
         declare::<EndReason>(SESSION, cfg),
         declare::<ControlMode>(SESSION, cfg),

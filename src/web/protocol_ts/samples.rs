@@ -108,6 +108,7 @@ fn server_texts() -> Vec<String> {
     let join_requests = [JoinRequest {
         agent: "3f2a9c01b7de",
         name: "Eli",
+        ask: crate::engine::notice::Ask::Join,
     }];
     let samples = [
         ServerMsg::Welcome {

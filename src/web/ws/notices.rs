@@ -81,6 +81,7 @@ pub(super) fn encode(notice: Notice, settings: &Settings, customer: bool) -> Opt
                 .map(|request| JoinRequest {
                     agent: &request.agent,
                     name: &request.name,
+                    ask: request.ask,
                 })
                 .collect();
             ServerMsg::State {

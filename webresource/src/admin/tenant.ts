@@ -75,12 +75,15 @@ function showPolicy(page: AdminPage, overview: TenantOverview): void {
   reveal("policy");
 }
 
+/** The policy's on/off switches, one checkbox each. */
+const SWITCHES = ["record_sessions", "watch_needs_consent", "agents_see_recordings"] as const;
+
 function fill(form: HTMLFormElement, policy: PolicySettings): void {
   for (const name of [...SELECTOR_FIELDS, "share_sites"] as const) {
     field<HTMLTextAreaElement>(form, name).value = policy[name].join("\n");
   }
   field<HTMLInputElement>(form, "private_by_default").checked = policy.private_by_default;
-  field<HTMLInputElement>(form, "record_sessions").checked = policy.record_sessions;
+  for (const name of SWITCHES) field<HTMLInputElement>(form, name).checked = policy[name];
   for (const box of form.querySelectorAll<HTMLInputElement>('input[name="surface"]')) {
     box.checked = policy.allowed_surfaces.includes(box.value as DisplaySurface);
   }
@@ -100,6 +103,8 @@ function read(form: HTMLFormElement): PolicySettings {
     share_sites: text("share_sites"),
     allowed_surfaces: surfaces,
     record_sessions: field<HTMLInputElement>(form, "record_sessions").checked,
+    watch_needs_consent: field<HTMLInputElement>(form, "watch_needs_consent").checked,
+    agents_see_recordings: field<HTMLInputElement>(form, "agents_see_recordings").checked,
   };
 }
 

@@ -15,6 +15,8 @@ export interface ConsoleConfig {
   entra: boolean;
   /** The pairing key the app tab read from the conversation's context (`#pairing=`), or "". */
   pairing: string;
+  /** The session a supervisor steps into from their page (`#stepin=`), or "". */
+  stepIn: string;
 }
 
 /** Reads the settings from <body>. */
@@ -28,6 +30,7 @@ export function readConfig(body: HTMLElement = document.body): ConsoleConfig {
     devSignin: data["devSignin"] === "true",
     entra: data["entra"] === "true",
     pairing: pairingOf(location.hash),
+    stepIn: stepInOf(location.hash),
   };
 }
 
@@ -36,6 +39,12 @@ export function readConfig(body: HTMLElement = document.body): ConsoleConfig {
 function pairingOf(hash: string): string {
   const key = new URLSearchParams(hash.replace(/^#/, "")).get("pairing") ?? "";
   return /^[A-Za-z0-9_-]{16,128}$/.test(key) ? key : "";
+}
+
+/** The nine-digit session of the URL's fragment `stepin=`, else "". */
+function stepInOf(hash: string): string {
+  const id = new URLSearchParams(hash.replace(/^#/, "")).get("stepin") ?? "";
+  return /^\d{9}$/.test(id) ? id : "";
 }
 
 function validOrigin(value: string): string {

@@ -21,10 +21,13 @@ export class JoinPanel {
   #refused: (error: ApiError) => void;
   #busy = false;
   #pendingId: string | null = null;
+  /** The session a supervisor steps into, until they have asked. */
+  #stepIn: string;
   #poll: ReturnType<typeof setInterval> | null = null;
 
   constructor(config: ConsoleConfig, ui: ConsoleUi, agent: Agent, joined: (joined: Joined) => void, refused: (error: ApiError) => void) {
     this.#config = config;
+    this.#stepIn = config.stepIn;
     this.#ui = ui;
     this.#agent = agent;
     this.#joined = joined;
@@ -43,6 +46,13 @@ export class JoinPanel {
     this.#busy = false;
     this.#ui.show("join");
     this.#ui.join.disabled = false;
+    if (this.#stepIn !== "") {
+      // A supervisor stepping in from their page: once, through their own route.
+      const id = this.#stepIn;
+      this.#stepIn = "";
+      this.#join(id, `/api/supervisor/sessions/${id}/step-in`);
+      return;
+    }
     if ((this.#config.conversation !== "" || this.#config.pairing !== "") && this.#poll === null) {
       void this.#checkPending();
       this.#poll = setInterval(() => void this.#checkPending(), PENDING_POLL_MS);
@@ -58,7 +68,7 @@ export class JoinPanel {
     this.#poll = null;
   }
 
-  #join(code: string): void {
+  #join(code: string, path = `/api/agent/sessions/${code}/join`): void {
     if (this.#busy) return;
     if (!SESSION_ID.test(code)) {
       this.#ui.message("A session code is nine digits. Ask the customer to read it out again.");
@@ -67,7 +77,7 @@ export class JoinPanel {
     this.#busy = true;
     this.#ui.join.disabled = true;
     this.#ui.message("");
-    callApi<Joined>(this.#config.origin, `/api/agent/sessions/${code}/join`, { method: "POST", token: this.#agent.token })
+    callApi<Joined>(this.#config.origin, path, { method: "POST", token: this.#agent.token })
       .then((joined) => {
         this.close();
         this.#joined(joined);

@@ -1,5 +1,6 @@
-// The customer's answer to an agent who asks to join a session another agent already holds: who
-// asks, Allow and Deny. Until the customer allows, that agent sees nothing of the page.
+// The customer's answer to an agent who asks to join a session another agent already holds, or a
+// supervisor who asks to step in or to watch: who asks for what, Allow and Deny. Until the
+// customer allows, they see nothing of the page.
 
 import { element, style } from "../dom";
 import type { JoinRequest } from "../protocol";
@@ -17,7 +18,7 @@ export class JoinPrompt {
     const allow = element("button", { type: "button", "data-testid": "cobrowse-join-allow" }, ["Allow"]);
     const deny = element("button", { type: "button", "data-testid": "cobrowse-join-deny" }, ["Deny"]);
     this.#question = element("p", { "data-testid": "cobrowse-join-request" });
-    this.root = element("div", { role: "alertdialog", "aria-label": "Another agent asks to join" }, [
+    this.root = element("div", { role: "alertdialog", "aria-label": "Someone from support asks to join" }, [
       this.#question,
       element("p", {}, ["If you allow it, they see this page too (not the hidden fields)."]),
       element("div", {}, [allow, " ", deny]),
@@ -37,7 +38,7 @@ export class JoinPrompt {
       this.root.style.display = "none";
       return;
     }
-    this.#question.textContent = `${this.#asking.name} from support asks to join and see this page.`;
+    this.#question.textContent = question(this.#asking);
     this.root.style.display = "block";
   }
 
@@ -50,5 +51,17 @@ export class JoinPrompt {
     if (this.#asking === null) return;
     answer(this.#asking.agent, approved);
     this.root.style.display = "none";
+  }
+}
+
+/** What the customer is asked, by what the person asks for. */
+function question(request: JoinRequest): string {
+  switch (request.ask) {
+    case "watch":
+      return `${request.name}, a supervisor, asks to watch this page with you. They can only look, not act.`;
+    case "step_in":
+      return `${request.name}, a supervisor, asks to step in: to join and see this page, and to help like an agent.`;
+    default:
+      return `${request.name} from support asks to join and see this page.`;
   }
 }

@@ -27,6 +27,8 @@ export class SessionList {
   #play: (session: SessionSummary) => void;
   #watch: (session: SessionSummary) => void;
   #rows = byTestId<HTMLTableSectionElement>("supervisor-sessions");
+  /** Whether the signed-in person may watch live sessions (an agent replaying may not). */
+  #mayWatch = false;
   #filter = byTestId<HTMLFormElement>("supervisor-filter");
 
   constructor(page: StaffPage, play: (session: SessionSummary) => void, watch: (session: SessionSummary) => void) {
@@ -43,7 +45,8 @@ export class SessionList {
   async show(): Promise<void> {
     const q = byTestId<HTMLInputElement>("supervisor-filter-text").value.trim();
     const path = q === "" ? "/api/supervisor/sessions" : `/api/supervisor/sessions?q=${encodeURIComponent(q)}`;
-    const { sessions } = await this.#page.call<{ sessions: SessionSummary[] }>(path);
+    const { sessions, mayWatch } = await this.#page.call<{ sessions: SessionSummary[]; mayWatch: boolean }>(path);
+    this.#mayWatch = mayWatch;
     this.#rows.replaceChildren(...sessions.map((session) => this.#row(session)));
     const section = document.getElementById("sessions");
     if (section !== null) section.hidden = false;
@@ -54,7 +57,7 @@ export class SessionList {
     play.disabled = session.recording.recording === "absent";
     play.addEventListener("click", () => this.#play(session));
     const actions: HTMLElement[] = [play];
-    if (session.live) {
+    if (session.live && this.#mayWatch) {
       const watch = element("button", { type: "button", class: "quiet", "data-testid": "supervisor-watch" }, ["Watch live"]);
       watch.addEventListener("click", () => this.#watch(session));
       actions.push(watch);

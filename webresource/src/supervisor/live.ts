@@ -1,9 +1,13 @@
 // Live watching: up to four of the tenant's live sessions side by side, read-only. Each tile
 // asks Duet to let the supervisor watch (recorded as `session.watched`; the customer's widget
 // then names them), opens the session's socket with the token it gets, and shows the page in its
-// own sandboxed mirror with the customer's pointer. Nothing is ever sent but pings.
+// own sandboxed mirror with the customer's pointer. Nothing is ever sent but pings. When the
+// tenant's policy wants the customer's consent, the tile says it waits until they answer. "Step
+// in" swaps the tile's mirror for the agent's console, which asks the customer to let the
+// supervisor join as an agent.
 
 import { byTestId, element } from "../dom";
+import { AGENT_STORAGE_KEY } from "../console/agent";
 import { DomInflater } from "../console/dominflate";
 import { Mirror } from "../console/mirror";
 import { DuetSocket, socketUrl } from "../socket";
@@ -29,11 +33,11 @@ export class LiveGrid {
       this.#page.say(`You watch ${MAX_WATCHED} sessions at most: close one first.`);
       return;
     }
-    const watching = await this.#page.call<{ sessionId: string; token: string }>(
+    const watching = await this.#page.call<{ sessionId: string; token: string; admitted: boolean }>(
       `/api/supervisor/sessions/${encodeURIComponent(id)}/watch`,
       { method: "POST", body: {} },
     );
-    const tile = new LiveTile(this.#page.origin, watching.sessionId, watching.token, () => this.#tiles.delete(id));
+    const tile = new LiveTile(this.#page, watching, () => this.#tiles.delete(id));
     this.#tiles.set(id, tile);
     this.#grid.append(tile.root);
     const section = document.getElementById("live");
@@ -50,22 +54,28 @@ class LiveTile {
   #dom = new DomInflater();
   #status: HTMLElement;
 
-  constructor(origin: string, id: string, token: string, closed: () => void) {
+  constructor(page: StaffPage, watching: { sessionId: string; token: string; admitted: boolean }, closed: () => void) {
+    const id = watching.sessionId;
     const stage = element("div", { class: "live-stage" });
-    this.#status = element("span", { class: "note", role: "status" }, ["Connecting…"]);
+    const waiting = "Asking the customer to let you watch…";
+    this.#status = element("span", { class: "note", role: "status", "data-testid": "live-status" }, [
+      watching.admitted ? "Connecting…" : waiting,
+    ]);
     const close = element("button", { type: "button", class: "quiet", "data-testid": "live-close" }, ["Stop watching"]);
+    const stepIn = element("button", { type: "button", class: "quiet", "data-testid": "supervisor-step-in" }, ["Step in"]);
     const zoom = element("span", { "data-testid": "mirror-view", hidden: "" }, [
       element("button", { type: "button", class: "quiet", "data-testid": "mirror-zoom" }, ["100 %"]),
       element("small", { "data-testid": "mirror-viewport", class: "note" }),
     ]);
     this.root = element("div", { class: "live-tile", "data-testid": "live-tile", "data-session": id, "data-mirror-scope": "" }, [
-      element("div", { class: "row" }, [element("strong", {}, [`Session ${id}`]), this.#status, zoom, close]),
+      element("div", { class: "row" }, [element("strong", {}, [`Session ${id}`]), this.#status, zoom, stepIn, close]),
       stage,
     ]);
     this.#mirror = new Mirror(stage, () => undefined, () => undefined);
-    this.#socket = new DuetSocket(socketUrl(origin), token, {
+    this.#socket = new DuetSocket(socketUrl(page.origin), watching.token, {
       message: (msg) => {
-        if (msg.type === "state") this.#status.textContent = msg.state === "ended" ? "The session ended." : msg.message;
+        if (msg.type === "consent") this.#status.textContent = msg.state === "waiting" ? waiting : msg.message;
+        else if (msg.type === "state") this.#status.textContent = msg.state === "ended" ? "The session ended." : msg.message;
         else if (msg.type === "pointer" && msg.from === "customer") this.#mirror.showCustomerPointer(msg.x, msg.y);
         else if (msg.type === "dom") this.#mirror.apply(msg.full, msg.events);
       },
@@ -85,10 +95,30 @@ class LiveTile {
       this.root.remove();
       closed();
     });
+    stepIn.addEventListener("click", () => {
+      this.#socket.stop();
+      stepIn.remove();
+      close.textContent = "Close";
+      stage.replaceChildren(stepInConsole(page, id));
+      this.#status.textContent = "Stepping in: the customer is asked first.";
+    });
   }
 
   /** Connects. */
   start(): void {
     this.#socket.start();
   }
+}
+
+/** The agent's console for session `id`, signed in as this supervisor, which asks the customer
+ * to let them step in (`#stepin=`) and then works as any agent's console does. */
+function stepInConsole(page: StaffPage, id: string): HTMLIFrameElement {
+  // The framed console is this tab on this origin: it reads the same sessionStorage.
+  sessionStorage.setItem(AGENT_STORAGE_KEY, JSON.stringify({ token: page.user.token, name: page.user.name }));
+  return element("iframe", {
+    class: "live-console",
+    title: `Agent console for session ${id}`,
+    "data-testid": "supervisor-console",
+    src: `${page.origin}/console#stepin=${id}`,
+  });
 }
