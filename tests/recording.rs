@@ -1,17 +1,20 @@
 //! Session recordings, over real sockets: what agents saw (the tab in front's page changes
 //! from the first full snapshot, pointers, annotations) is kept byte for byte in the session's
 //! file, which reads back whole and complete once the session ends; a tenant that does not
-//! record keeps nothing.
+//! record keeps nothing. A session live when the real binary stops (SIGTERM) goes on being
+//! recorded after the restart, and its recording is partial, saying why.
 
+mod process_support;
 mod support;
 
 use std::time::Duration;
 
 use duet::config::Config;
 use duet::engine::{TapeKind, TenantId};
-use duet::recording::{RecordingStatus, read_chunk, recording_path, status_of};
-use serde_json::json;
-use support::{App, spawn, spawn_with};
+use duet::recording::{RecordingStatus, read_chunk, recording_path, scan, sidecar_path, status_of};
+use process_support::Duet;
+use serde_json::{Value, json};
+use support::{App, Socket, connect, spawn, spawn_with};
 
 fn path_of(app: &App, id: &str) -> std::path::PathBuf {
     let dir = app
@@ -116,4 +119,158 @@ async fn a_tenant_that_does_not_record_keeps_nothing_and_nobody_watching_records
         RecordingStatus::Absent,
         "nothing is recorded before an agent watches"
     );
+}
+
+const RESTARTED: &str = "Duet stopped and started again";
+
+async fn post(base: &str, path: &str, bearer: Option<&str>, body: Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .json(&body);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap_or(Value::Null)
+}
+
+/// On the binary: a session Ann watches, whose first full snapshot is in its file. Returns its
+/// id, the customer's and Ann's session tokens, both sockets, and the file.
+async fn recorded_on(
+    duet: &Duet,
+    dir: &std::path::Path,
+) -> (String, String, String, Socket, Socket, std::path::PathBuf) {
+    let started = post(&duet.base, "/api/sessions", None, json!({})).await;
+    let id = started["sessionId"].as_str().unwrap().to_owned();
+    let customer_token = started["token"].as_str().unwrap().to_owned();
+    let signed_in = post(
+        &duet.base,
+        "/api/agent/signin",
+        None,
+        json!({"name": "Ann"}),
+    )
+    .await;
+    let agent = signed_in["token"].as_str().unwrap();
+    let path = format!("/api/agent/sessions/{id}/join");
+    let joined = post(&duet.base, &path, Some(agent), json!({})).await;
+    let agent_token = joined["token"].as_str().unwrap().to_owned();
+    let mut customer = connect(duet.addr, &customer_token).await;
+    let mut ann = connect(duet.addr, &agent_token).await;
+    customer.next_of("snapshot_needed").await;
+    customer.send_binary(vec![1, 0xAA]).await;
+    assert_eq!(ann.next_binary().await, vec![1, 0xAA]);
+    let file = recording_path(&dir.join("recordings"), &TenantId::default(), &id);
+    for _ in 0..100 {
+        if file.exists() && !read_chunk(&file, 0, 1 << 20).unwrap().entries.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (id, customer_token, agent_token, customer, ann, file)
+}
+
+/// Stops the binary with SIGTERM and waits for both sockets to close.
+async fn stopped(duet: Duet, customer: &mut Socket, ann: &mut Socket) {
+    duet.stop();
+    while customer.next().await.is_some() {}
+    while ann.next().await.is_some() {}
+}
+
+/// Waits for the writer to finish the file (its sidecar), then checks a scan agrees.
+async fn finished_beside(file: &std::path::Path) -> RecordingStatus {
+    for _ in 0..100 {
+        if sidecar_path(file).exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        sidecar_path(file).exists(),
+        "the finished file has its status beside it"
+    );
+    let status = status_of(file, false).unwrap();
+    assert_eq!(
+        status,
+        scan(file, false).unwrap(),
+        "the sidecar says what the file says"
+    );
+    status
+}
+
+fn kinds(file: &std::path::Path) -> Vec<TapeKind> {
+    let chunk = read_chunk(file, 0, 1 << 20).unwrap();
+    chunk.entries.iter().map(|entry| entry.kind).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_live_when_duet_stops_is_recorded_on_after_the_restart_and_is_partial_saying_why()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let first = Duet::start(dir.path(), &[]);
+    let (id, customer_token, agent_token, mut customer, mut ann, file) =
+        recorded_on(&first, dir.path()).await;
+    stopped(first, &mut customer, &mut ann).await;
+    assert_eq!(kinds(&file), [TapeKind::Page], "stopping is no end");
+    assert!(!sidecar_path(&file).exists());
+
+    let second = Duet::start(dir.path(), &[]);
+    let mut customer = connect(second.addr, &customer_token).await;
+    assert_eq!(customer.next_of("welcome").await["session_id"], id.as_str());
+    let mut ann = connect(second.addr, &agent_token).await;
+    customer.next_of("snapshot_needed").await;
+    assert_eq!(
+        status_of(&file, true).unwrap(),
+        RecordingStatus::Recording,
+        "the gap is taped with the next full snapshot"
+    );
+    customer.send_binary(vec![1, 0xBB]).await;
+    assert_eq!(ann.next_binary().await, vec![1, 0xBB]);
+    customer.send(json!({ "type": "end" })).await;
+    ann.state("ended").await;
+
+    let status = finished_beside(&file).await;
+    assert_eq!(
+        status,
+        RecordingStatus::Partial {
+            why: vec![RESTARTED.to_owned()]
+        }
+    );
+    assert_eq!(
+        kinds(&file),
+        [TapeKind::Page, TapeKind::Gap, TapeKind::Page, TapeKind::End],
+        "read whole, across the restart, with one end"
+    );
+    let chunk = read_chunk(&file, 0, 1 << 20).unwrap();
+    assert_eq!(&chunk.entries[2].payload[..], &[1, 0xBB]);
+    assert!(chunk.at_end);
+    second.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_that_ends_after_the_restart_with_nothing_more_seen_is_partial_saying_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Duet::start(dir.path(), &[]);
+    let (_, customer_token, _, mut customer, mut ann, file) = recorded_on(&first, dir.path()).await;
+    stopped(first, &mut customer, &mut ann).await;
+
+    let second = Duet::start(dir.path(), &[]);
+    let mut customer = connect(second.addr, &customer_token).await;
+    customer.next_of("welcome").await;
+    customer.send(json!({ "type": "end" })).await;
+    customer.state("ended").await;
+
+    let status = finished_beside(&file).await;
+    assert_eq!(
+        status,
+        RecordingStatus::Partial {
+            why: vec![RESTARTED.to_owned()]
+        }
+    );
+    assert_eq!(kinds(&file), [TapeKind::Page, TapeKind::End]);
+    second.stop();
 }

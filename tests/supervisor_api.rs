@@ -1,12 +1,14 @@
 //! The supervisor's API, tried as each caller would: a supervisor of the tenant lists its
 //! sessions with how each was recorded and reads a recording in chunks that are never cached
 //! nor offered as a file, and each view is audited; no sign-in, a customer, an agent (the
-//! session's own included) and another tenant's supervisor get nothing of it.
+//! session's own included) and another tenant's supervisor get nothing of it. The list is the
+//! tenant's newest sessions from the store, and whose a stored session is decides who reads it.
 
 mod support;
 
 use std::time::Duration;
 
+use duet::store::{ActorRef, NewAuditRecord, PartyRow, SubjectKind, SubjectRow, Write};
 use serde_json::{Value, json};
 use support::{App, spawn};
 
@@ -184,4 +186,103 @@ async fn no_sign_in_a_customer_an_agent_and_another_tenants_supervisor_get_nothi
         trail.iter().all(|r| r.action != "recording.viewed"),
         "a refused caller's view is not a view"
     );
+}
+
+/// An ended session of `tenant` with Ann, stored directly (no live one in this Duet's memory).
+fn stored_session(tenant: &str, id: &str, conversation: &str, at: i64) -> Write {
+    let subject = SubjectRow {
+        tenant: tenant.to_owned(),
+        kind: SubjectKind::Session,
+        id: id.to_owned(),
+        state: "ended".to_owned(),
+        live: false,
+        conversation: Some(conversation.to_owned()),
+        created_at: at,
+        last_activity_at: at + 500,
+        ended_at: Some(at + 500),
+        parties: vec![PartyRow {
+            role: "agent".to_owned(),
+            id: "ann".to_owned(),
+            name: Some("Ann".to_owned()),
+            joined_at: at,
+        }],
+        doc: json!({ "end_reason": "customer_exit" }),
+    };
+    let audit = NewAuditRecord {
+        tenant: tenant.to_owned(),
+        at,
+        session: Some(id.to_owned()),
+        actor: ActorRef::system(),
+        action: "session.created".to_owned(),
+        detail: json!({}),
+    };
+    Write {
+        audit,
+        subject: Some(subject),
+        creates: true,
+    }
+}
+
+async fn listed_ids(app: &App, token: &str, query: &str) -> Vec<String> {
+    let response = get(
+        app,
+        &format!("/api/supervisor/sessions{query}"),
+        Some(token),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sessionId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_list_is_the_tenants_newest_two_hundred_and_whose_a_stored_session_is_decides_access() {
+    let app = spawn().await;
+    let now = app.state.service.clock.now().unix_millis();
+    let id = |n: i64| format!("{}", 100_000_000 + n);
+    let mut writes: Vec<Write> = (0..205)
+        .map(|n| {
+            stored_session(
+                "default",
+                &id(n),
+                &format!("conv-{n}"),
+                now - (300 - n) * 1_000,
+            )
+        })
+        .collect();
+    writes.push(stored_session("fabrikam", &id(500), "conv-7", now));
+    writes.push(stored_session("fabrikam", &id(3), "conv-elsewhere", now));
+    app.state.service.store.commit(&[writes]).await.unwrap();
+    let sue = app.supervisor("Sue").await;
+    let sam = app.entra_user("fabrikam", "Sam", "Duet.Supervisor");
+
+    let listed = listed_ids(&app, &sue, "").await;
+    let newest: Vec<String> = (5..205).rev().map(id).collect();
+    assert_eq!(
+        listed, newest,
+        "the 200 newest, newest first, none of another tenant's"
+    );
+    let narrowed = listed_ids(&app, &sue, "?q=CONV-3").await;
+    let threes: Vec<String> = (30..40).rev().chain([3]).map(id).collect();
+    assert_eq!(narrowed, threes, "the text narrows before the limit");
+    assert_eq!(listed_ids(&app, &sam, "").await, [id(500), id(3)]);
+
+    let trail = |n: i64| format!("/api/supervisor/sessions/{}/audit", id(n));
+    let status = async |path: String, token: &str| get(&app, &path, Some(token)).await.status();
+    assert_eq!(status(trail(10), &sue).await, 200);
+    assert_eq!(status(trail(10), &sam).await, 403, "another tenant's");
+    assert_eq!(status(trail(3), &sue).await, 200, "an id two tenants drew");
+    assert_eq!(status(trail(3), &sam).await, 200);
+    assert_eq!(status(trail(999), &sue).await, 404, "never drawn");
+    let refused = get(&app, &trail(500), Some(&sue))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(refused.contains("organisation"), "{refused}");
 }

@@ -29,7 +29,7 @@ impl<M: Machine> Cell<M> {
     pub(super) fn new(machine: M) -> Self {
         let mut room = Room::default();
         if !machine.is_live() {
-            room.close();
+            room.close(machine.activity().last());
         }
         let activity = machine.activity();
         Self {
@@ -119,7 +119,7 @@ impl<M: Machine> Cell<M> {
         let outcome = then(&machine, &mut room, value);
         machine.tell(&happened, &mut room);
         if !machine.is_live() {
-            room.close();
+            room.close(now);
         }
         Ok(outcome)
     }

@@ -316,11 +316,14 @@ impl Room {
             .retain(|peer| !wanted(peer) || peer.lane.offer(item.clone()).is_ok());
     }
 
-    /// Drops every connection for good (their tasks see the queue close and hang up).
-    pub fn close(&mut self) {
+    /// Drops every connection for good (their tasks see the queue close and hang up) and ends
+    /// the recording, the session having ended at `at`.
+    pub fn close(&mut self, at: Timestamp) {
         self.peers.clear();
         self.front = None;
-        self.tape = None;
+        if let Some(tape) = self.tape.take() {
+            tape.end(at);
+        }
         self.closed = true;
     }
 }

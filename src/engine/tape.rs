@@ -4,6 +4,10 @@
 //! entries to a bounded channel ([`TapeDeck`]); `recording::writer` keeps them. A full channel
 //! costs the recording, never the relay: the tape marks a gap and starts again at the next
 //! full snapshot, so a player can always rebuild the page from where the tape goes on.
+//!
+//! The end is taped only when the session's room closes ([`Tape::end`]); a tape dropped
+//! without it (Duet stopping with the session live) tapes nothing more, so the file stops as
+//! it would on a crash, and the resumed session's tape goes on after a gap.
 
 use std::sync::Arc;
 
@@ -33,7 +37,8 @@ pub enum TapeKind {
     Message = 4,
     /// The recording misses something before the next entry; the payload says why.
     Gap = 5,
-    /// The session's room closed: the recording is over.
+    /// The session's room closed: the recording is over. The payload is empty, or says what
+    /// went missing after the last entry (a gap no full snapshot came after).
     End = 6,
 }
 
@@ -99,7 +104,7 @@ impl TapeDeck {
             started: false,
             gap: None,
             pointer_at: [i64::MIN; 2],
-            last_at: Timestamp::from_unix_millis(0),
+            last_at: None,
         })
     }
 }
@@ -116,8 +121,8 @@ pub struct Tape {
     gap: Option<&'static str>,
     /// When each pointer (customer, agent) was last taped.
     pointer_at: [i64; 2],
-    /// When the last entry was taped (the end is stamped with it).
-    last_at: Timestamp,
+    /// When the last entry was taped (the end is stamped with it), if any was.
+    last_at: Option<Timestamp>,
 }
 
 impl Tape {
@@ -162,8 +167,24 @@ impl Tape {
         self.started = false;
     }
 
+    /// The session's room closed at `at`: tapes the end, stamped with the last entry's time (or
+    /// `at` when this tape taped nothing), carrying the reason of a gap still waiting for a
+    /// full snapshot, since what it lost is lost for good.
+    pub fn end(self, at: Timestamp) {
+        let payload = self
+            .gap
+            .map_or_else(Bytes::new, |reason| Bytes::from_static(reason.as_bytes()));
+        let _ = self.sender.try_send(Taped {
+            tenant: self.tenant.clone(),
+            session: self.session.clone(),
+            at: self.last_at.unwrap_or(at),
+            kind: TapeKind::End,
+            payload,
+        });
+    }
+
     fn put(&mut self, at: Timestamp, kind: TapeKind, payload: Bytes) {
-        self.last_at = at;
+        self.last_at = Some(at);
         let entry = Taped {
             tenant: self.tenant.clone(),
             session: self.session.clone(),
@@ -174,18 +195,6 @@ impl Tape {
         if self.sender.try_send(entry).is_err() {
             self.gap("the recorder fell behind");
         }
-    }
-}
-
-impl Drop for Tape {
-    fn drop(&mut self) {
-        let _ = self.sender.try_send(Taped {
-            tenant: self.tenant.clone(),
-            session: self.session.clone(),
-            at: self.last_at,
-            kind: TapeKind::End,
-            payload: Bytes::new(),
-        });
     }
 }
 
@@ -239,7 +248,7 @@ mod tests {
     }
 
     #[test]
-    fn pointers_are_taped_ten_times_a_second_at_most_each_and_the_end_when_the_tape_goes() {
+    fn pointers_are_taped_ten_times_a_second_at_most_each_and_the_end_when_the_room_closes() {
         let (deck, mut taped) = TapeDeck::new(Arc::new(|_| true));
         let mut tape = deck.tape(&TenantId::default(), "123456789").unwrap();
         tape.page(at(0), &page(1), true);
@@ -247,7 +256,7 @@ mod tests {
             tape.pointer(at(millis), &page(2), true);
             tape.pointer(at(millis), &page(3), false);
         }
-        drop(tape);
+        tape.end(at(5_000));
         let mut pointers = 0;
         let mut last = None;
         while let Ok(entry) = taped.try_recv() {
@@ -263,5 +272,35 @@ mod tests {
         let (deck, _taped) = TapeDeck::new(Arc::new(|tenant| tenant.as_str() != "quiet"));
         assert!(deck.tape(&TenantId::new("quiet"), "1").is_none());
         assert!(deck.tape(&TenantId::new("loud"), "1").is_some());
+    }
+
+    #[test]
+    fn a_tape_dropped_without_its_end_tapes_nothing_and_an_end_after_a_lost_gap_says_why() {
+        let (deck, mut taped) = TapeDeck::new(Arc::new(|_| true));
+        let mut tape = deck.tape(&TenantId::default(), "123456789").unwrap();
+        tape.page(at(10), &page(1), true);
+        drop(tape);
+        assert_eq!(taped.try_recv().unwrap().kind, TapeKind::Page);
+        assert!(taped.try_recv().is_err(), "Duet stopping is no end");
+
+        let mut resumed = deck.tape(&TenantId::default(), "123456789").unwrap();
+        resumed.gap("Duet stopped and started again");
+        resumed.end(at(9_000));
+        let end = taped.try_recv().unwrap();
+        assert_eq!(end.kind, TapeKind::End);
+        assert_eq!(&end.payload[..], b"Duet stopped and started again");
+        assert_eq!(
+            end.at,
+            at(9_000),
+            "a tape that taped nothing ends when the room closed"
+        );
+
+        let mut whole = deck.tape(&TenantId::default(), "123456789").unwrap();
+        whole.page(at(20), &page(1), true);
+        whole.end(at(30_000));
+        assert_eq!(taped.try_recv().unwrap().kind, TapeKind::Page);
+        let end = taped.try_recv().unwrap();
+        assert!(end.payload.is_empty());
+        assert_eq!(end.at, at(20), "the end is stamped with the last entry");
     }
 }

@@ -3,13 +3,16 @@
 //! (`<data dir>/recordings/<tenant>/<session>.rec`). The page changes go in as the customer's
 //! browser compressed and masked them, byte for byte, so a recording is a fraction of a video's
 //! size and never holds a masked value. The engine tapes (`engine::tape`); `writer.rs` keeps,
-//! `file.rs` is the format and the paths, `reader.rs` reads back in chunks and says whether a
-//! recording is complete, and `prune` deletes what is past retention.
+//! `file.rs` is the format and the paths, `reader.rs` reads back in chunks, `status.rs` says
+//! whether a recording is complete (kept beside a finished file as `<session>.status`), and
+//! `prune` deletes what is past retention, sidecars with their files.
 
 pub mod file;
 pub mod reader;
+pub mod status;
 pub mod writer;
 
 pub use file::{Entry, RecordingError, recording_path};
-pub use reader::{Chunk, RecordingStatus, read_chunk, status_of};
+pub use reader::{Chunk, read_chunk};
+pub use status::{RecordingStatus, Tally, scan, sidecar_path, status_of};
 pub use writer::{prune, spawn_writer};

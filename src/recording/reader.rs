@@ -1,14 +1,11 @@
-//! Reads a recording back: in chunks from a byte offset (a player asks for the next chunk as it
-//! plays, so no route ever hands out the file), and what state it is in.
+//! Reads a recording back in chunks from a byte offset: a player asks for the next chunk as it
+//! plays, so no route ever hands out the file (`status.rs` says what state it is in).
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use serde::Serialize;
-
 use super::file::{ENTRY_HEADER, Entry, MAGIC, MAX_ENTRY_BYTES, RecordingError, decode};
-use crate::engine::TapeKind;
 
 /// Entries from one offset on, and where the next chunk starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,58 +85,4 @@ fn check_magic(file: &mut File) -> Result<(), RecordingError> {
         }
         Err(error) => Err(error.into()),
     }
-}
-
-/// Whether a session's recording holds all of what agents saw.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "recording", rename_all = "snake_case")]
-pub enum RecordingStatus {
-    /// No recording: the tenant does not record, or no agent ever saw the page.
-    Absent,
-    /// From the first snapshot an agent saw to the end, with nothing missing.
-    Complete,
-    /// Something is missing; `why` says what.
-    Partial {
-        /// Each reason, once.
-        why: Vec<String>,
-    },
-    /// The session is still being recorded.
-    Recording,
-}
-
-/// The state of the recording at `path`; `live` when its session has not ended.
-pub fn status_of(path: &Path, live: bool) -> Result<RecordingStatus, RecordingError> {
-    if !path.exists() {
-        return Ok(RecordingStatus::Absent);
-    }
-    let mut why: Vec<String> = Vec::new();
-    let mut ended = false;
-    let mut from = 0;
-    loop {
-        let chunk = read_chunk(path, from, 4 * 1024 * 1024)?;
-        for entry in &chunk.entries {
-            match entry.kind {
-                TapeKind::Gap => {
-                    let reason = String::from_utf8_lossy(&entry.payload).into_owned();
-                    if !why.contains(&reason) {
-                        why.push(reason);
-                    }
-                }
-                TapeKind::End => ended = true,
-                _ => {}
-            }
-        }
-        if chunk.at_end || chunk.entries.is_empty() {
-            break;
-        }
-        from = chunk.next;
-    }
-    if !ended && !live {
-        why.push("the recording stopped before the session ended (Duet stopped)".to_owned());
-    }
-    Ok(match (live, why.is_empty()) {
-        (true, true) => RecordingStatus::Recording,
-        (_, true) => RecordingStatus::Complete,
-        (_, false) => RecordingStatus::Partial { why },
-    })
 }

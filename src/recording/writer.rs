@@ -1,6 +1,6 @@
 //! Keeps taped entries: one thread appends each to its session's file (made with the magic on
-//! first use), writes whatever has queued up in one go, and closes a file at its session's end.
-//! `prune` deletes recordings past retention.
+//! first use), writes whatever has queued up in one go, and closes a file at its session's end,
+//! leaving its status beside it (`status.rs`). `prune` deletes recordings past retention.
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc;
 
 use super::file::{MAGIC, encode, recording_path};
+use super::status::{Tally, remove_sidecar, scan, write_sidecar};
 use crate::engine::{TapeKind, Taped, TenantId};
 
 /// Files kept open at once; past this the least recently written is closed (and reopened later).
@@ -21,6 +22,9 @@ struct Open {
     file: File,
     pending: Vec<u8>,
     used: u64,
+    /// What the file's entries say, while this writer has written every one of them (it made
+    /// the file and no write failed); else the file is scanned when it is finished.
+    tally: Option<Tally>,
 }
 
 /// Starts the thread that writes recordings under `dir`; it stops when every sender is gone.
@@ -64,24 +68,23 @@ impl Writer {
     fn take(&mut self, taped: Taped) {
         self.clock += 1;
         let key = (taped.tenant.clone(), taped.session.clone());
-        if taped.kind == TapeKind::End {
-            if let Some(mut open) = self.open.remove(&key) {
-                encode(taped.at, taped.kind, &taped.payload, &mut open.pending);
-                write_out(&key, &mut open);
-            }
-            return;
-        }
+        let end = taped.kind == TapeKind::End;
         if !self.open.contains_key(&key) {
             self.make_room();
-            match open_file(&recording_path(&self.dir, &key.0, &key.1)) {
-                Ok(file) => {
+            // An end finishes a file closed to make room, or written before a restart; a
+            // session that taped nothing has no file, and its end makes none.
+            let path = recording_path(&self.dir, &key.0, &key.1);
+            match open_file(&path, !end) {
+                Ok(Some((file, tally))) => {
                     let open = Open {
                         file,
                         pending: Vec::new(),
                         used: 0,
+                        tally,
                     };
                     self.open.insert(key.clone(), open);
                 }
+                Ok(None) => return,
                 Err(error) => {
                     tracing::error!(session.id = %key.1, error = %error, "could not open the session's recording");
                     return;
@@ -91,6 +94,33 @@ impl Writer {
         if let Some(open) = self.open.get_mut(&key) {
             open.used = self.clock;
             encode(taped.at, taped.kind, &taped.payload, &mut open.pending);
+            if let Some(tally) = &mut open.tally {
+                tally.see(taped.kind, &taped.payload);
+            }
+        }
+        if end && let Some(open) = self.open.remove(&key) {
+            self.finish(&key, open);
+        }
+    }
+
+    /// Writes the rest of a file whose session ended, closes it and keeps its status beside it.
+    fn finish(&self, key: &(TenantId, Arc<str>), mut open: Open) {
+        write_out(key, &mut open);
+        let path = recording_path(&self.dir, &key.0, &key.1);
+        let status = match open.tally.take() {
+            Some(tally) => tally.status(false),
+            None => match scan(&path, false) {
+                Ok(status) => status,
+                // The list scans it and says what is wrong itself.
+                Err(_) => return,
+            },
+        };
+        let kept = open
+            .file
+            .metadata()
+            .and_then(|metadata| write_sidecar(&path, &status, metadata.len()));
+        if let Err(error) = kept {
+            tracing::warn!(session.id = %key.1, error = %error, "could not keep the recording's status beside it; it is read from the file instead");
         }
     }
 
@@ -123,23 +153,35 @@ fn write_out(key: &(TenantId, Arc<str>), open: &mut Open) {
     }
     if let Err(error) = open.file.write_all(&open.pending) {
         tracing::error!(session.id = %key.1, error = %error, "could not write the session's recording");
+        open.tally = None;
     }
     open.pending.clear();
 }
 
-/// Opens a recording to append to, writing the magic when it is new.
-fn open_file(path: &Path) -> io::Result<File> {
-    if let Some(parent) = path.parent() {
+/// Opens a recording to append to, and a tally of its entries when it is new (with the magic
+/// written). An existing one loses its sidecar, since the recording goes on; a missing one is
+/// made only when `create`, else `None`.
+fn open_file(path: &Path, create: bool) -> io::Result<Option<(File, Option<Tally>)>> {
+    if let Some(parent) = path.parent()
+        && create
+    {
         fs::create_dir_all(parent)?;
     }
-    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
+    let mut file = match OpenOptions::new().create(create).append(true).open(path) {
+        Ok(file) => file,
+        Err(error) if !create && error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error),
+    };
     if file.metadata()?.len() == 0 {
         file.write_all(MAGIC)?;
+        return Ok(Some((file, Some(Tally::default()))));
     }
-    Ok(file)
+    remove_sidecar(path)?;
+    Ok(Some((file, None)))
 }
 
-/// Deletes the recordings under `dir` last written more than `keep` ago; returns how many.
+/// Deletes the recordings under `dir` last written more than `keep` ago, each with its status
+/// sidecar, and sidecars as old that lost their recording; returns how many recordings.
 pub fn prune(dir: &Path, keep: Duration, now: SystemTime) -> io::Result<usize> {
     let Some(cutoff) = now.checked_sub(keep) else {
         return Ok(0);
@@ -152,10 +194,27 @@ pub fn prune(dir: &Path, keep: Duration, now: SystemTime) -> io::Result<usize> {
     };
     for tenant in tenants.flatten().filter(|entry| entry.path().is_dir()) {
         for file in fs::read_dir(tenant.path())?.flatten() {
-            let old = file.metadata()?.modified()? < cutoff;
-            if old && file.path().extension().is_some_and(|ext| ext == "rec") {
-                fs::remove_file(file.path())?;
-                deleted += 1;
+            let path = file.path();
+            let metadata = match file.metadata() {
+                Ok(metadata) => metadata,
+                // A sidecar deleted with its recording a moment ago.
+                Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(error),
+            };
+            if metadata.modified()? >= cutoff {
+                continue;
+            }
+            match path.extension().and_then(|ext| ext.to_str()) {
+                Some("rec") => {
+                    fs::remove_file(&path)?;
+                    remove_sidecar(&path)?;
+                    deleted += 1;
+                }
+                Some("status") if !path.with_extension("rec").exists() => {
+                    fs::remove_file(&path)?;
+                }
+                Some("tmp") => fs::remove_file(&path)?,
+                _ => {}
             }
         }
     }
@@ -163,28 +222,4 @@ pub fn prune(dir: &Path, keep: Duration, now: SystemTime) -> io::Result<usize> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recordings_past_retention_are_deleted_and_newer_ones_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let now = SystemTime::now();
-        let day = Duration::from_secs(24 * 3600);
-        let old = recording_path(dir.path(), &TenantId::default(), "111111111");
-        let new = recording_path(dir.path(), &TenantId::default(), "222222222");
-        for path in [&old, &new] {
-            drop(open_file(path).unwrap());
-        }
-        File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(now - 91 * day)
-            .unwrap();
-        assert_eq!(prune(dir.path(), 90 * day, now).unwrap(), 1);
-        assert!(!old.exists());
-        assert!(new.exists());
-        assert_eq!(prune(&dir.path().join("none"), day, now).unwrap(), 0);
-    }
-}
+mod tests;

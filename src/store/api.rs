@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::error::StoreError;
 use super::rows::{
     Activity, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, Millis, NewAuditRecord,
-    Outcome, Pruned, SubjectKind, SubjectRow, Write,
+    Outcome, Pruned, SubjectKind, SubjectQuery, SubjectRow, Write,
 };
 
 /// Duet's durable store, shared as `Arc<dyn Store>`.
@@ -25,6 +25,19 @@ pub trait Store: Send + Sync + 'static {
         &self,
         kind: SubjectKind,
         live_or_ended_since: Millis,
+    ) -> Result<Vec<SubjectRow>, StoreError>;
+
+    /// One tenant's subjects as `query` says: the live ones and the recently ended ones of a
+    /// kind, newest first (by `created_at`, then id), at most `query.limit`, with their parties.
+    async fn recent_subjects(&self, query: &SubjectQuery) -> Result<Vec<SubjectRow>, StoreError>;
+
+    /// The subject `id` of `kind`, live or ended, with its parties, of every tenant that has
+    /// one, in tenant order: ids are unique within a tenant, so this is one row, or none, or
+    /// (rarely) one for each tenant that drew the same id.
+    async fn subjects_with_id(
+        &self,
+        kind: SubjectKind,
+        id: &str,
     ) -> Result<Vec<SubjectRow>, StoreError>;
 
     /// Raises each subject's `last_activity_at` (never lowers it), in one transaction.

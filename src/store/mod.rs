@@ -28,6 +28,7 @@ pub use open::{OpenError, open, redact};
 pub use postgres::PostgresStore;
 pub use rows::{
     Activity, ActorRef, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, MalformedRecord,
-    Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectRow, Write,
+    Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectQuery, SubjectRow,
+    Write,
 };
 pub use sqlite::SqliteStore;

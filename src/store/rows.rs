@@ -188,6 +188,23 @@ pub struct Activity {
     pub at: Millis,
 }
 
+/// Which of one tenant's sessions or shares to list ([`crate::store::Store::recent_subjects`]):
+/// the live ones and those ended since a moment, newest first, at most `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectQuery {
+    /// Whose.
+    pub tenant: String,
+    /// Sessions or shares.
+    pub kind: SubjectKind,
+    /// The ended ones are listed when they ended at or after this moment; live ones always.
+    pub live_or_ended_since: Millis,
+    /// Only those whose id, conversation or a party's name contains this text; empty for all.
+    /// ASCII letters match in either case, any other character only as written.
+    pub containing: String,
+    /// At most this many, the newest (by `created_at`, then id).
+    pub limit: u32,
+}
+
 /// Which audit records to read, ordered by tenant then seq.
 ///
 /// Paging: pass the last seq seen as `after_seq`, together with its `tenant` (paging is per

@@ -6,6 +6,7 @@ mod audit_rows;
 mod chains;
 mod commit;
 pub(crate) mod conn;
+mod listing;
 mod prune;
 mod subjects;
 mod tenant;
@@ -18,7 +19,7 @@ use super::api::Store;
 use super::error::StoreError;
 use super::rows::{
     Activity, AuditQuery, AuditRow, ChainHead, Forgotten, Millis, NewAuditRecord, Outcome, Pruned,
-    SubjectKind, SubjectRow, Write,
+    SubjectKind, SubjectQuery, SubjectRow, Write,
 };
 pub(crate) use conn::Backend;
 
@@ -66,6 +67,24 @@ impl<B: Backend> Store for B {
     ) -> Result<Vec<SubjectRow>, StoreError> {
         let mut transaction = reading(self).await?;
         let rows = subjects::subjects(&mut *transaction, kind, live_or_ended_since).await?;
+        finish(transaction).await?;
+        Ok(rows)
+    }
+
+    async fn recent_subjects(&self, query: &SubjectQuery) -> Result<Vec<SubjectRow>, StoreError> {
+        let mut transaction = reading(self).await?;
+        let rows = listing::recent(&mut *transaction, query).await?;
+        finish(transaction).await?;
+        Ok(rows)
+    }
+
+    async fn subjects_with_id(
+        &self,
+        kind: SubjectKind,
+        id: &str,
+    ) -> Result<Vec<SubjectRow>, StoreError> {
+        let mut transaction = reading(self).await?;
+        let rows = listing::with_id(&mut *transaction, kind, id).await?;
         finish(transaction).await?;
         Ok(rows)
     }

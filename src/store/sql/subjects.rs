@@ -138,11 +138,11 @@ pub(crate) async fn subjects(
         .collect()
 }
 
-fn corrupt(what: String) -> StoreError {
+pub(super) fn corrupt(what: String) -> StoreError {
     StoreError::Corrupt { what }
 }
 
-fn decode_subject(kind: SubjectKind, cells: Vec<Cell>) -> Result<SubjectRow, String> {
+pub(super) fn decode_subject(kind: SubjectKind, cells: Vec<Cell>) -> Result<SubjectRow, String> {
     let mut row = RowReader::new("subjects", cells);
     Ok(SubjectRow {
         tenant: row.text(0, "tenant")?,
@@ -159,7 +159,7 @@ fn decode_subject(kind: SubjectKind, cells: Vec<Cell>) -> Result<SubjectRow, Str
     })
 }
 
-fn decode_party(cells: Vec<Cell>) -> Result<((String, String), PartyRow), String> {
+pub(super) fn decode_party(cells: Vec<Cell>) -> Result<((String, String), PartyRow), String> {
     let mut row = RowReader::new("parties", cells);
     let key = (row.text(0, "tenant")?, row.text(1, "subject_id")?);
     let party = PartyRow {

@@ -23,7 +23,7 @@ use crate::web::error::{ApiJson, ApiQuery, Error, Result};
 use crate::web::state::AppState;
 
 /// The most sessions one list holds, newest first.
-pub const MAX_LISTED: usize = 200;
+pub const MAX_LISTED: u32 = 200;
 /// About how many bytes of recording one chunk carries.
 pub const CHUNK_BYTES: usize = 512 * 1024;
 
@@ -68,7 +68,8 @@ pub struct SessionList {
     pub may_watch: bool,
 }
 
-/// `?q=`: only sessions whose id, conversation or an agent's name contains it.
+/// `?q=`: only sessions whose id, conversation or an agent's name contains it (ASCII letters
+/// in either case; the store narrows the list).
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
@@ -85,21 +86,28 @@ async fn list(
         .now()
         .minus(listed_for(&state))
         .unix_millis();
+    let wanted = crate::store::SubjectQuery {
+        tenant: reviewer.tenant.as_str().to_owned(),
+        kind: SubjectKind::Session,
+        live_or_ended_since: since,
+        containing: query.q.unwrap_or_default(),
+        limit: MAX_LISTED,
+    };
     let rows = state
         .service
         .store
-        .subjects(SubjectKind::Session, since)
+        .recent_subjects(&wanted)
         .await
         .map_err(store_down)?;
-    let wanted = query.q.unwrap_or_default().to_lowercase();
-    let mut sessions: Vec<SessionSummary> = rows
-        .into_iter()
-        .filter(|row| row.tenant == reviewer.tenant.as_str())
-        .map(|row| summary(&state, row))
-        .filter(|summary| wanted.is_empty() || matches(summary, &wanted))
-        .collect();
-    sessions.sort_by(|a, b| b.started_at.cmp(&a.started_at));
-    sessions.truncate(MAX_LISTED);
+    let recordings = state.service.recordings.clone();
+    // Each row's recording status is a small file read (a sidecar, or a scan of a live one).
+    let sessions = tokio::task::spawn_blocking(move || {
+        rows.into_iter()
+            .map(|row| summary(recordings.as_deref(), row))
+            .collect()
+    })
+    .await
+    .map_err(|error| Error::Internal(error.into()))?;
     Ok(ApiJson(SessionList {
         sessions,
         may_watch: reviewer.supervises,
@@ -114,21 +122,9 @@ fn listed_for(state: &AppState) -> std::time::Duration {
         .unwrap_or(std::time::Duration::from_secs(90 * 24 * 3600))
 }
 
-fn matches(summary: &SessionSummary, wanted: &str) -> bool {
-    summary.session_id.contains(wanted)
-        || summary
-            .conversation
-            .as_deref()
-            .is_some_and(|c| c.to_lowercase().contains(wanted))
-        || summary
-            .agents
-            .iter()
-            .any(|agent| agent.to_lowercase().contains(wanted))
-}
-
-fn summary(state: &AppState, row: crate::store::SubjectRow) -> SessionSummary {
+fn summary(recordings: Option<&std::path::Path>, row: crate::store::SubjectRow) -> SessionSummary {
     let at = |millis: i64| Timestamp::from_unix_millis(millis).rfc3339();
-    let recording = match &state.service.recordings {
+    let recording = match recordings {
         Some(dir) => {
             let tenant = crate::engine::TenantId::new(row.tenant.clone());
             let path = recording_path(dir, &tenant, &row.id);
@@ -276,7 +272,19 @@ pub(super) async fn mine(state: &AppState, tenant: &TenantId, id: &str) -> Resul
     let id: SessionId = id
         .parse()
         .map_err(|_| Error::BadRequest("a session id is nine digits".into()))?;
-    if session_tenant(state, id).await? != tenant.as_str() {
+    let live_here = state
+        .service
+        .sessions
+        .get(id)
+        .is_some_and(|cell| cell.tenant() == tenant);
+    if live_here {
+        return Ok(id);
+    }
+    let tenants = stored_tenants(state, id).await?;
+    if tenants.is_empty() {
+        return Err(Error::NotFound(format!("no session {id} is remembered")));
+    }
+    if !tenants.iter().any(|stored| stored == tenant.as_str()) {
         return Err(Error::Forbidden(
             "this session is not your organisation's: a supervisor sees only their own tenant's sessions".into(),
         ));
@@ -284,21 +292,16 @@ pub(super) async fn mine(state: &AppState, tenant: &TenantId, id: &str) -> Resul
     Ok(id)
 }
 
-/// Which tenant a session belongs to, from the store (live or ended).
-async fn session_tenant(state: &AppState, id: SessionId) -> Result<String> {
-    if let Some(cell) = state.service.sessions.get(id) {
-        return Ok(cell.tenant().as_str().to_owned());
-    }
+/// The tenants the store remembers a session `id` of (live or ended): one, or none, or rarely
+/// one for each tenant that drew the same id.
+async fn stored_tenants(state: &AppState, id: SessionId) -> Result<Vec<String>> {
     let rows = state
         .service
         .store
-        .subjects(SubjectKind::Session, 0)
+        .subjects_with_id(SubjectKind::Session, &id.to_string())
         .await
         .map_err(store_down)?;
-    rows.into_iter()
-        .find(|row| row.id == id.to_string())
-        .map(|row| row.tenant)
-        .ok_or_else(|| Error::NotFound(format!("no session {id} is remembered")))
+    Ok(rows.into_iter().map(|row| row.tenant).collect())
 }
 
 /// Audits the view before anything of the recording is sent.

@@ -2,6 +2,7 @@
 
 pub mod audit_chain;
 pub mod export;
+pub mod listing;
 pub mod subjects;
 pub mod tampering;
 pub mod tenant;
