@@ -225,6 +225,14 @@ async fn the_binary_provisions_every_record_of_records_json_and_deprovision_remo
 
     let data = tempfile::tempdir().unwrap();
     seed_tenant_data(data.path()).await;
+    let recordings = data.path().join(duet::service::RECORDINGS_DIR);
+    let recorded = duet::recording::recording_path(
+        &recordings,
+        &duet::engine::TenantId::default(),
+        "123456789",
+    );
+    std::fs::create_dir_all(recorded.parent().unwrap()).unwrap();
+    std::fs::write(&recorded, b"DUETREC1").unwrap();
     let exported = data.path().join("audit.jsonl");
     let mut env = settings(&identity, GOOD_SECRET);
     env.push(("DUET_DATA_DIR", data.path().display().to_string()));
@@ -234,9 +242,10 @@ async fn the_binary_provisions_every_record_of_records_json_and_deprovision_remo
     assert!(output.status.success(), "{text}");
     assert_eq!(org.all_rows(), Vec::<String>::new());
     assert!(
-        text.contains("1 sessions, 0 screen shares, 1 settings of tenant default"),
+        text.contains("1 sessions, 0 screen shares, 1 settings, 1 recordings of tenant default"),
         "Duet's own data for the tenant must go too: {text}"
     );
+    assert!(!recorded.exists(), "the tenant's recordings go with it");
     let trail = std::fs::read_to_string(&exported).unwrap();
     assert!(trail.contains("\"session.created\"") && trail.contains("\"settings.changed\""));
     assert!(text.contains("kept the tenant's audit trail"), "{text}");

@@ -67,8 +67,30 @@ fn a_tenant_is_added_listed_audited_and_removed() {
         .expect("the registration is in the tenant's audit trail");
     assert_eq!(registered["detail"]["setting"], "registration");
 
+    // A recording of Contoso's and one of another tenant's, as the recorder lays them out.
+    let recordings = data.join(duet::service::RECORDINGS_DIR);
+    let tenant = |id: &str| duet::engine::TenantId::new(id.to_owned());
+    for (owner, session) in [("contoso", "123456789"), ("fabrikam", "987654321")] {
+        let path = duet::recording::recording_path(&recordings, &tenant(owner), session);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, b"DUETREC1").unwrap();
+    }
+
     let removed = duet(data, &["tenant", "remove", "contoso"]);
     assert!(removed.status.success(), "{}", text(&removed));
+    assert!(
+        text(&removed).contains("1 recordings"),
+        "{}",
+        text(&removed)
+    );
+    assert!(
+        !duet::recording::tenant_recordings(&recordings, &tenant("contoso")).exists(),
+        "a removed tenant's recordings are deleted with it"
+    );
+    assert!(
+        duet::recording::recording_path(&recordings, &tenant("fabrikam"), "987654321").exists(),
+        "another tenant's recordings are kept"
+    );
     let listed = duet(data, &["tenant", "list"]);
     assert!(
         text(&listed).contains("no tenants are registered"),

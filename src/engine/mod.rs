@@ -40,4 +40,4 @@ pub use session::{
 };
 pub use share::{Share, ShareEnd, ShareError, ShareNotice, ShareState};
 pub use sink::{EventSink, MemorySink, Receipt, Unrecorded};
-pub use tape::{Tape, TapeDeck, TapeKind, Taped};
+pub use tape::{Tape, TapeDeck, TapeKind, Taped, ToRecorder};

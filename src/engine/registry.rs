@@ -82,6 +82,13 @@ impl<M: Machine> Registry<M> {
         self
     }
 
+    /// Waits until everything recorded so far is written (a clean stop).
+    pub async fn flush_recordings(&self) {
+        if let Some(deck) = &self.deck {
+            deck.flush().await;
+        }
+    }
+
     pub(super) fn index(&self) -> MutexGuard<'_, Index<M>> {
         self.index
             .lock()

@@ -72,13 +72,23 @@ pub struct Taped {
     pub payload: Bytes,
 }
 
+/// What the rooms send the recorder: an entry, or a request to say once everything sent before
+/// it is written (a clean stop waits for that).
+#[derive(Debug)]
+pub enum ToRecorder {
+    /// An entry to write.
+    Entry(Taped),
+    /// Answer once everything before this is written.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
 /// Which tenants record, as the service decides (their policy).
 pub type Wants = Arc<dyn Fn(&TenantId) -> bool + Send + Sync>;
 
 /// Where the rooms of recorded sessions send their entries.
 #[derive(Clone)]
 pub struct TapeDeck {
-    sender: mpsc::Sender<Taped>,
+    sender: mpsc::Sender<ToRecorder>,
     wants: Wants,
 }
 
@@ -90,9 +100,17 @@ impl std::fmt::Debug for TapeDeck {
 
 impl TapeDeck {
     /// A deck for the tenants `wants` names, and the receiving end for the writer.
-    pub fn new(wants: Wants) -> (Self, mpsc::Receiver<Taped>) {
+    pub fn new(wants: Wants) -> (Self, mpsc::Receiver<ToRecorder>) {
         let (sender, receiver) = mpsc::channel(TAPE_CHANNEL_ENTRIES);
         (Self { sender, wants }, receiver)
+    }
+
+    /// Waits until everything taped so far is written (or the recorder is gone).
+    pub async fn flush(&self) {
+        let (done, written) = tokio::sync::oneshot::channel();
+        if self.sender.send(ToRecorder::Flush(done)).await.is_ok() {
+            let _ = written.await;
+        }
     }
 
     /// A tape for session `session` of `tenant`, unless the tenant does not record.
@@ -112,7 +130,7 @@ impl TapeDeck {
 /// One session's recording, held by its room.
 #[derive(Debug)]
 pub struct Tape {
-    sender: mpsc::Sender<Taped>,
+    sender: mpsc::Sender<ToRecorder>,
     tenant: TenantId,
     session: Arc<str>,
     /// A full snapshot was taped since the start or the last gap.
@@ -174,13 +192,13 @@ impl Tape {
         let payload = self
             .gap
             .map_or_else(Bytes::new, |reason| Bytes::from_static(reason.as_bytes()));
-        let _ = self.sender.try_send(Taped {
+        let _ = self.sender.try_send(ToRecorder::Entry(Taped {
             tenant: self.tenant.clone(),
             session: self.session.clone(),
             at: self.last_at.unwrap_or(at),
             kind: TapeKind::End,
             payload,
-        });
+        }));
     }
 
     fn put(&mut self, at: Timestamp, kind: TapeKind, payload: Bytes) {
@@ -192,7 +210,7 @@ impl Tape {
             kind,
             payload,
         };
-        if self.sender.try_send(entry).is_err() {
+        if self.sender.try_send(ToRecorder::Entry(entry)).is_err() {
             self.gap("the recorder fell behind");
         }
     }
@@ -208,6 +226,14 @@ fn bytes_of(frame: &Frame) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The next entry the rooms sent, if any.
+    fn recv(taped: &mut mpsc::Receiver<ToRecorder>) -> Result<Taped, ()> {
+        match taped.try_recv() {
+            Ok(ToRecorder::Entry(entry)) => Ok(entry),
+            _ => Err(()),
+        }
+    }
 
     fn page(byte: u8) -> Frame {
         Frame::Binary(Bytes::from(vec![byte]))
@@ -227,7 +253,7 @@ mod tests {
             tape.page(at(3 + n as i64), &page(0), false);
         }
         let mut kept = Vec::new();
-        while let Ok(entry) = taped.try_recv() {
+        while let Ok(entry) = recv(&mut taped) {
             kept.push(entry);
         }
         assert_eq!(
@@ -239,12 +265,12 @@ mod tests {
 
         tape.page(at(20_000), &page(0), false);
         tape.message(at(20_001), &page(9));
-        assert!(taped.try_recv().is_err(), "nothing until a full snapshot");
+        assert!(recv(&mut taped).is_err(), "nothing until a full snapshot");
         tape.page(at(20_002), &page(1), true);
-        let gap = taped.try_recv().unwrap();
+        let gap = recv(&mut taped).unwrap();
         assert_eq!(gap.kind, TapeKind::Gap);
         assert_eq!(&gap.payload[..], b"the recorder fell behind");
-        assert_eq!(taped.try_recv().unwrap().kind, TapeKind::Page);
+        assert_eq!(recv(&mut taped).unwrap().kind, TapeKind::Page);
     }
 
     #[test]
@@ -259,7 +285,7 @@ mod tests {
         tape.end(at(5_000));
         let mut pointers = 0;
         let mut last = None;
-        while let Ok(entry) = taped.try_recv() {
+        while let Ok(entry) = recv(&mut taped) {
             pointers += usize::from(entry.kind == TapeKind::Pointer);
             last = Some(entry.kind);
         }
@@ -280,13 +306,13 @@ mod tests {
         let mut tape = deck.tape(&TenantId::default(), "123456789").unwrap();
         tape.page(at(10), &page(1), true);
         drop(tape);
-        assert_eq!(taped.try_recv().unwrap().kind, TapeKind::Page);
-        assert!(taped.try_recv().is_err(), "Duet stopping is no end");
+        assert_eq!(recv(&mut taped).unwrap().kind, TapeKind::Page);
+        assert!(recv(&mut taped).is_err(), "Duet stopping is no end");
 
         let mut resumed = deck.tape(&TenantId::default(), "123456789").unwrap();
         resumed.gap("Duet stopped and started again");
         resumed.end(at(9_000));
-        let end = taped.try_recv().unwrap();
+        let end = recv(&mut taped).unwrap();
         assert_eq!(end.kind, TapeKind::End);
         assert_eq!(&end.payload[..], b"Duet stopped and started again");
         assert_eq!(
@@ -298,8 +324,8 @@ mod tests {
         let mut whole = deck.tape(&TenantId::default(), "123456789").unwrap();
         whole.page(at(20), &page(1), true);
         whole.end(at(30_000));
-        assert_eq!(taped.try_recv().unwrap().kind, TapeKind::Page);
-        let end = taped.try_recv().unwrap();
+        assert_eq!(recv(&mut taped).unwrap().kind, TapeKind::Page);
+        let end = recv(&mut taped).unwrap();
         assert!(end.payload.is_empty());
         assert_eq!(end.at, at(20), "the end is stamped with the last entry");
     }

@@ -75,8 +75,12 @@ pub fn decode(bytes: &[u8], offset: u64) -> Result<Option<(Entry, usize)>, Recor
 /// Where session `session` of `tenant` is recorded under `dir` (the recordings directory).
 /// A tenant id that is not a plain name is written in hex, so no id can leave the directory.
 pub fn recording_path(dir: &Path, tenant: &TenantId, session: &str) -> PathBuf {
+    tenant_recordings(dir, tenant).join(format!("{}.rec", path_part(session)))
+}
+
+/// The folder under `dir` that holds every recording of `tenant`.
+pub fn tenant_recordings(dir: &Path, tenant: &TenantId) -> PathBuf {
     dir.join(path_part(tenant.as_str()))
-        .join(format!("{}.rec", path_part(session)))
 }
 
 fn path_part(text: &str) -> String {

@@ -12,7 +12,7 @@ pub mod reader;
 pub mod status;
 pub mod writer;
 
-pub use file::{Entry, RecordingError, recording_path};
+pub use file::{Entry, RecordingError, recording_path, tenant_recordings};
 pub use reader::{Chunk, read_chunk};
 pub use status::{RecordingStatus, Tally, scan, sidecar_path, status_of};
-pub use writer::{prune, spawn_writer};
+pub use writer::{forget_tenant, prune, spawn_writer};

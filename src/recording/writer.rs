@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 
 use super::file::{MAGIC, encode, recording_path};
 use super::status::{Tally, remove_sidecar, scan, write_sidecar};
-use crate::engine::{TapeKind, Taped, TenantId};
+use crate::engine::{TapeKind, Taped, TenantId, ToRecorder};
 
 /// Files kept open at once; past this the least recently written is closed (and reopened later).
 pub const MAX_OPEN_FILES: usize = 256;
@@ -30,7 +30,7 @@ struct Open {
 /// Starts the thread that writes recordings under `dir`; it stops when every sender is gone.
 pub fn spawn_writer(
     dir: PathBuf,
-    receiver: mpsc::Receiver<Taped>,
+    receiver: mpsc::Receiver<ToRecorder>,
 ) -> io::Result<std::thread::JoinHandle<()>> {
     fs::create_dir_all(&dir)?;
     std::thread::Builder::new()
@@ -54,13 +54,21 @@ impl Writer {
     }
 
     /// Takes what has queued, writes it, and waits for more.
-    fn run(mut self, mut receiver: mpsc::Receiver<Taped>) {
+    fn run(mut self, mut receiver: mpsc::Receiver<ToRecorder>) {
         while let Some(first) = receiver.blocking_recv() {
-            self.take(first);
-            while let Ok(next) = receiver.try_recv() {
-                self.take(next);
+            let mut flushes = Vec::new();
+            let mut next = Some(first);
+            while let Some(message) = next {
+                match message {
+                    ToRecorder::Entry(taped) => self.take(taped),
+                    ToRecorder::Flush(done) => flushes.push(done),
+                }
+                next = receiver.try_recv().ok();
             }
             self.write_pending();
+            for done in flushes {
+                let _ = done.send(());
+            }
         }
         self.write_pending();
     }
@@ -178,6 +186,20 @@ fn open_file(path: &Path, create: bool) -> io::Result<Option<(File, Option<Tally
     }
     remove_sidecar(path)?;
     Ok(Some((file, None)))
+}
+
+/// Deletes every recording of `tenant` under `dir` (the tenant was removed); returns how many.
+pub fn forget_tenant(dir: &Path, tenant: &TenantId) -> io::Result<usize> {
+    let folder = super::file::tenant_recordings(dir, tenant);
+    if !folder.exists() {
+        return Ok(0);
+    }
+    let count = fs::read_dir(&folder)?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "rec"))
+        .count();
+    fs::remove_dir_all(&folder)?;
+    Ok(count)
 }
 
 /// Deletes the recordings under `dir` last written more than `keep` ago, each with its status

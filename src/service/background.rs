@@ -18,6 +18,8 @@ pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 pub const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
 /// How often old audit records and ended sessions are pruned.
 pub const RETENTION_INTERVAL: Duration = Duration::from_secs(3600);
+/// How long a clean stop waits for the recorder to write what it was given.
+pub const RECORDINGS_FLUSH: Duration = Duration::from_secs(5);
 
 /// The background tasks; they stop when this is dropped.
 #[derive(Debug)]
@@ -45,6 +47,14 @@ impl Background {
         }
         let now = self.service.clock.now();
         flush_activity(&self.service).await;
+        // What the recorder was still writing is kept, unless the disk will not have it soon.
+        let written = self.service.sessions.flush_recordings();
+        if tokio::time::timeout(RECORDINGS_FLUSH, written)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the recordings' last entries were not written before the stop");
+        }
         if let Err(error) = self
             .service
             .store

@@ -137,8 +137,9 @@ pub async fn forget_tenant(config: &Config, args: &DeprovisionArgs) -> anyhow::R
         .forget_tenant(tenant.as_str(), args.purge_audit)
         .await
         .context("removing the tenant's data from Duet's database")?;
+    let recordings = forget_recordings(config, &tenant)?;
     println!(
-        "removed from {url}: {} sessions, {} screen shares, {} settings of tenant {tenant}",
+        "removed from {url}: {} sessions, {} screen shares, {} settings, {recordings} recordings of tenant {tenant}",
         gone.sessions, gone.shares, gone.settings
     );
     if args.purge_audit {
@@ -152,6 +153,18 @@ pub async fn forget_tenant(config: &Config, args: &DeprovisionArgs) -> anyhow::R
         );
     }
     Ok(())
+}
+
+/// Deletes `tenant`'s session recordings under the data directory; returns how many.
+pub(crate) fn forget_recordings(config: &Config, tenant: &TenantId) -> anyhow::Result<usize> {
+    let dir = config.data_dir.join(crate::service::RECORDINGS_DIR);
+    crate::recording::forget_tenant(&dir, tenant).with_context(|| {
+        let folder = crate::recording::tenant_recordings(&dir, tenant);
+        format!(
+            "the tenant's data is removed but not its recordings in {}: delete that folder",
+            folder.display()
+        )
+    })
 }
 
 pub(crate) async fn export_to_file(

@@ -61,7 +61,7 @@ pub(super) fn ice_servers(urls: &[String]) -> Result<Vec<String>, RegistrationEr
 }
 
 /// The tenant id a name gives: lower case, every run of other characters one dash.
-pub(super) fn tenant_id(name: &str) -> Result<TenantId, RegistrationError> {
+pub(crate) fn tenant_id(name: &str) -> Result<TenantId, RegistrationError> {
     let name = name.trim();
     let mut id = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {

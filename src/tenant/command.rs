@@ -136,8 +136,9 @@ async fn remove(config: &Config, args: &TenantRemoveArgs) -> anyhow::Result<()> 
         .remove(&args.name, args.purge_audit)
         .await
         .context("removing the tenant")?;
+    let recordings = remove_recordings(config, &args.name)?;
     println!(
-        "removed tenant {}: {} sessions, {} screen shares, {} settings{}",
+        "removed tenant {}: {} sessions, {} screen shares, {} settings, {recordings} recordings{}",
         args.name,
         gone.sessions,
         gone.shares,
@@ -149,6 +150,12 @@ async fn remove(config: &Config, args: &TenantRemoveArgs) -> anyhow::Result<()> 
         }
     );
     Ok(())
+}
+
+/// Deletes the tenant's session recordings under the data directory; returns how many there were.
+fn remove_recordings(config: &Config, name: &str) -> anyhow::Result<usize> {
+    let tenant = super::checks::tenant_id(name)?;
+    crate::store::command::forget_recordings(config, &tenant)
 }
 
 /// One line per tenant: id, name, Entra tenant, orgs and sites.

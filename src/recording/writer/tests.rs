@@ -231,3 +231,21 @@ fn recordings_past_retention_are_deleted_with_their_sidecars_and_newer_ones_kept
     assert_eq!(status_of(&new, false).unwrap(), RecordingStatus::Complete);
     assert_eq!(prune(&dir.path().join("none"), day, now).unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_flush_answers_once_everything_sent_before_it_is_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (deck, receiver) = crate::engine::TapeDeck::new(Arc::new(|_| true));
+    let writer = spawn_writer(dir.path().to_owned(), receiver).unwrap();
+    let mut tape = deck.tape(&TenantId::default(), "123456789").unwrap();
+    let snapshot = crate::engine::Frame::Binary(Bytes::from_static(&[1, 7, 7, 7]));
+    tape.page(Timestamp::from_unix_millis(5), &snapshot, true);
+    deck.flush().await;
+    let written = std::fs::metadata(path_of(dir.path(), "123456789")).unwrap();
+    assert!(
+        written.len() > MAGIC.len() as u64,
+        "the snapshot is written before the flush answers"
+    );
+    drop((tape, deck));
+    writer.join().unwrap();
+}
