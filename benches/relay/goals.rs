@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::recording::RecordingRun;
 use crate::runs::{MemoryRun, StepRun, Target};
 use crate::store::StoreRun;
 
@@ -71,6 +72,7 @@ pub fn judge(
     memory: Option<&MemoryRun>,
     wire: &WireStats,
     store: Option<&StoreRun>,
+    recording: Option<&RecordingRun>,
 ) -> Vec<Goal> {
     let mut goals = Vec::new();
     for (duet, bare) in relay {
@@ -96,6 +98,9 @@ pub fn judge(
     goals.push(wire_goal(wire));
     if let Some(store) = store {
         goals.extend(crate::store_report::goals(store));
+    }
+    if let Some(recording) = recording {
+        goals.extend(crate::recording_report::goals(recording));
     }
     goals
 }
