@@ -21,7 +21,7 @@ const IDLE_KIB_GOAL: f64 = 64.0;
 const FLAT_GROWTH: f64 = 0.05;
 const WIRE_RATIO_GOAL: f64 = 10.0;
 /// CPU used by processes other than the server and the bench worth a note (100 % = one core).
-const OTHERS_NOTED_PERCENT: f64 = 20.0;
+pub const OTHERS_NOTED_PERCENT: f64 = 20.0;
 
 /// CPU other processes used during a step, 100 % per core.
 pub fn others_percent(run: &StepRun) -> f64 {

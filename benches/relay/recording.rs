@@ -15,6 +15,7 @@ use crate::runs::{StepRun, Target, relay_step};
 /// Recording's cost, measured in one run.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordingRun {
+    /// Sessions of each step.
     pub sessions: usize,
     /// Seconds of load per step (warm-up and measured): what the files hold.
     pub load_secs: u64,
