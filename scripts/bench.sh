@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds Duet in release and runs every benchmark against it: the relay, memory and wire-size
-# benchmark (benches/relay), then glass-to-glass latency and the customer's tab in Chromium
-# (bench/browser). Usage: scripts/bench.sh [--quick] [more flags for benches/relay, e.g.
-# --sessions 500,1000 --soak-secs 120]. Writes bench/results/relay{,-quick}.{md,json} and
+# benchmark with the store's and session recordings' cost (benches/relay), then glass-to-glass
+# latency, the customer's tab and opening a 30-minute recording in Chromium (bench/browser).
+# Usage: scripts/bench.sh [--quick] [more flags for benches/relay, e.g. --sessions 500,1000
+# --soak-secs 120]. Writes bench/results/relay{,-quick}.{md,json} and
 # bench/results/browser{,-quick}.{md,json}. Numbers only; no asserts.
 set -euo pipefail
 cd "$(dirname "$0")/.."

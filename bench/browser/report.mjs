@@ -141,6 +141,37 @@ function wireRows(wire) {
   ];
 }
 
+function replayRows(replay) {
+  const { recording: rec, playThrough: end } = replay;
+  const ended = /End of the recording/.test(end.status ?? "") && end.errors.length === 0 && end.shownCount === end.finalCount && end.mirrors === rec.fullSnapshots;
+  return [
+    [
+      `Supervisor opens a ${rec.minutes}-minute recording of ${mib(rec.bytes)} (${kib(rec.bytesPerMin)} a minute): click on Play → first animation frame whose mirror holds the page`,
+      "< 1 s",
+      `median ${ms(replay.firstFrame.p50)}, max ${ms(replay.firstFrame.max)} over ${replay.firstFrame.n} opens (next frame: median ${ms(replay.painted.p50)}, max ${ms(replay.painted.max)})`,
+      met(replay.firstFrame.n > 0 && replay.firstFrame.max < 1000),
+    ],
+    [
+      "… of it, the first chunk of the recording received (`GET …/recording?from=0`, audited as recording.viewed first)",
+      "-",
+      `median ${ms(replay.firstChunk.p50)}, max ${ms(replay.firstChunk.max)}; ${kib(replay.firstChunkBytes)} of JSON`,
+      "-",
+    ],
+    [
+      `… the recording: a real ${replay.real.seconds} s session on the churn page (${kib(replay.real.bytes)}, ${replay.real.entries} entries) copied ${rec.copies} times from its full snapshot (as if the page were loaded again each ${replay.real.seconds} s); ${rec.pageFrames} page frames (${rec.fullSnapshots} full) inflated in Node, ${rec.events} events`,
+      "Duet lists it complete",
+      `listed ${rec.listed}; ${rec.entries} entries`,
+      met(rec.listed === "complete"),
+    ],
+    [
+      "… played through to its end (speed control set to 1,000,000×): the player's status and clock, mirrors built (one per full snapshot), the real session's last count in the mirror, page errors",
+      "plays to the end, no errors",
+      `in ${(end.ms / 1000).toFixed(1)} s: "${end.status}", ${end.time}, timeline ${end.timeline}; ${end.mirrors} mirrors for ${rec.fullSnapshots} snapshots; count ${end.shownCount} (real ${end.finalCount}); errors: ${end.errors.length === 0 ? "none" : end.errors.join("; ")}`,
+      met(ended),
+    ],
+  ];
+}
+
 /** The results as markdown. */
 export function toMarkdown(results) {
   const { run } = results;
@@ -148,6 +179,7 @@ export function toMarkdown(results) {
     ...(results.glass ? glassRows(results.glass) : []),
     ...results.tab.flatMap((t) => [...duetRows(t), ...(t.rrweb ? rrwebRows(t) : [])]),
     ...(results.wire ? wireRows(results.wire) : []),
+    ...(results.replay ? replayRows(results.replay) : []),
   ];
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [

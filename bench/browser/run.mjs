@@ -1,13 +1,16 @@
 // Browser benchmarks of Duet, one command: `node bench/browser/run.mjs [--quick] [--tab-only] [--name NAME]`.
 // Prints numbers and writes bench/results/browser.{md,json} (browser-quick.* with --quick, NAME.*
 // with --name); asserts nothing about speed. Full: 200 samples per latency, 10k and 80k-element
-// pages, 30 s of churn. Quick: 30 samples, the 10k page only, 10 s of churn. --tab-only runs only
-// the customer-tab part (to compare two binaries). DUET_BIN picks the binary.
+// pages, 30 s of churn, a 30-minute recording opened 10 times (made from 60 s of real churn).
+// Quick: 30 samples, the 10k page only, 10 s of churn, the recording opened 5 times (made from
+// 15 s). --tab-only runs only the customer-tab part (to compare two binaries). DUET_BIN picks
+// the binary.
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { runGlass, glassPage } from "./glass.mjs";
+import { runReplay } from "./replay.mjs";
 import { describeRun, toMarkdown } from "./report.mjs";
 import { ROOT, launchBrowser, startFixtureServer, startServer } from "./support.mjs";
 import { bigPage, rrwebBundle, runTabDuet, runTabRrweb } from "./tab.mjs";
@@ -17,8 +20,8 @@ const quick = process.argv.includes("--quick");
 const tabOnly = process.argv.includes("--tab-only");
 const nameAt = process.argv.indexOf("--name");
 const plan = quick
-  ? { samples: 30, sizes: [10_000], raisedLimitSizes: [], churnSeconds: 10 }
-  : { samples: 200, sizes: [10_000, 80_000], raisedLimitSizes: [80_000], churnSeconds: 30 };
+  ? { samples: 30, sizes: [10_000], raisedLimitSizes: [], churnSeconds: 10, replay: { seconds: 15, opens: 5 } }
+  : { samples: 200, sizes: [10_000, 80_000], raisedLimitSizes: [80_000], churnSeconds: 30, replay: { seconds: 60, opens: 10 } };
 /** A server limit big enough for the 80k page's snapshot, to measure its capture cost anyway. */
 const RAISED_LIMIT_BYTES = 32 * 1024 * 1024;
 
@@ -59,6 +62,8 @@ async function main() {
       if (!tabOnly) {
         log(`wire size, ${plan.churnSeconds} s of churn`);
         results.wire = await runWire(browser, duet.base, fixtures.origin, plan.churnSeconds, duet.dataDir);
+        log(`a 30-minute recording (from ${plan.replay.seconds} s of real churn), opened ${plan.replay.opens} times, then played through`);
+        results.replay = await runReplay(browser, duet.base, fixtures.origin, duet.dataDir, plan.replay);
       }
     });
     for (const n of tabOnly ? [] : plan.raisedLimitSizes) {

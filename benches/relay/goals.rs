@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::recording::RecordingRun;
 use crate::runs::{MemoryRun, StepRun, Target};
 use crate::store::StoreRun;
 
@@ -20,7 +21,7 @@ const IDLE_KIB_GOAL: f64 = 64.0;
 const FLAT_GROWTH: f64 = 0.05;
 const WIRE_RATIO_GOAL: f64 = 10.0;
 /// CPU used by processes other than the server and the bench worth a note (100 % = one core).
-const OTHERS_NOTED_PERCENT: f64 = 20.0;
+pub const OTHERS_NOTED_PERCENT: f64 = 20.0;
 
 /// CPU other processes used during a step, 100 % per core.
 pub fn others_percent(run: &StepRun) -> f64 {
@@ -71,6 +72,7 @@ pub fn judge(
     memory: Option<&MemoryRun>,
     wire: &WireStats,
     store: Option<&StoreRun>,
+    recording: Option<&RecordingRun>,
 ) -> Vec<Goal> {
     let mut goals = Vec::new();
     for (duet, bare) in relay {
@@ -96,6 +98,9 @@ pub fn judge(
     goals.push(wire_goal(wire));
     if let Some(store) = store {
         goals.extend(crate::store_report::goals(store));
+    }
+    if let Some(recording) = recording {
+        goals.extend(crate::recording_report::goals(recording));
     }
     goals
 }

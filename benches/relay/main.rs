@@ -1,4 +1,5 @@
-//! Duet's relay, memory and wire-size benchmarks (issue "Benchmarks", parts 1, 2 and 5).
+//! Duet's relay, memory and wire-size benchmarks (issue "Benchmarks", parts 1, 2 and 5), and
+//! what the store (#11) and session recordings (#15) cost the relay.
 //!
 //! Starts the real `duet serve` and a bare tokio-tungstenite relay as child processes, drives
 //! paced co-browse sessions against each from this process, and writes what it measured to
@@ -12,6 +13,8 @@ mod goals;
 mod load;
 mod options;
 mod procs;
+mod recording;
+mod recording_report;
 mod report;
 mod runs;
 mod stats;
@@ -76,7 +79,18 @@ async fn run(options: Options) -> anyhow::Result<report::Results> {
     } else {
         None
     };
-    let goals = goals::judge(&relay, memory.as_ref(), &wire, store.as_ref());
+    let recording = if options.recording {
+        Some(recording::measure(&options).await?)
+    } else {
+        None
+    };
+    let goals = goals::judge(
+        &relay,
+        memory.as_ref(),
+        &wire,
+        store.as_ref(),
+        recording.as_ref(),
+    );
     Ok(report::Results {
         machine: report::Machine::here(),
         parameters: options,
@@ -85,6 +99,7 @@ async fn run(options: Options) -> anyhow::Result<report::Results> {
         memory,
         wire,
         store,
+        recording,
     })
 }
 

@@ -31,12 +31,16 @@ pub struct Options {
     pub store_sessions: usize,
     /// Whole sessions put through the journal to measure audit records a second.
     pub audit_sessions: usize,
+    /// Whether to measure what recording sessions costs the relay.
+    pub recording: bool,
+    /// Sessions of the relay step run with recording on and off.
+    pub recording_sessions: usize,
 }
 
 const HELP: &str = "relay bench: [--quick] [--sessions 500,1000] [--duration-secs 10] \
 [--warmup-secs 2] [--memory-sessions 1000] [--soak-secs 600] [--sample-secs 5] [--out DIR] \
 [--name NAME] [--no-relay] [--no-memory] [--no-store] [--store-sessions 1000] \
-[--audit-sessions 20000]; BENCH_POSTGRES_URL adds PostgreSQL to the audit measure; DUET_BIN, BENCH_SESSIONS, BENCH_DURATION_SECS, \
+[--audit-sessions 20000] [--no-recording] [--recording-sessions 1000]; BENCH_POSTGRES_URL adds PostgreSQL to the audit measure; DUET_BIN, BENCH_SESSIONS, BENCH_DURATION_SECS, \
 BENCH_MEMORY_SESSIONS, BENCH_SOAK_SECS also set them";
 
 impl Options {
@@ -63,6 +67,8 @@ impl Options {
                 "--no-store" => options.store = false,
                 "--store-sessions" => options.store_sessions = value()?.parse()?,
                 "--audit-sessions" => options.audit_sessions = value()?.parse()?,
+                "--no-recording" => options.recording = false,
+                "--recording-sessions" => options.recording_sessions = value()?.parse()?,
                 _ => bail!("unknown flag {flag}; {HELP}"),
             }
         }
@@ -91,6 +97,8 @@ impl Options {
             store: true,
             store_sessions: if quick { 200 } else { 1000 },
             audit_sessions: if quick { 2000 } else { 20_000 },
+            recording: true,
+            recording_sessions: if quick { 200 } else { 1000 },
         }
     }
 

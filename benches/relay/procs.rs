@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ pub struct Server {
     // Kept open so the server's later prints do not hit a closed pipe.
     _stdout: BufReader<ChildStdout>,
     /// Duet's data directory, removed with the server.
-    _data: Option<tempfile::TempDir>,
+    data: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -37,7 +38,7 @@ impl Server {
             .envs(env.iter().copied());
         let mut server = Self::start(command).with_context(|| format!("starting {bin}"))?;
         server.pid = served_pid(server.child.id())?;
-        server._data = Some(data);
+        server.data = Some(data);
         Ok(server)
     }
 
@@ -74,10 +75,15 @@ impl Server {
                     pid,
                     addr,
                     _stdout: stdout,
-                    _data: None,
+                    data: None,
                 });
             }
         }
+    }
+
+    /// Duet's data directory (none for the bare relay).
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data.as_ref().map(tempfile::TempDir::path)
     }
 
     /// Stops the server and waits for it.

@@ -20,6 +20,7 @@ pub struct Results {
     pub memory: Option<MemoryRun>,
     pub wire: WireStats,
     pub store: Option<crate::store::StoreRun>,
+    pub recording: Option<crate::recording::RecordingRun>,
 }
 
 /// Where the numbers come from.
@@ -113,6 +114,9 @@ fn markdown(results: &Results) -> String {
     wire_table(&mut md, &results.wire);
     if let Some(store) = &results.store {
         crate::store_report::table(&mut md, store);
+    }
+    if let Some(recording) = &results.recording {
+        crate::recording_report::table(&mut md, recording);
     }
     md
 }

@@ -13,8 +13,10 @@ use tokio::task::JoinSet;
 use crate::load::{self, LoadStats, Pair};
 use crate::options::Options;
 use crate::procs::Server;
+use crate::recording::{Recorded, recorded};
 use crate::stats::rss_kib;
 use crate::{baseline, duet};
+use ::duet::service::RECORDINGS_DIR;
 
 /// Sessions opened at once while setting up.
 const SETUP_CONCURRENCY: usize = 32;
@@ -25,10 +27,12 @@ const SERVER_SLACK: Duration = Duration::from_secs(300);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
-    /// Duet as it ships: the SQLite store and the audit trail on.
+    /// Duet as it ships: the SQLite store, the audit trail and session recordings on.
     Duet,
-    /// Duet with `DUET_DATABASE_URL=none`: no store, no audit trail.
+    /// Duet with `DUET_DATABASE_URL=none`: no store, no audit trail, no recordings.
     DuetStoreOff,
+    /// Duet with `DUET_RECORD_SESSIONS=false`: the store on, nothing recorded.
+    DuetRecordingOff,
     Bare,
 }
 
@@ -40,6 +44,11 @@ impl Target {
             Target::DuetStoreOff => {
                 Server::duet(bin, run + SERVER_SLACK, &[("DUET_DATABASE_URL", "none")])
             }
+            Target::DuetRecordingOff => Server::duet(
+                bin,
+                run + SERVER_SLACK,
+                &[("DUET_RECORD_SESSIONS", "false")],
+            ),
             Target::Bare => Server::baseline(run + SERVER_SLACK),
         }
     }
@@ -51,6 +60,8 @@ pub struct StepRun {
     pub target: Target,
     pub setup_secs: f64,
     pub server_rss_kib_end: u64,
+    /// What Duet's recordings directory held after the load (none for the bare relay).
+    pub recorded: Option<Recorded>,
     #[serde(flatten)]
     pub load: LoadStats,
 }
@@ -65,7 +76,9 @@ pub async fn open_pairs(target: Target, addr: SocketAddr, n: usize) -> anyhow::R
         tasks.spawn(async move {
             let _permit = permits.acquire().await?;
             match target {
-                Target::Duet | Target::DuetStoreOff => api.open_pair(index).await,
+                Target::Duet | Target::DuetStoreOff | Target::DuetRecordingOff => {
+                    api.open_pair(index).await
+                }
                 Target::Bare => baseline::open_pair(addr, index).await,
             }
         });
@@ -92,11 +105,19 @@ pub async fn relay_step(target: Target, n: usize, options: &Options) -> anyhow::
     };
     let load = load::run(pairs, options.warmup(), options.duration(), server.pid).await;
     let server_rss_kib_end = rss_kib(server.pid).unwrap_or(0);
+    let recordings = server.data_dir().map(|dir| dir.join(RECORDINGS_DIR));
+    let recorded = match recordings {
+        Some(dir) => tokio::task::spawn_blocking(move || recorded(&dir))
+            .await
+            .ok(),
+        None => None,
+    };
     stop(server).await;
     Ok(StepRun {
         target,
         setup_secs,
         server_rss_kib_end,
+        recorded,
         load,
     })
 }
