@@ -18,8 +18,11 @@ use super::clock::Timestamp;
 use super::ids::TenantId;
 use super::room::Frame;
 
-/// Entries waiting for the writer at most; past this the recording has a gap.
-pub const TAPE_CHANNEL_ENTRIES: usize = 8_192;
+/// Entries waiting for the writer at most; past this the recording has a gap. The writer takes
+/// them every 100 ms (`recording::writer::WRITE_EVERY`): room for 1,000 sessions at the relay
+/// bench's 30 entries a second, several times over; an entry is a few dozen bytes and a
+/// reference to the frame the agents got anyway.
+pub const TAPE_CHANNEL_ENTRIES: usize = 32_768;
 /// The least time between two taped positions of one pointer, in milliseconds.
 pub const POINTER_TAPE_MS: i64 = 100;
 

@@ -18,6 +18,12 @@ use crate::engine::{TapeKind, Taped, TenantId, ToRecorder};
 /// Files kept open at once; past this the least recently written is closed (and reopened later).
 pub const MAX_OPEN_FILES: usize = 256;
 
+/// How long the writer lets entries gather before it writes again. Woken for every entry, it
+/// made one `write` per entry and file (6,000 a second at 200 bench sessions) and the relay's p99
+/// with recording on swung from 0.3× to 9× of off on the shared 2-core machine; gathered, each
+/// file gets one write per interval. A clean stop's flush is answered at the next write.
+pub const WRITE_EVERY: Duration = Duration::from_millis(100);
+
 struct Open {
     file: File,
     pending: Vec<u8>,
@@ -69,6 +75,8 @@ impl Writer {
             for done in flushes {
                 let _ = done.send(());
             }
+            // The channel holds what comes meanwhile (`TAPE_CHANNEL_ENTRIES`).
+            std::thread::sleep(WRITE_EVERY);
         }
         self.write_pending();
     }
