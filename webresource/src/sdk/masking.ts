@@ -1,5 +1,6 @@
 // What the agent must never see, decided in the customer's browser before anything is sent.
 
+import { natives } from "../natives";
 import type { Policy } from "../protocol";
 import { hasTypedCardRun, holdsCardOrIban, redactCardsAndIbans } from "./numbers";
 import { HINTED_FIELDS_SELECTOR, describesSecret, labelledByText, namesSecret, takesTypedDigits } from "./sensitive";
@@ -127,7 +128,7 @@ export class Masking {
   #hiddenChanged(): void {
     if (this.#changeQueued || this.#onHiddenChange === null) return;
     this.#changeQueued = true;
-    setTimeout(() => {
+    natives().setTimeout(() => {
       this.#changeQueued = false;
       this.#onHiddenChange?.();
     }, HIDDEN_LIST_DELAY_MS);

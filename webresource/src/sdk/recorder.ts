@@ -1,6 +1,7 @@
 // Records the customer's page with rrweb, masked at source, and hands out batches at once.
 
 import { record } from "@rrweb/record";
+import { natives } from "../natives";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
 
@@ -38,12 +39,11 @@ export class Recorder {
   #scheduled = false;
   #slicing = new SlicedSnapshot((event) => this.#push(event));
   /** Flushes that get a task of their own (while a snapshot is sliced; see `#schedule`). */
-  #flushTask = new MessageChannel();
+  #postFlush = natives().taskPoster(() => this.#flushScheduled());
 
   constructor(masking: Masking, send: (batch: Batch) => void) {
     this.#masking = masking;
     this.#send = send;
-    this.#flushTask.port1.onmessage = () => this.#flushScheduled();
   }
 
   /** Starts recording; the first batch is a full snapshot, of what fits in one slice. */
@@ -115,8 +115,8 @@ export class Recorder {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    if (this.#slicing.pending) this.#flushTask.port2.postMessage(null);
-    else queueMicrotask(() => this.#flushScheduled());
+    if (this.#slicing.pending) this.#postFlush();
+    else natives().queueMicrotask(() => this.#flushScheduled());
   }
 
   #flushScheduled(): void {
