@@ -1,13 +1,18 @@
-// An esbuild plugin that opens seams in @rrweb/record 2.1.6 so Duet can time-slice the full
-// snapshot (src/sdk/slicing.ts):
+// An esbuild plugin that opens seams in @rrweb/record 2.1.6 for Duet's recorder.
+//
+// Time-slicing the full snapshot (src/sdk/slicing.ts):
 // - a hook in the child loop of `serializeNodeWithId` that may leave a node's remaining children
 //   for later, and the options the snapshot serialized with;
 // - while slices are pending, a node rrweb cannot add (it moved next to, or into, a part not sent
 //   yet) is forgotten, with its subtree, instead of left half-known: a slice then sends it whole;
 // - `serializeNodeWithId` exported, so the slices share rrweb's id counter and mirror.
+// Duet's own UI takes no room in the agent's mirror:
+// - a blocked element (Duet blocks only its own UI, `[data-duet-ui]`) is ignored, as rrweb ignores
+//   a script, instead of sent as an empty placeholder of its size: the placeholder lost the
+//   widget's `position: fixed` and pushed everything after it down the agent's page.
 //
 // The patch is text replacement on a pinned version: if rrweb's code moved, the build stops and
-// says which seam is gone, rather than ship a snapshot that is silently whole again.
+// says which seam is gone, rather than ship a recorder that silently lost one.
 
 import { readFile } from "node:fs/promises";
 
@@ -29,6 +34,11 @@ const SEAMS = [
   return serializeNodeWithId(n, {`,
     to: `  const slimDOMOptions = slimDOMDefaults(slimDOM);
   return serializeNodeWithId(n, duetSnapshotHooks.rootOptions = {`,
+  },
+  {
+    name: "the choice of an ignored node's id in serializeNodeWithId",
+    from: `  } else if (slimDOMExcluded(_serializedNode, slimDOMOptions) || !preserveWhiteSpace`,
+    to: `  } else if (_serializedNode.needBlock || slimDOMExcluded(_serializedNode, slimDOMOptions) || !preserveWhiteSpace`,
   },
   {
     name: "the mutation buffer's drop of a node whose next sibling it does not know",

@@ -59,6 +59,8 @@ export class Recorder {
     return (
       record<RrwebEvent>({
         emit: (event) => this.#onEvent(event),
+        // Duet's own UI: left out whole (build/rrweb-patch.mjs), not even a placeholder of its
+        // size, which would push the page down in the agent's mirror.
         blockSelector: DUET_UI_SELECTOR,
         maskInputOptions: MASKED_INPUTS,
         maskInputFn: masking.maskInput,

@@ -207,7 +207,8 @@ function isDeferrable(parent: Node): boolean {
 }
 
 // Whether a node serialized on its own still needs its children sent: not when rrweb blocked it
-// (Duet's widget) or already carries its children in an attribute (style text, a textarea's value).
+// (a placeholder; Duet's build leaves its own blocked UI out instead) or already carries its
+// children in an attribute (style text, a textarea's value).
 function hasOwnChildren(element: Element, node: NonNullable<ReturnType<typeof duetSerializeNodeWithId>>): boolean {
   const attributes = node.attributes ?? {};
   if ("rr_width" in attributes || "_cssText" in attributes) return false;
