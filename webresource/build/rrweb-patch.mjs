@@ -10,6 +10,11 @@
 // - a blocked element (Duet blocks only its own UI, `[data-duet-ui]`) is ignored, as rrweb ignores
 //   a script, instead of sent as an empty placeholder of its size: the placeholder lost the
 //   widget's `position: fixed` and pushed everything after it down the agent's page.
+// A select's chosen option reaches the agent when its value may (src/sdk/recorder.ts):
+// - with selects masked (Duet masks every kind of field, then `maskInputFn` decides), rrweb drops
+//   every option's `selected` flag, and a select ignores a `value` attribute: the agent saw the
+//   first option. `duetSnapshotHooks.selectedShown(option)` says whether the option's select is
+//   shown (its value is not masked), and then the chosen option keeps `selected`.
 //
 // The patch is text replacement on a pinned version: if rrweb's code moved, the build stops and
 // says which seam is gone, rather than ship a recorder that silently lost one.
@@ -39,6 +44,11 @@ const SEAMS = [
     name: "the choice of an ignored node's id in serializeNodeWithId",
     from: `  } else if (slimDOMExcluded(_serializedNode, slimDOMOptions) || !preserveWhiteSpace`,
     to: `  } else if (_serializedNode.needBlock || slimDOMExcluded(_serializedNode, slimDOMOptions) || !preserveWhiteSpace`,
+  },
+  {
+    name: "the selected flag of an option",
+    from: `    if (n.selected && !maskInputOptions["select"]) {`,
+    to: `    if (n.selected && (!maskInputOptions["select"] || duetSnapshotHooks.selectedShown !== null && duetSnapshotHooks.selectedShown(n))) {`,
   },
   {
     name: "the mutation buffer's drop of a node whose next sibling it does not know",
@@ -77,7 +87,7 @@ const SEAMS = [
     from: `export {
   record
 };`,
-    to: `const duetSnapshotHooks = { defer: null, rootOptions: null, slicing: false };
+    to: `const duetSnapshotHooks = { defer: null, rootOptions: null, slicing: false, selectedShown: null };
 function duetForget(mirror, n) {
   mirror.removeNodeFromMap(n);
   mirror.nodeMetaMap.delete(n);

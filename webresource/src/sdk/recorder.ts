@@ -1,6 +1,6 @@
 // Records the customer's page with rrweb, masked at source, and hands out batches at once.
 
-import { record } from "@rrweb/record";
+import { duetSnapshotHooks, record } from "@rrweb/record";
 import { natives } from "../natives";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
@@ -56,6 +56,13 @@ export class Recorder {
   }
 
   #record(masking: Masking): (() => void) | null {
+    // rrweb drops every option's `selected` flag when selects are masked (all are, for
+    // `maskInput` to judge them), and a select ignores a `value` attribute: the agent would see
+    // its first option. The chosen option keeps `selected` when the select's value is shown.
+    duetSnapshotHooks.selectedShown = (option) => {
+      const select = option.closest("select");
+      return select !== null && !masking.hidesInput(select);
+    };
     return (
       record<RrwebEvent>({
         emit: (event) => this.#onEvent(event),
@@ -93,6 +100,7 @@ export class Recorder {
     this.#slicing.cancel();
     this.#stop?.();
     this.#stop = null;
+    duetSnapshotHooks.selectedShown = null;
     this.#events = [];
   }
 
