@@ -1,6 +1,6 @@
 // The agent sees the real web (#17): pages that replace the globals Duet's script uses, Duet's
-// own widget on the page, and a select chosen before the agent joined, each compared between the
-// customer's page and the agent's mirror.
+// own widget on the page, a select chosen before the agent joined, and images from blob: URLs,
+// each compared between the customer's page and the agent's mirror.
 
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
@@ -19,6 +19,7 @@ const site = await startFixtureServer({
   "/hostile.html": (url) => hostilePage(url),
   "/widget.html": (url) => widgetPage(url),
   "/select.html": (url) => selectPage(url),
+  "/blob.html": (url) => blobPage(url),
 });
 after(() => site.stop());
 
@@ -107,6 +108,39 @@ test("a select chosen before the agent joined shows that option in the mirror; a
   for (const secret of ["First secret", "Second secret", "Third secret"]) assert.ok(!texts.some((text) => text.includes(secret)), `a frame carries ${secret}`);
 });
 
+test("images shown from blob: URLs reach the mirror as the customer sees them, except inside masked elements", async () => {
+  const conversation = newConversation();
+  const page = await openSite(conversation, "blob.html");
+  await page.evaluate(() => window.imagesReady);
+  const { agent, sent } = await join(page, conversation);
+  await page.evaluate(() => window.addBlobImage("after", [0, 0, 255], "shown"));
+
+  const pixel = (id) =>
+    agent.mirror.locator(`#${id}`).evaluate((image) => {
+      if (!image.complete || image.naturalWidth === 0 || !image.src.startsWith("data:image/")) return null;
+      const canvas = image.ownerDocument.createElement("canvas");
+      [canvas.width, canvas.height] = [image.naturalWidth, image.naturalHeight];
+      const context = canvas.getContext("2d");
+      context.drawImage(image, 0, 0);
+      return [...context.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data.slice(0, 3)];
+    }, null, { timeout: 1_000 });
+  const near = (got, want) => got !== null && got.every((value, i) => Math.abs(value - want[i]) <= 16);
+  // "before" revoked its blob: URL once it loaded; the page still shows it, and so does the mirror.
+  for (const [id, color] of [["before", [255, 0, 0]], ["after", [0, 0, 255]]]) {
+    const seen = await waitUntil(`#${id} drawn in the mirror`, async () => {
+      const got = await pixel(id).catch(() => null);
+      return near(got, color) ? got : null;
+    });
+    assert.ok(near(seen, color), `#${id} is ${seen} in the mirror`);
+    const size = (locator) => locator.evaluate((image) => [image.getBoundingClientRect().width, image.getBoundingClientRect().height]);
+    assert.deepEqual(await size(agent.mirror.locator(`#${id}`)), await size(page.locator(`#${id}`)), `#${id}'s size`);
+  }
+  const masked = await agent.mirror.locator("#masked").evaluate((image) => ({ src: image.getAttribute("src"), width: image.naturalWidth }));
+  assert.ok(masked.src.startsWith("blob:") && masked.width === 0, `the masked image reached the mirror: ${masked.src.slice(0, 40)}`);
+  const images = new Set(frameTexts(sent).flatMap((text) => text.match(/data:image\/[^"]+/g) ?? []));
+  assert.equal(images.size, 2, "images sent: the two shown ones only");
+});
+
 /** A page of the site with a started session, an agent who joined it, and the frames the page sent. */
 async function watched(path, { button = false } = {}) {
   const conversation = newConversation();
@@ -193,6 +227,31 @@ ${scriptTag(url)}
   };
   window.addEventListener("load", () => window.addBlock("early-block"));
 </script></body></html>`;
+}
+
+/** Images from blob: URLs the page draws itself: one shown (its URL revoked once it loaded), one
+ * inside a masked element, and `window.addBlobImage(id, rgb, parentId)` for more. */
+function blobPage(url) {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>blob</title></head>
+<body><h1 id="ready">Your documents</h1><div id="shown"></div><div id="masked-box" data-duet-mask></div>
+<script>
+  window.addBlobImage = async (id, [r, g, b], parentId, revoke = false) => {
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [80, 60];
+    const context = canvas.getContext("2d");
+    context.fillStyle = "rgb(" + r + "," + g + "," + b + ")";
+    context.fillRect(0, 0, 80, 60);
+    const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+    const image = new Image(40, 30);
+    image.id = id;
+    image.src = URL.createObjectURL(blob);
+    document.getElementById(parentId).append(image);
+    await image.decode();
+    if (revoke) URL.revokeObjectURL(image.src);
+  };
+  window.imagesReady = Promise.all([window.addBlobImage("before", [255, 0, 0], "shown", true), window.addBlobImage("masked", [0, 255, 0], "masked-box")]);
+</script>
+${scriptTag(url)}</body></html>`;
 }
 
 /** Three selects: a plain one, one the site masks (data-duet-mask) and one the tenant's mask

@@ -15,6 +15,10 @@
 //   every option's `selected` flag, and a select ignores a `value` attribute: the agent saw the
 //   first option. `duetSnapshotHooks.selectedShown(option)` says whether the option's select is
 //   shown (its value is not masked), and then the chosen option keeps `selected`.
+// An image shown from a blob: URL, which exists only in the customer's browser, reaches the
+// agent (src/sdk/blobimages.ts):
+// - `duetSnapshotHooks.image(img)` is told of every image rrweb serializes and of every change of
+//   an image's `src` it records, after which Duet may send the pixels as a data: URL.
 //
 // The patch is text replacement on a pinned version: if rrweb's code moved, the build stops and
 // says which seam is gone, rather than ship a recorder that silently lost one.
@@ -49,6 +53,18 @@ const SEAMS = [
     name: "the selected flag of an option",
     from: `    if (n.selected && !maskInputOptions["select"]) {`,
     to: `    if (n.selected && (!maskInputOptions["select"] || duetSnapshotHooks.selectedShown !== null && duetSnapshotHooks.selectedShown(n))) {`,
+  },
+  {
+    name: "the inlining of an image in serializeElementNode",
+    from: `  if (tagName === "img" && inlineImages) {`,
+    to: `  if (tagName === "img" && duetSnapshotHooks.image !== null) duetSnapshotHooks.image(n);
+  if (tagName === "img" && inlineImages) {`,
+  },
+  {
+    name: "the mutation buffer's record of a changed attribute",
+    from: `          if (attributeName === "type" && tagNameLower === "input"`,
+    to: `          if (tagNameLower === "img" && attributeName === "src" && duetSnapshotHooks.image !== null) duetSnapshotHooks.image(target);
+          if (attributeName === "type" && tagNameLower === "input"`,
   },
   {
     name: "the mutation buffer's drop of a node whose next sibling it does not know",
@@ -87,7 +103,7 @@ const SEAMS = [
     from: `export {
   record
 };`,
-    to: `const duetSnapshotHooks = { defer: null, rootOptions: null, slicing: false, selectedShown: null };
+    to: `const duetSnapshotHooks = { defer: null, rootOptions: null, slicing: false, selectedShown: null, image: null };
 function duetForget(mirror, n) {
   mirror.removeNodeFromMap(n);
   mirror.nodeMetaMap.delete(n);

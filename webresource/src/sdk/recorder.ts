@@ -2,6 +2,7 @@
 
 import { duetSnapshotHooks, record } from "@rrweb/record";
 import { natives } from "../natives";
+import { BlobImages } from "./blobimages";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
 
@@ -41,9 +42,12 @@ export class Recorder {
   /** Flushes that get a task of their own (while a snapshot is sliced; see `#schedule`). */
   #postFlush = natives().taskPoster(() => this.#flushScheduled());
 
+  #images: BlobImages;
+
   constructor(masking: Masking, send: (batch: Batch) => void) {
     this.#masking = masking;
     this.#send = send;
+    this.#images = new BlobImages(masking, (event) => this.#pushAlone(event));
   }
 
   /** Starts recording; the first batch is a full snapshot, of what fits in one slice. */
@@ -63,6 +67,7 @@ export class Recorder {
       const select = option.closest("select");
       return select !== null && !masking.hidesInput(select);
     };
+    duetSnapshotHooks.image = this.#images.seen;
     return (
       record<RrwebEvent>({
         emit: (event) => this.#onEvent(event),
@@ -101,6 +106,8 @@ export class Recorder {
     this.#stop?.();
     this.#stop = null;
     duetSnapshotHooks.selectedShown = null;
+    duetSnapshotHooks.image = null;
+    this.#images.clear();
     this.#events = [];
   }
 
@@ -109,6 +116,7 @@ export class Recorder {
       // A snapshot starts with Meta: whatever came before goes out first, on its own.
       this.#flush();
       this.#full = true;
+      this.#images.restart();
     }
     this.#push(event);
   }
@@ -117,6 +125,13 @@ export class Recorder {
     this.#events.push(event);
     if (this.#events.length >= MAX_EVENTS_PER_BATCH) this.#flush();
     else this.#schedule();
+  }
+
+  // An image's data: URL goes out in a frame of its own, after what came before it.
+  #pushAlone(event: unknown): void {
+    this.#flush();
+    this.#events.push(event);
+    this.#flush();
   }
 
   // Batches go out on the next microtask, at once. While a snapshot is sliced, a slice's events

@@ -28,5 +28,7 @@ declare module "@rrweb/record" {
     slicing: boolean;
     /** Asked for a selected option while selects are masked: whether it may keep `selected`. */
     selectedShown: ((option: HTMLOptionElement) => boolean) | null;
+    /** Told of each image rrweb serializes, and of each `src` change of one it records. */
+    image: ((image: HTMLImageElement) => void) | null;
   };
 }
