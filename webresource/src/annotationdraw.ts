@@ -5,6 +5,7 @@
 // messages arrive (each puts its points at its `offset`); each annotation fades ANNOTATION_MS
 // after its last message unless it is pinned; clearing removes pinned ones too.
 
+import { natives } from "./natives";
 import type { Annotation, StrokeShape } from "./protocol";
 
 /** How long an annotation stays after its last message before it fades, and how long the fade takes. */
@@ -36,7 +37,7 @@ interface Shown {
   from: string;
   drawn: HTMLElement | SVGElement;
   points: number[];
-  timer: ReturnType<typeof setTimeout> | null;
+  timer: number | null;
 }
 
 /** The box of `target` in its own document (works across frames: no `instanceof`). */
@@ -86,21 +87,21 @@ export class AnnotationLayer {
   clear(from?: string): void {
     for (const [key, shown] of this.#shown) {
       if (from !== undefined && shown.from !== from) continue;
-      if (shown.timer !== null) clearTimeout(shown.timer);
+      if (shown.timer !== null) natives().clearTimeout(shown.timer);
       shown.drawn.remove();
       this.#shown.delete(key);
     }
   }
 
   #schedule(key: string, shown: Shown, pinned: boolean): void {
-    if (shown.timer !== null) clearTimeout(shown.timer);
-    shown.timer = pinned ? null : setTimeout(() => this.#fade(key, shown), ANNOTATION_MS);
+    if (shown.timer !== null) natives().clearTimeout(shown.timer);
+    shown.timer = pinned ? null : natives().setTimeout(() => this.#fade(key, shown), ANNOTATION_MS);
   }
 
   #fade(key: string, shown: Shown): void {
     if (this.#shown.get(key) !== shown) return;
     shown.drawn.style.opacity = "0";
-    shown.timer = setTimeout(() => {
+    shown.timer = natives().setTimeout(() => {
       shown.drawn.remove();
       if (this.#shown.get(key) === shown) this.#shown.delete(key);
     }, FADE_MS);

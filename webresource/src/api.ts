@@ -1,4 +1,7 @@
 // JSON calls to Duet's HTTP API. Errors carry the server's sentence (`{"error": "..."}`).
+// fetch and JSON are the untouched ones (natives.ts): the customer's page may have wrapped them.
+
+import { natives } from "./natives";
 
 /** A refused or failed API call, with the text to show people. */
 export class ApiError extends Error {
@@ -26,10 +29,10 @@ export async function callApi<T>(origin: string, path: string, request: ApiReque
   if (request.token !== undefined) headers["Authorization"] = `Bearer ${request.token}`;
   let response: Response;
   try {
-    response = await fetch(origin + path, {
+    response = await natives().fetch(origin + path, {
       method: request.method ?? (request.body === undefined ? "GET" : "POST"),
       headers,
-      body: request.body === undefined ? null : JSON.stringify(request.body),
+      body: request.body === undefined ? null : natives().stringify(request.body),
       credentials: "omit",
       keepalive: request.keepalive ?? false,
     });
@@ -48,7 +51,7 @@ export async function callApi<T>(origin: string, path: string, request: ApiReque
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return natives().parse(text);
   } catch {
     return null;
   }

@@ -1,5 +1,7 @@
 // Latest-wins scheduling at display rate, for pointers and batches.
 
+import { natives } from "./natives";
+
 /** Runs `task` with the latest value at most once per animation frame. */
 export class LatestPerFrame<T> {
   #task: (value: T) => void;
@@ -15,7 +17,7 @@ export class LatestPerFrame<T> {
     this.#pending = { value };
     if (this.#scheduled) return;
     this.#scheduled = true;
-    requestAnimationFrame(() => this.#run());
+    natives().requestAnimationFrame(() => this.#run());
   }
 
   #run(): void {

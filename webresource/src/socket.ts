@@ -9,6 +9,7 @@ import {
   type ClientMsg,
   type ServerMsg,
 } from "./protocol";
+import { SOCKET_OPEN, natives } from "./natives";
 import { pointerFrame, readPointerFrame } from "./pointerframe";
 
 /** First wait before reconnecting, doubled after each failure. */
@@ -68,8 +69,11 @@ export class DuetSocket {
   #failures = 0;
   #opened = false;
   #stopped = false;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #ping: ReturnType<typeof setInterval> | null = null;
+  #timer: number | null = null;
+  #ping: number | null = null;
+  /** The page's globals may be replaced or wrapped (natives.ts): the socket, its frames and the
+   * token go only through untouched functions. */
+  #native = natives();
 
   constructor(url: string, token: string, events: SocketEvents) {
     this.#url = url;
@@ -87,19 +91,19 @@ export class DuetSocket {
   stop(): void {
     this.#stopped = true;
     this.#clearTimers();
-    this.#ws?.close(1000, "done");
+    if (this.#ws !== null) this.#native.socketClose(this.#ws, 1000, "done");
     this.#ws = null;
     this.#dropQueue();
   }
 
   /** Whether frames go out now rather than wait. */
   get isOpen(): boolean {
-    return this.#ws?.readyState === WebSocket.OPEN;
+    return this.#ws !== null && this.#native.socketState(this.#ws) === SOCKET_OPEN;
   }
 
   /** Sends or queues one frame; returns false when it had to drop frames to stay bounded. */
   send(msg: ClientMsg): boolean {
-    const text = JSON.stringify(msg);
+    const text = this.#native.stringify(msg);
     return this.#send({ data: text, size: text.length, kind: kindOf(msg) });
   }
 
@@ -119,8 +123,8 @@ export class DuetSocket {
     // A full snapshot supersedes the page changes queued before it; the pointer is latest-wins.
     if (frame.kind === "full") this.#dropQueued((queued) => queued.kind === "full" || queued.kind === "dom");
     if (frame.kind === "pointer") this.#dropQueued((queued) => queued.kind === "pointer");
-    if (this.#queue.length === 0 && this.#canSendNow()) {
-      this.#ws?.send(frame.data);
+    if (this.#queue.length === 0 && this.#canSendNow() && this.#ws !== null) {
+      this.#native.socketSend(this.#ws, frame.data);
       return true;
     }
     return this.#enqueue(frame);
@@ -128,7 +132,7 @@ export class DuetSocket {
 
   #canSendNow(): boolean {
     const ws = this.#ws;
-    return ws !== null && ws.readyState === WebSocket.OPEN && ws.bufferedAmount <= MAX_BUFFERED_BYTES;
+    return ws !== null && this.#native.socketState(ws) === SOCKET_OPEN && this.#native.socketBuffered(ws) <= MAX_BUFFERED_BYTES;
   }
 
   // A full snapshot is never refused for its size: `lost` asks for a new snapshot, which would
@@ -161,35 +165,43 @@ export class DuetSocket {
   }
 
   #drain(): void {
-    while (this.#queue.length > 0 && this.#canSendNow()) {
+    while (this.#queue.length > 0 && this.#canSendNow() && this.#ws !== null) {
       const frame = this.#queue.shift() as Queued;
       this.#queuedBytes -= frame.size;
       if (frame.kind === "full") this.#snapshotBytes = 0;
-      this.#ws?.send(frame.data);
+      this.#native.socketSend(this.#ws, frame.data);
     }
     if (this.#queue.length > 0) this.#scheduleDrain();
   }
 
   #scheduleDrain(): void {
     if (this.#timer !== null || !this.isOpen) return;
-    this.#timer = setTimeout(() => {
+    this.#timer = this.#native.setTimeout(() => {
       this.#timer = null;
       this.#drain();
     }, DRAIN_CHECK_MS);
   }
 
   #connect(): void {
-    const ws = new WebSocket(this.#url);
-    ws.binaryType = "arraybuffer";
+    const native = this.#native;
+    let ws: WebSocket;
+    try {
+      ws = native.openSocket(this.#url);
+    } catch {
+      // The page's WebSocket gave no socket this time: try again later, as after a lost one.
+      this.#retry(this.#backoff());
+      return;
+    }
+    native.socketBinary(ws);
     this.#ws = ws;
-    ws.addEventListener("open", () => this.#onOpen(ws));
-    ws.addEventListener("message", (event) => this.#onMessage(event));
-    ws.addEventListener("close", (event) => this.#onClose(ws, event));
+    native.listen(ws, "open", () => this.#onOpen(ws));
+    native.listen(ws, "message", (event) => this.#onMessage(event as MessageEvent));
+    native.listen(ws, "close", (event) => this.#onClose(ws, event as CloseEvent));
   }
 
   #onOpen(ws: WebSocket): void {
     if (ws !== this.#ws) return;
-    ws.send(JSON.stringify({ type: "hello", token: this.#token } satisfies ClientMsg));
+    this.#native.socketSend(ws, this.#native.stringify({ type: "hello", token: this.#token } satisfies ClientMsg));
     const again = this.#opened;
     this.#opened = true;
     if (again && this.#queue.length > 0) {
@@ -197,7 +209,7 @@ export class DuetSocket {
       this.#dropQueue();
       this.#events.lost();
     }
-    this.#ping = setInterval(() => this.send({ type: "ping" }), PING_INTERVAL_MS);
+    this.#ping = this.#native.setInterval(() => this.send({ type: "ping" }), PING_INTERVAL_MS);
     this.#events.open(again);
     this.#drain();
   }
@@ -211,7 +223,7 @@ export class DuetSocket {
       return;
     }
     if (typeof event.data !== "string") return;
-    const msg = parseServerMsg(event.data);
+    const msg = parseServerMsg(event.data, this.#native.parse);
     if (msg === null) return;
     if (msg.type === "welcome") this.#failures = 0;
     this.#events.message(msg);
@@ -228,8 +240,11 @@ export class DuetSocket {
       this.#events.closed(event.code, event.reason);
       return;
     }
-    const delay = event.code === CLOSE_TOO_SLOW ? 0 : this.#backoff();
-    this.#timer = setTimeout(() => {
+    this.#retry(event.code === CLOSE_TOO_SLOW ? 0 : this.#backoff());
+  }
+
+  #retry(delay: number): void {
+    this.#timer = this.#native.setTimeout(() => {
       this.#timer = null;
       if (!this.#stopped) this.#connect();
     }, delay);
@@ -242,8 +257,8 @@ export class DuetSocket {
   }
 
   #clearTimers(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    if (this.#ping !== null) clearInterval(this.#ping);
+    if (this.#timer !== null) this.#native.clearTimeout(this.#timer);
+    if (this.#ping !== null) this.#native.clearInterval(this.#ping);
     this.#timer = null;
     this.#ping = null;
   }

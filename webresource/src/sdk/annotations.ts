@@ -10,6 +10,7 @@
 import { record } from "@rrweb/record";
 import { AnnotationLayer, documentBox } from "../annotationdraw";
 import { element } from "../dom";
+import { natives } from "../natives";
 import type { Annotation } from "../protocol";
 import { LaserTrail } from "./laser";
 
@@ -25,7 +26,7 @@ export class Annotations {
   #laser = new LaserTrail(() => this.#layer());
 
   constructor() {
-    this.toggle.addEventListener("click", () => this.#hide(!this.#hidden));
+    natives().listen(this.toggle, "click", () => this.#hide(!this.#hidden));
   }
 
   /** Shows (or clears) what the agent with handle `from` sent. */

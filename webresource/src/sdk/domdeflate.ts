@@ -2,13 +2,13 @@
 // sync-flushed after each batch and restarted at every full snapshot (see DOM_FLAG_FULL).
 
 import { Deflate, Z_SYNC_FLUSH } from "pako";
+import { natives } from "../natives";
 import { DOM_FLAG_FULL, SYNC_FLUSH_TAIL } from "../protocol";
 import type { Batch } from "./recorder";
 
 /** zlib's default level: most of the gain of 9 at a fraction of the time on large snapshots. */
 export const DEFLATE_LEVEL = 6;
 
-const utf8 = new TextEncoder();
 
 /** Turns batches into binary frames; a batch that could not be inflated is not framed.
  * pako, not fflate: fflate 0.8.3's `Deflate.flush(true)` writes a broken empty stored block
@@ -23,7 +23,8 @@ export class DomDeflater {
     if (batch.full) this.#stream = this.#newStream();
     const stream = this.#stream;
     if (stream === null) return null;
-    if (!stream.push(utf8.encode(JSON.stringify(batch.events)), Z_SYNC_FLUSH)) {
+    const native = natives();
+    if (!stream.push(native.encodeUtf8(native.stringify(batch.events)), Z_SYNC_FLUSH)) {
       this.restart();
       return null;
     }

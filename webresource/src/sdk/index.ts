@@ -5,6 +5,7 @@
 // with window.Duet.startCobrowse({ conversationId }).
 
 import { ApiError } from "../api";
+import { natives } from "../natives";
 import { mountShareLink } from "../share/link";
 import { type ChatSdk, conversationOf, offerPairing, pairingContext, pairingOffered } from "./pairing";
 import { CustomerSession } from "./session";
@@ -58,23 +59,22 @@ function install(config: ScriptConfig): DuetApi {
   let starting: Promise<{ sessionId: string }> | null = null;
   const start = (options: StartOptions = {}): Promise<{ sessionId: string }> => {
     if (starting !== null) return starting;
-    const known = options.conversationId ?? config.conversationId;
-    const conversation = known !== null && known !== undefined ? Promise.resolve(known) : options.chatSDK ? conversationOf(options.chatSDK) : Promise.resolve(null);
-    starting = conversation
-      .then((conversationId) =>
-        CustomerSession.start(config.origin, widget, { conversationId, tenant: config.tenant, pairingKey: pairingOffered() }),
-      )
-      .then((started) => {
+    // An async function, not the page's `Promise` (which it may have replaced; natives.ts).
+    const run = async (): Promise<{ sessionId: string }> => {
+      try {
+        const known = options.conversationId ?? config.conversationId;
+        const conversationId = known ?? (options.chatSDK ? await conversationOf(options.chatSDK) : null);
+        const started = await CustomerSession.start(config.origin, widget, { conversationId, tenant: config.tenant, pairingKey: pairingOffered() });
         session = started;
         return { sessionId: started.sessionId };
-      })
-      .catch((error: unknown) => {
+      } catch (error: unknown) {
         widget.showProblem(error instanceof ApiError ? error.message : "Co-browse could not start. Try again.");
         throw error;
-      })
-      .finally(() => {
-        starting = null;
-      });
+      }
+    };
+    starting = run().finally(() => {
+      starting = null;
+    });
     return starting;
   };
   const exit = (): void => {
@@ -87,18 +87,20 @@ function install(config: ScriptConfig): DuetApi {
     if (config.showButton) mountShareLink(config.origin);
     session = CustomerSession.resume(config.origin, widget);
     // A session the customer starts in another tab of the site reaches this one too.
-    window.addEventListener("storage", (event) => {
+    natives().listen<StorageEvent>(window, "storage", (event) => {
       if (event.key !== STORAGE_KEY || starting !== null || (session !== null && !session.ended)) return;
       const stored = readStored(event.newValue);
       if (stored !== null && stored.sessionId !== session?.sessionId) session = CustomerSession.resume(config.origin, widget, stored);
     });
   };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount, { once: true });
+  if (document.readyState === "loading") natives().listen(document, "DOMContentLoaded", mount, { once: true });
   else mount();
   if (config.pairing === "auto") offerPairing();
   return { startCobrowse: start, exit, pairingContext };
 }
 
 if (window.Duet === undefined) {
+  // The browser's own functions are taken now, before the page can replace any more of them.
+  natives();
   window.Duet = install(readConfig(document.currentScript as HTMLScriptElement | null));
 }

@@ -3,6 +3,7 @@
 // customer allows, they see nothing of the page.
 
 import { element, style } from "../dom";
+import { natives } from "../natives";
 import type { JoinRequest } from "../protocol";
 
 /** Sends the customer's answer for the agent with this handle. */
@@ -23,8 +24,8 @@ export class JoinPrompt {
       element("p", {}, ["If you allow it, they see this page too (not the hidden fields)."]),
       element("div", {}, [allow, " ", deny]),
     ]);
-    allow.addEventListener("click", () => this.#answer(answer, true));
-    deny.addEventListener("click", () => this.#answer(answer, false));
+    natives().listen(allow, "click", () => this.#answer(answer, true));
+    natives().listen(deny, "click", () => this.#answer(answer, false));
     const button = { color: "#fff", border: "0", borderRadius: "6px", padding: "6px 12px", cursor: "pointer", font: "inherit" };
     style(allow, { ...button, background: "#107c10" });
     style(deny, { ...button, background: "#605e5c" });

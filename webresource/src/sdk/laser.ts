@@ -4,6 +4,7 @@
 // stops moving or leaves the laser.
 
 import { lineSvg } from "../annotationdraw";
+import { natives } from "../natives";
 
 /** How long a position stays in the trail. */
 export const LASER_TRAIL_MS = 1_000;
@@ -28,7 +29,7 @@ export class LaserTrail {
 
   /** Adds the laser's position, in the customer's document CSS pixels. */
   add(x: number, y: number): void {
-    this.#marks.push({ x, y, at: performance.now() });
+    this.#marks.push({ x, y, at: natives().now() });
     this.#schedule();
   }
 
@@ -42,14 +43,14 @@ export class LaserTrail {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    requestAnimationFrame(() => {
+    natives().requestAnimationFrame(() => {
       this.#scheduled = false;
       this.#draw();
     });
   }
 
   #draw(): void {
-    const now = performance.now();
+    const now = natives().now();
     this.#marks = this.#marks.filter((mark) => now - mark.at < LASER_TRAIL_MS);
     const newest = this.#marks[this.#marks.length - 1];
     if (newest === undefined) return this.clear();

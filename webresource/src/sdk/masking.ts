@@ -1,5 +1,6 @@
 // What the agent must never see, decided in the customer's browser before anything is sent.
 
+import { natives } from "../natives";
 import type { Policy } from "../protocol";
 import { hasTypedCardRun, holdsCardOrIban, redactCardsAndIbans } from "./numbers";
 import { HINTED_FIELDS_SELECTOR, describesSecret, labelledByText, namesSecret, takesTypedDigits } from "./sensitive";
@@ -81,13 +82,19 @@ export class Masking {
    * numbers and IBANs in any other text do. */
   readonly maskText = (text: string, element: HTMLElement | null): string => {
     if (text.trim() === "") return text;
-    if (element === null) return MASK;
-    if (element.closest(this.#maskSelector) !== null) return MASK;
-    if (this.#allowSelector !== null && element.closest(this.#allowSelector) === null) return MASK;
+    if (element === null || this.hidesElement(element)) return MASK;
     if (element.tagName === "TEXTAREA" && this.hidesInput(element)) return MASK;
     const redacted = redactCardsAndIbans(text, MASK);
     return redacted === text || element.closest(this.#unmaskSelector) !== null ? text : redacted;
   };
+
+  /** Whether everything inside `element` is hidden from the agent: it is inside the mask
+   * selectors, or outside what is allowed under private-by-default. Its text becomes the mask,
+   * and an image Duet would send itself (`blobimages.ts`) is not sent. */
+  hidesElement(element: Element): boolean {
+    if (element.closest(this.#maskSelector) !== null) return true;
+    return this.#allowSelector !== null && element.closest(this.#allowSelector) === null;
+  }
 
   /** Human names of up to `limit` form fields on the page that the agent cannot read, and
    * whether there are more. Asks the browser for the candidate fields only: walking every field
@@ -127,7 +134,7 @@ export class Masking {
   #hiddenChanged(): void {
     if (this.#changeQueued || this.#onHiddenChange === null) return;
     this.#changeQueued = true;
-    setTimeout(() => {
+    natives().setTimeout(() => {
       this.#changeQueued = false;
       this.#onHiddenChange?.();
     }, HIDDEN_LIST_DELAY_MS);

@@ -4,6 +4,8 @@
 // which reads the conversation's context items, finds the session by it. The key never leaves
 // the customer's browser except to Duet (hashed there) and to the chat's context.
 
+import { natives } from "../natives";
+
 /** The context variable the widget's context provider returns. */
 export const PAIRING_VARIABLE = "DuetPairingKey";
 const STORAGE_KEY = "duet.pairing";
@@ -26,11 +28,11 @@ declare global {
 
 /** This tab's pairing key (made once, kept for the tab's life). */
 export function pairingKey(): string {
-  const stored = sessionStorage.getItem(STORAGE_KEY);
+  const stored = natives().storageGet(sessionStorage, STORAGE_KEY);
   if (stored !== null && /^[0-9a-f]{32}$/.test(stored)) return stored;
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const bytes = natives().randomBytes(16);
   const key = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  sessionStorage.setItem(STORAGE_KEY, key);
+  natives().storageSet(sessionStorage, STORAGE_KEY, key);
   return key;
 }
 
@@ -48,12 +50,12 @@ export function offerPairing(): void {
     sdk.setContextProvider(pairingContext);
     return true;
   };
-  if (!install()) window.addEventListener("lcw:ready", () => void install(), { once: true });
+  if (!install()) natives().listen(window, "lcw:ready", () => void install(), { once: true });
 }
 
 /** Whether this tab offered a pairing key to a chat (so a session should carry it). */
 export function pairingOffered(): string | null {
-  return sessionStorage.getItem(STORAGE_KEY);
+  return natives().storageGet(sessionStorage, STORAGE_KEY);
 }
 
 /** The conversation id a chat SDK knows, if any. */

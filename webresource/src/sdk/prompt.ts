@@ -2,6 +2,7 @@
 // "Take back control", and a brief highlight of what the agent acted on.
 
 import { element, style } from "../dom";
+import { natives } from "../natives";
 
 /** How long the highlight of an agent's action stays, in milliseconds. */
 export const HIGHLIGHT_MS = 700;
@@ -23,8 +24,8 @@ export class ControlPanel {
   #revoke: HTMLButtonElement;
   #highlight: HTMLDivElement;
   #deadline = 0;
-  #tick: ReturnType<typeof setInterval> | null = null;
-  #highlightTimer: ReturnType<typeof setTimeout> | null = null;
+  #tick: number | null = null;
+  #highlightTimer: number | null = null;
 
   constructor(answers: ControlAnswers) {
     const approve = element("button", { type: "button", "data-testid": "cobrowse-approve" }, ["Allow"]);
@@ -40,9 +41,9 @@ export class ControlPanel {
     this.#revoke = element("button", { type: "button", "data-testid": "cobrowse-revoke" }, ["Take back control"]);
     this.root = element("div", {}, [this.#prompt, this.#revoke]);
     this.#highlight = element("div", { "data-duet-ui": "", "aria-hidden": "true" });
-    approve.addEventListener("click", () => this.#answer(answers, true));
-    deny.addEventListener("click", () => this.#answer(answers, false));
-    this.#revoke.addEventListener("click", () => answers.revoke());
+    natives().listen(approve, "click", () => this.#answer(answers, true));
+    natives().listen(deny, "click", () => this.#answer(answers, false));
+    natives().listen(this.#revoke, "click", () => answers.revoke());
     this.#applyStyles(approve, deny);
   }
 
@@ -54,10 +55,10 @@ export class ControlPanel {
   /** Shows the agent's request with a countdown until it lapses. */
   ask(agentName: string, expiresInMs: number): void {
     this.#question.textContent = `${agentName} asks to control this page.`;
-    this.#deadline = Date.now() + Math.max(0, expiresInMs);
+    this.#deadline = natives().dateNow() + Math.max(0, expiresInMs);
     this.#prompt.style.display = "block";
     this.#stopTick();
-    this.#tick = setInterval(() => this.#showCountdown(), TICK_MS);
+    this.#tick = natives().setInterval(() => this.#showCountdown(), TICK_MS);
     this.#showCountdown();
   }
 
@@ -79,14 +80,14 @@ export class ControlPanel {
       display: "block", left: `${box.left - 3}px`, top: `${box.top - 3}px`,
       width: `${box.width + 6}px`, height: `${box.height + 6}px`,
     });
-    if (this.#highlightTimer !== null) clearTimeout(this.#highlightTimer);
-    this.#highlightTimer = setTimeout(() => (this.#highlight.style.display = "none"), HIGHLIGHT_MS);
+    if (this.#highlightTimer !== null) natives().clearTimeout(this.#highlightTimer);
+    this.#highlightTimer = natives().setTimeout(() => (this.#highlight.style.display = "none"), HIGHLIGHT_MS);
   }
 
   /** Takes everything off the page (the session ended). */
   unmount(): void {
     this.hideRequest();
-    if (this.#highlightTimer !== null) clearTimeout(this.#highlightTimer);
+    if (this.#highlightTimer !== null) natives().clearTimeout(this.#highlightTimer);
     this.root.remove();
     this.#highlight.remove();
   }
@@ -97,7 +98,7 @@ export class ControlPanel {
   }
 
   #showCountdown(): void {
-    const left = Math.ceil((this.#deadline - Date.now()) / 1000);
+    const left = Math.ceil((this.#deadline - natives().dateNow()) / 1000);
     if (left <= 0) {
       this.hideRequest();
       return;
@@ -106,7 +107,7 @@ export class ControlPanel {
   }
 
   #stopTick(): void {
-    if (this.#tick !== null) clearInterval(this.#tick);
+    if (this.#tick !== null) natives().clearInterval(this.#tick);
     this.#tick = null;
   }
 

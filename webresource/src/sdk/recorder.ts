@@ -1,6 +1,8 @@
 // Records the customer's page with rrweb, masked at source, and hands out batches at once.
 
-import { record } from "@rrweb/record";
+import { duetSnapshotHooks, record } from "@rrweb/record";
+import { natives } from "../natives";
+import { BlobImages } from "./blobimages";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
 
@@ -38,12 +40,14 @@ export class Recorder {
   #scheduled = false;
   #slicing = new SlicedSnapshot((event) => this.#push(event));
   /** Flushes that get a task of their own (while a snapshot is sliced; see `#schedule`). */
-  #flushTask = new MessageChannel();
+  #postFlush = natives().taskPoster(() => this.#flushScheduled());
+
+  #images: BlobImages;
 
   constructor(masking: Masking, send: (batch: Batch) => void) {
     this.#masking = masking;
     this.#send = send;
-    this.#flushTask.port1.onmessage = () => this.#flushScheduled();
+    this.#images = new BlobImages(masking, (event) => this.#pushAlone(event));
   }
 
   /** Starts recording; the first batch is a full snapshot, of what fits in one slice. */
@@ -56,9 +60,19 @@ export class Recorder {
   }
 
   #record(masking: Masking): (() => void) | null {
+    // rrweb drops every option's `selected` flag when selects are masked (all are, for
+    // `maskInput` to judge them), and a select ignores a `value` attribute: the agent would see
+    // its first option. The chosen option keeps `selected` when the select's value is shown.
+    duetSnapshotHooks.selectedShown = (option) => {
+      const select = option.closest("select");
+      return select !== null && !masking.hidesInput(select);
+    };
+    duetSnapshotHooks.image = this.#images.seen;
     return (
       record<RrwebEvent>({
         emit: (event) => this.#onEvent(event),
+        // Duet's own UI: left out whole (build/rrweb-patch.mjs), not even a placeholder of its
+        // size, which would push the page down in the agent's mirror.
         blockSelector: DUET_UI_SELECTOR,
         maskInputOptions: MASKED_INPUTS,
         maskInputFn: masking.maskInput,
@@ -91,6 +105,9 @@ export class Recorder {
     this.#slicing.cancel();
     this.#stop?.();
     this.#stop = null;
+    duetSnapshotHooks.selectedShown = null;
+    duetSnapshotHooks.image = null;
+    this.#images.clear();
     this.#events = [];
   }
 
@@ -99,6 +116,7 @@ export class Recorder {
       // A snapshot starts with Meta: whatever came before goes out first, on its own.
       this.#flush();
       this.#full = true;
+      this.#images.restart();
     }
     this.#push(event);
   }
@@ -109,14 +127,21 @@ export class Recorder {
     else this.#schedule();
   }
 
+  // An image's data: URL goes out in a frame of its own, after what came before it.
+  #pushAlone(event: unknown): void {
+    this.#flush();
+    this.#events.push(event);
+    this.#flush();
+  }
+
   // Batches go out on the next microtask, at once. While a snapshot is sliced, a slice's events
   // are deflated in a task of their own instead: serializing and deflating in one task came
   // near the 50 ms long-task line on a busy machine. Events keep their order either way.
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    if (this.#slicing.pending) this.#flushTask.port2.postMessage(null);
-    else queueMicrotask(() => this.#flushScheduled());
+    if (this.#slicing.pending) this.#postFlush();
+    else natives().queueMicrotask(() => this.#flushScheduled());
   }
 
   #flushScheduled(): void {

@@ -1,6 +1,7 @@
 // Carries out an agent action the rules allowed, as synthetic events (isTrusted is false), with
 // form submission and unsafe link navigation blocked for as long as the page handles it.
 
+import { natives } from "../natives";
 import type { AgentAction } from "../protocol";
 import { MAX_SCROLL_PX } from "./rules";
 
@@ -96,8 +97,8 @@ function guarded(follow: (href: string) => void, act: () => void): void {
     const href = sameSiteHref(link.getAttribute("href") ?? "", link.getAttribute("target"));
     if (href !== null) follow(href);
   };
-  window.addEventListener("submit", blockSubmit, true);
-  window.addEventListener("click", guardLink);
+  natives().listen(window, "submit", blockSubmit, true);
+  natives().listen(window, "click", guardLink);
   proto.submit = function blockedSubmit(): void {};
   proto.requestSubmit = function blockedRequestSubmit(): void {};
   try {
@@ -105,8 +106,8 @@ function guarded(follow: (href: string) => void, act: () => void): void {
   } finally {
     proto.submit = submit;
     proto.requestSubmit = requestSubmit;
-    window.removeEventListener("submit", blockSubmit, true);
-    window.removeEventListener("click", guardLink);
+    natives().unlisten(window, "submit", blockSubmit, true);
+    natives().unlisten(window, "click", guardLink);
   }
 }
 

@@ -1,4 +1,5 @@
-// Types for the two seams build/rrweb-patch.mjs opens in @rrweb/record (see src/sdk/slicing.ts).
+// Types for the seams build/rrweb-patch.mjs opens in @rrweb/record (see src/sdk/slicing.ts and
+// src/sdk/recorder.ts).
 
 import "@rrweb/record";
 
@@ -25,5 +26,9 @@ declare module "@rrweb/record" {
     rootOptions: SerializeOptions | null;
     /** While true, a node rrweb's mutation buffer cannot place is forgotten, subtree and all. */
     slicing: boolean;
+    /** Asked for a selected option while selects are masked: whether it may keep `selected`. */
+    selectedShown: ((option: HTMLOptionElement) => boolean) | null;
+    /** Told of each image rrweb serializes, and of each `src` change of one it records. */
+    image: ((image: HTMLImageElement) => void) | null;
   };
 }

@@ -3,6 +3,7 @@
 // the stop button. Everything carries data-duet-ui, so rrweb never records it.
 
 import { element, style } from "../dom";
+import { natives } from "../natives";
 
 /** The panel's first size, in CSS pixels. */
 const PANEL_WIDTH_PX = 360;
@@ -44,10 +45,10 @@ export class ScreenPanel {
     this.#video = element("video", { autoplay: "", playsinline: "" });
     this.#video.muted = true;
     this.#panel = element("div", { "data-duet-ui": "", "data-testid": "cobrowse-agent-screen", role: "region", "aria-label": "The agent's screen" }, [header, this.#video]);
-    accept.addEventListener("click", () => actions.accept());
-    deny.addEventListener("click", () => actions.deny());
-    this.#stop.addEventListener("click", () => actions.stop());
-    close.addEventListener("click", () => actions.close());
+    natives().listen(accept, "click", () => actions.accept());
+    natives().listen(deny, "click", () => actions.deny());
+    natives().listen(this.#stop, "click", () => actions.stop());
+    natives().listen(close, "click", () => actions.close());
     this.#applyStyles(header, close, accept, deny);
   }
 

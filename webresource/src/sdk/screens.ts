@@ -1,6 +1,7 @@
 // Screen sharing inside the customer's co-browse session: watch an agent's screen, and show
 // the customer's own when an agent asks (no key needed inside a session). Co-browse goes on.
 
+import { natives } from "../natives";
 import type { ClientMsg, Role, ServerMsg } from "../protocol";
 import { ALL_SURFACES, pickSurface, stopTracks } from "../share/display";
 import { ScreenMesh } from "../share/mesh";
@@ -84,7 +85,7 @@ export class CustomerScreens {
       return;
     }
     this.#stream = picked.stream;
-    picked.track.addEventListener("ended", () => this.stop());
+    natives().listen(picked.track, "ended", () => this.stop());
     this.#send({ type: "share_start" });
     this.#mesh.share(picked.stream);
     this.#panel.sharing(true);

@@ -3,6 +3,7 @@
 
 import { callApi } from "../api";
 import { LatestPerFrame } from "../frame";
+import { natives } from "../natives";
 import type { ControlMode, Policy, ServerMsg } from "../protocol";
 import { CLOSE_UNAUTHORIZED } from "../protocol";
 import { DuetSocket, socketUrl } from "../socket";
@@ -45,7 +46,7 @@ export class CustomerSession {
   #ended = false;
   /** Another tab of the customer's is in front: this one records and sends nothing. */
   #standby = false;
-  #refresh: ReturnType<typeof setInterval> | null = null;
+  #refresh: number | null = null;
   /** The largest frame Duet accepts (from `welcome`); a larger page cannot be shared. */
   #maxFrameBytes = Number.POSITIVE_INFINITY;
   #pointer = new LatestPerFrame<{ x: number; y: number }>((p) => this.#socket.sendPointer(p.x, p.y));
@@ -122,10 +123,10 @@ export class CustomerSession {
   #run(): CustomerSession {
     this.#widget.showSession(this.sessionId);
     this.#widget.showStatus("idle", "Connecting…");
-    document.addEventListener("visibilitychange", this.#onFront);
-    window.addEventListener("focus", this.#onFront);
-    window.addEventListener("pointerdown", this.#onPointerDown, { capture: true, passive: true });
-    this.#refresh = setInterval(() => saveStored(this.#stored), REFRESH_MS);
+    natives().listen(document, "visibilitychange", this.#onFront);
+    natives().listen(window, "focus", this.#onFront);
+    natives().listen(window, "pointerdown", this.#onPointerDown, { capture: true, passive: true });
+    this.#refresh = natives().setInterval(() => saveStored(this.#stored), REFRESH_MS);
     saveStored(this.#stored);
     this.#socket.start();
     return this;
@@ -194,7 +195,7 @@ export class CustomerSession {
     masking.watchHidden(() => this.#widget.showHidden(masking.hiddenFields()));
     this.#control.usePolicy(policy, masking);
     this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch));
-    window.addEventListener("mousemove", this.#onMove, { passive: true });
+    natives().listen(window, "mousemove", this.#onMove, { passive: true });
     this.#widget.showStatus("idle", stateText("idle", []));
   }
 
@@ -237,11 +238,11 @@ export class CustomerSession {
   #finish(message: string): void {
     if (this.#ended) return;
     this.#ended = true;
-    window.removeEventListener("mousemove", this.#onMove);
-    document.removeEventListener("visibilitychange", this.#onFront);
-    window.removeEventListener("focus", this.#onFront);
-    window.removeEventListener("pointerdown", this.#onPointerDown, { capture: true });
-    if (this.#refresh !== null) clearInterval(this.#refresh);
+    natives().unlisten(window, "mousemove", this.#onMove);
+    natives().unlisten(document, "visibilitychange", this.#onFront);
+    natives().unlisten(window, "focus", this.#onFront);
+    natives().unlisten(window, "pointerdown", this.#onPointerDown, { capture: true });
+    if (this.#refresh !== null) natives().clearInterval(this.#refresh);
     this.#recorder?.stop();
     this.#recorder = null;
     this.#control.end();

@@ -13,6 +13,7 @@
 // agent already has, so siblings stay in order whoever sent them.
 
 import { duetSerializeNodeWithId, duetSnapshotHooks, record } from "@rrweb/record";
+import { natives } from "../natives";
 
 /** Time the snapshot may take in the task that starts it, before the rest waits for slices. */
 export const FIRST_SLICE_MS = 12;
@@ -53,15 +54,19 @@ export class SlicedSnapshot {
   #generation = 0;
   /** Child-list changes the page made while slices were pending. */
   #changes = 0;
-  #watcher = new MutationObserver(() => {
+  /** The browser's own timers and observer, whatever the page replaced (natives.ts): a page's
+   * MutationObserver that throws would leave the agent without a snapshot. */
+  #native = natives();
+  #watcher = new this.#native.MutationObserver(() => {
     this.#changes += 1;
   });
-  #channel = new MessageChannel();
+  /** The generation each posted slice task belongs to, in the order they run. */
+  #posted: number[] = [];
+  #postSlice = this.#native.taskPoster(() => this.#slice(this.#posted.shift() ?? -1));
 
   /** `emit` gets the mutation events of later slices, as rrweb's own events would arrive. */
   constructor(emit: (event: unknown) => void) {
     this.#emit = emit;
-    this.#channel.port1.onmessage = (message: MessageEvent<number>) => this.#slice(message.data);
   }
 
   /** Runs `take` (rrweb's `record()` or `takeFullSnapshot`) within the first slice's budget. */
@@ -69,12 +74,13 @@ export class SlicedSnapshot {
     this.cancel();
     // Every id in the mirror then belongs to this snapshot: "in the mirror" means "the agent has it".
     record.mirror.reset();
-    const deadline = performance.now() + FIRST_SLICE_MS;
+    const clock = this.#native;
+    const deadline = clock.now() + FIRST_SLICE_MS;
     const deferred: Pending[] = [];
     const seen = new Set<Node>();
     duetSnapshotHooks.rootOptions = null;
     duetSnapshotHooks.defer = (parent, child) => {
-      if (performance.now() < deadline || !isDeferrable(parent)) return false;
+      if (clock.now() < deadline || !isDeferrable(parent)) return false;
       if (!seen.has(parent)) {
         seen.add(parent);
         deferred.push(pending(parent, parent, child));
@@ -108,16 +114,18 @@ export class SlicedSnapshot {
     this.#stopWatching();
   }
 
+  // One slice per task; a task posted for a snapshot since cancelled does nothing.
   #schedule(): void {
-    this.#channel.port2.postMessage(this.#generation);
+    this.#posted.push(this.#generation);
+    this.#postSlice();
   }
 
   #slice(generation: number): void {
     if (generation !== this.#generation || this.#rootOptions === null) return;
     const options = { ...this.#rootOptions, skipChild: true };
-    const deadline = performance.now() + SLICE_MS;
+    const deadline = this.#native.now() + SLICE_MS;
     const adds: Add[] = [];
-    while (this.#stack.length > 0 && performance.now() < deadline) {
+    while (this.#stack.length > 0 && this.#native.now() < deadline) {
       const add = this.#next(options);
       if (add !== null) adds.push(add);
     }
@@ -125,7 +133,7 @@ export class SlicedSnapshot {
       this.#emit({
         type: EVENT_INCREMENTAL,
         data: { source: SOURCE_MUTATION, texts: [], attributes: [], removes: [], adds },
-        timestamp: Date.now(),
+        timestamp: this.#native.dateNow(),
       });
     }
     if (this.#stack.length > 0) this.#schedule();
@@ -199,7 +207,8 @@ function isDeferrable(parent: Node): boolean {
 }
 
 // Whether a node serialized on its own still needs its children sent: not when rrweb blocked it
-// (Duet's widget) or already carries its children in an attribute (style text, a textarea's value).
+// (a placeholder; Duet's build leaves its own blocked UI out instead) or already carries its
+// children in an attribute (style text, a textarea's value).
 function hasOwnChildren(element: Element, node: NonNullable<ReturnType<typeof duetSerializeNodeWithId>>): boolean {
   const attributes = node.attributes ?? {};
   if ("rr_width" in attributes || "_cssText" in attributes) return false;

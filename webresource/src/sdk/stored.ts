@@ -4,6 +4,8 @@
 // an entry nobody refreshed for as long as Duet keeps a quiet session is forgotten, so a
 // customer who comes back the next day starts afresh instead of seeing an old session end.
 
+import { natives } from "../natives";
+
 /** The storage key holding the running session. */
 export const STORAGE_KEY = "duet.cobrowse";
 /** An entry older than this is forgotten: Duet ends a session that quiet (DUET_INACTIVITY_SECS). */
@@ -22,7 +24,7 @@ function storage(): Storage | null {
   for (const pick of [() => window.localStorage, () => window.sessionStorage]) {
     try {
       const store = pick();
-      store.getItem(STORAGE_KEY);
+      natives().storageGet(store, STORAGE_KEY);
       return store;
     } catch {
       // Storage can be off (privacy settings, sandboxed frames); try the next one.
@@ -31,24 +33,29 @@ function storage(): Storage | null {
   return null;
 }
 
+function read(store: Storage | null): string | null {
+  return store === null ? null : natives().storageGet(store, STORAGE_KEY);
+}
+
 /** Keeps (or refreshes) the running session for the site's other pages and tabs. */
-export function saveStored(stored: Stored, now = Date.now()): void {
+export function saveStored(stored: Stored, now = natives().dateNow()): void {
   try {
-    storage()?.setItem(STORAGE_KEY, JSON.stringify({ ...stored, savedAt: now }));
+    const store = storage();
+    if (store !== null) natives().storageSet(store, STORAGE_KEY, natives().stringify({ ...stored, savedAt: now }));
   } catch {
     // Storage full or off: the session still works until this page goes away.
   }
 }
 
 /** The running session another page or tab of the site kept, unless it is too old. */
-export function loadStored(now = Date.now()): Stored | null {
-  return readStored(storage()?.getItem(STORAGE_KEY) ?? null, now);
+export function loadStored(now = natives().dateNow()): Stored | null {
+  return readStored(read(storage()), now);
 }
 
 /** Reads a stored entry (also the new value of a `storage` event); null when absent, invalid or stale. */
-export function readStored(text: string | null, now = Date.now()): Stored | null {
+export function readStored(text: string | null, now = natives().dateNow()): Stored | null {
   try {
-    const value: unknown = JSON.parse(text ?? "null");
+    const value: unknown = natives().parse(text ?? "null");
     if (typeof value !== "object" || value === null) return null;
     const { sessionId, token, savedAt } = value as Partial<Stored & { savedAt: number }>;
     if (typeof sessionId !== "string" || typeof token !== "string") return null;
@@ -64,8 +71,8 @@ export function clearStored(sessionId: string): void {
   try {
     const store = storage();
     // Any age: an ended session's entry goes however old it is.
-    const kept = readStored(store?.getItem(STORAGE_KEY) ?? null, Number.NEGATIVE_INFINITY);
-    if (kept?.sessionId === sessionId) store?.removeItem(STORAGE_KEY);
+    const kept = readStored(read(store), Number.NEGATIVE_INFINITY);
+    if (store !== null && kept?.sessionId === sessionId) natives().storageRemove(store, STORAGE_KEY);
   } catch {
     // Nothing to clear.
   }

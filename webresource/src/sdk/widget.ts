@@ -2,6 +2,7 @@
 // Everything here carries data-duet-ui, so rrweb never records it.
 
 import { element, style } from "../dom";
+import { natives } from "../natives";
 import type { SessionState } from "../protocol";
 
 const ACCENT = "#0f6cbd";
@@ -42,8 +43,8 @@ export class Widget {
       this.#panel,
     ]);
     this.#applyStyles(showStart);
-    this.#startButton.addEventListener("click", onStart);
-    this.#exit.addEventListener("click", onExit);
+    natives().listen(this.#startButton, "click", onStart);
+    natives().listen(this.#exit, "click", onExit);
   }
 
   /** Puts the widget on the page. */
