@@ -6,7 +6,7 @@ import { build } from "esbuild";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { rrwebSlicingPatch } from "./build/rrweb-patch.mjs";
+import { rrwebPatch } from "./build/rrweb-patch.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(process.argv[2] ?? join(here, "dist"));
@@ -38,7 +38,7 @@ await Promise.all(
       legalComments: "none",
       logLevel: "warning",
       absWorkingDir: here,
-      plugins: [rrwebSlicingPatch],
+      plugins: [rrwebPatch],
     }),
   ),
 );

@@ -49,7 +49,8 @@ function size(n) {
 }
 
 function duetRows({ n, limit, duet }) {
-  const where = `${size(n)}-element page (${duet.elements} elements), Duet sdk.js, server limit ${limit}`;
+  const layout = duet.layout === "whitespace" ? `server-rendered table, whitespace between rows and cells (${n / 4} rows)` : "page";
+  const where = `${size(n)}-element ${layout} (${duet.elements} elements), Duet sdk.js, server limit ${limit}`;
   const goal = n <= 10_000 ? "no task > 50 ms" : "time-sliced: no task > 50 ms";
   const sent = `${duet.fullSnapshotFrames} full snapshot(s) of ${mib(duet.fullSnapshotBytes)} sent, customer socket opened ${duet.customerSockets} time(s)`;
   if (!duet.mirrorShown) {
@@ -59,7 +60,7 @@ function duetRows({ n, limit, duet }) {
       [
         `${where}: agent sees the page's last row`,
         "yes",
-        `no (agent waited ${ms(duet.agentWaitedMs)}); ${sent}, ${duet.resentWhileAgentWaited} of them while the agent waited; the customer page then ${answer}`,
+        `no (agent waited ${ms(duet.agentWaitedMs)}); ${sent}, ${duet.resentWhileAgentWaited} of them while the agent waited; the customer page then ${answer}${agentState(duet)}`,
         met(false),
       ],
     ];
@@ -83,7 +84,15 @@ function duetRows({ n, limit, duet }) {
       `yes, ${ms(duet.sentToMirrorMs)} after the join snapshot was sent; ${sent}; the page went out in ${duet.pageFrames} frames of ${mib(duet.pageBytes)} (the snapshot, then its slices)`,
       met(true),
     ],
+    [`${where}: from the last slice sent to the last row in the agent's mirror`, "≤ 2 s", ms(duet.lastSliceToMirrorMs), met(typeof duet.lastSliceToMirrorMs === "number" && duet.lastSliceToMirrorMs <= 2_000)],
   ];
+}
+
+/** What the agent's tab had when the last row never came (runs before these fields say nothing). */
+function agentState(duet) {
+  if (!("mirrorRows" in duet)) return "";
+  const rows = duet.mirrorRows === null ? "the agent's tab did not answer within 10 s" : `the agent's mirror had ${duet.mirrorRows} rows (answered after ${ms(duet.agentAnswerMs)})`;
+  return `; ${rows}, ${ms(duet.lastFrameAgoMs)} after the customer's last page frame`;
 }
 
 function rrwebRows({ n, rrweb }) {

@@ -3,8 +3,9 @@
 // with --name); asserts nothing about speed. Full: 200 samples per latency, 10k and 80k-element
 // pages, 30 s of churn, a 30-minute recording opened 10 times (made from 60 s of real churn).
 // Quick: 30 samples, the 10k page only, 10 s of churn, the recording opened 5 times (made from
-// 15 s). --tab-only runs only the customer-tab part (to compare two binaries). DUET_BIN picks
-// the binary.
+// 15 s). Both: the 20k and 80k-element server-rendered tables (whitespace between rows and cells;
+// 80k is 20,000 rows). --tab-only runs only the customer-tab part (to compare two binaries).
+// DUET_BIN picks the binary.
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
@@ -20,8 +21,8 @@ const quick = process.argv.includes("--quick");
 const tabOnly = process.argv.includes("--tab-only");
 const nameAt = process.argv.indexOf("--name");
 const plan = quick
-  ? { samples: 30, sizes: [10_000], raisedLimitSizes: [], churnSeconds: 10, replay: { seconds: 15, opens: 5 } }
-  : { samples: 200, sizes: [10_000, 80_000], raisedLimitSizes: [80_000], churnSeconds: 30, replay: { seconds: 60, opens: 10 } };
+  ? { samples: 30, sizes: [10_000], whitespaceSizes: [20_000, 80_000], raisedLimitSizes: [], churnSeconds: 10, replay: { seconds: 15, opens: 5 } }
+  : { samples: 200, sizes: [10_000, 80_000], whitespaceSizes: [20_000, 80_000], raisedLimitSizes: [80_000], churnSeconds: 30, replay: { seconds: 60, opens: 10 } };
 /** A server limit big enough for the 80k page's snapshot, to measure its capture cost anyway. */
 const RAISED_LIMIT_BYTES = 32 * 1024 * 1024;
 
@@ -58,6 +59,10 @@ async function main() {
         const duetTab = await runTabDuet(browser, duet.base, fixtures.origin, n);
         log(`customer tab, ${n} elements, plain rrweb record()`);
         results.tab.push({ n, limit: "default", duet: duetTab, rrweb: await runTabRrweb(browser, fixtures.origin, n) });
+      }
+      for (const n of plan.whitespaceSizes) {
+        log(`customer tab, ${n} elements in a server-rendered table (whitespace between rows), Duet`);
+        results.tab.push({ n, limit: "default", duet: await runTabDuet(browser, duet.base, fixtures.origin, n, "whitespace") });
       }
       if (!tabOnly) {
         log(`wire size, ${plan.churnSeconds} s of churn`);

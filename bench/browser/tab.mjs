@@ -1,11 +1,14 @@
 // Part 4, the customer's tab: main-thread cost of capturing a large page, (i) with Duet's sdk.js
 // from start through an agent's join until the agent sees the page's last row, and (ii) with
 // plain rrweb record() of the same page. Long Tasks API for the longest tasks, CDP
-// Performance.getMetrics for total script and task time in the page's renderer.
+// Performance.getMetrics for total script and task time in the page's renderer. The table comes
+// in two layouts: rows back to back (`big.html`), and server-rendered HTML with whitespace text
+// nodes between rows and cells (`?layout=whitespace`), whose slices the agent's mirror once
+// applied in time growing with the square of the rows (webresource/build/rrweb-patch.mjs).
 
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { ROOT, joinAgent, newConversation, sdkTag, sleep, waitForMirror, waitUntil } from "./support.mjs";
+import { ROOT, joinAgent, newConversation, sdkTag, sleep, waitUntil } from "./support.mjs";
 
 /** Quiet time before and after a measured window, so page load and stragglers stay out of it. */
 const SETTLE_MS = 1_000;
@@ -17,6 +20,10 @@ const PROBE_TIMEOUT_MS = 10_000;
 const LONG_TASK_MS = 50;
 /** Elements per table row in the fixture: tr, 4 td, span, input, a. */
 const ELEMENTS_PER_ROW = 8;
+/** Elements per row of the whitespace layout: tr and 3 td (80,000 elements: 20,000 rows). */
+const ELEMENTS_PER_SERVER_ROW = 4;
+/** How often the console checks its mirror for the page's last row. */
+const MIRROR_POLL_MS = 10;
 
 /** Bundles @rrweb/record (the version sdk.js uses) as `window.rrwebRecord`. */
 export async function rrwebBundle() {
@@ -34,17 +41,14 @@ export async function rrwebBundle() {
   return { type: "text/javascript", body: result.outputFiles[0].text };
 }
 
-/** A table page of about `?n=` elements; `?mode=duet` adds sdk.js (`&duet=&conversation=`), else rrweb. */
+/** A table page of about `?n=` elements; `?mode=duet` adds sdk.js (`&duet=&conversation=`), else
+ * rrweb. `?layout=whitespace` renders it as a server would: each row and cell on its own indented
+ * line, so whitespace text nodes separate the rows (and the cells). */
 export function bigPage(url) {
-  const rows = Math.round(Number(url.searchParams.get("n")) / ELEMENTS_PER_ROW);
+  const whitespace = url.searchParams.get("layout") === "whitespace";
+  const n = Number(url.searchParams.get("n"));
+  const rows = whitespace ? serverRows(Math.round(n / ELEMENTS_PER_SERVER_ROW)) : packedRows(Math.round(n / ELEMENTS_PER_ROW));
   const mode = url.searchParams.get("mode");
-  const body = [];
-  for (let i = 0; i < rows; i += 1) {
-    body.push(
-      `<tr id="r${i}"><td>${i}</td><td><span class="name">Item number ${i}</span></td>` +
-        `<td><input name="q${i}" value="${i % 10}"></td><td><a href="#r${i}">Open ${i}</a></td></tr>`,
-    );
-  }
   const script =
     mode === "duet" ? sdkTag(url.searchParams.get("duet"), url.searchParams.get("conversation")) : '<script src="/rrweb-record.js"></script>';
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>big</title>
@@ -54,7 +58,34 @@ export function bigPage(url) {
     .observe({ type: "longtask", buffered: true });
 </script>
 <style>body{font:13px system-ui;margin:8px} td{padding:1px 6px;border-bottom:1px solid #eee} input{width:40px}</style></head>
-<body><h1>Orders</h1><table><tbody>${body.join("")}</tbody></table><p id="last">end of page</p>${script}</body></html>`;
+<body><h1>Orders</h1><table><tbody>${rows}</tbody></table><p id="last">end of page</p>${script}</body></html>`;
+}
+
+/** Rows back to back, eight elements each. */
+function packedRows(count) {
+  const body = [];
+  for (let i = 0; i < count; i += 1) {
+    body.push(
+      `<tr id="r${i}"><td>${i}</td><td><span class="name">Item number ${i}</span></td>` +
+        `<td><input name="q${i}" value="${i % 10}"></td><td><a href="#r${i}">Open ${i}</a></td></tr>`,
+    );
+  }
+  return body.join("");
+}
+
+/** Rows as server-rendered HTML: four elements each, every row and cell on its own line. */
+function serverRows(count) {
+  const body = [];
+  for (let i = 0; i < count; i += 1) {
+    body.push(`
+      <tr id="r${i}">
+        <td>${i}</td>
+        <td>Customer ${i}</td>
+        <td>${((i * 37) % 10_000) / 100}</td>
+      </tr>`);
+  }
+  return `${body.join("")}
+    `;
 }
 
 async function cdpMetrics(cdp) {
@@ -124,9 +155,9 @@ async function openCustomer(browser, url) {
 }
 
 /** (i) Duet: startCobrowse, then an agent joins (recording, and the full snapshot, start then). */
-async function measureDuet(browser, base, fixtures, n) {
+async function measureDuet(browser, base, fixtures, n, layout) {
   const conversation = newConversation();
-  const url = `${fixtures}/big.html?mode=duet&n=${n}&duet=${encodeURIComponent(base)}&conversation=${conversation}`;
+  const url = `${fixtures}/big.html?mode=duet&n=${n}&layout=${layout}&duet=${encodeURIComponent(base)}&conversation=${conversation}`;
   const customer = await openCustomer(browser, url);
   const { page, cdp, fullFrames } = customer;
   let agent = null;
@@ -143,11 +174,9 @@ async function measureDuet(browser, base, fixtures, n) {
     agent = await joinAgent(browser, base, conversation, sessionId);
     const joinedAt = Date.now();
     // A snapshot larger than the server's message limit never arrives: record that, do not fail.
-    const shownAt = await waitForMirror(agent, "#last", MIRROR_TIMEOUT_MS).then(
-      () => Date.now(),
-      () => null,
-    );
+    const shownAt = await mirrorShows(agent, "#last", MIRROR_TIMEOUT_MS);
     const sent = {
+      layout,
       elements: customer.elements,
       start,
       fullSnapshotFrames: fullFrames.length,
@@ -155,7 +184,9 @@ async function measureDuet(browser, base, fixtures, n) {
       customerSockets: customer.sockets.opened,
       mirrorShown: shownAt !== null,
     };
-    if (shownAt === null) return { ...sent, ...(await stuck(page, fullFrames, framesBeforeJoin, joinedAt)) };
+    if (shownAt === null) {
+      return { ...sent, ...(await stuck(page, fullFrames, framesBeforeJoin, joinedAt)), ...(await agentStuck(agent, customer.domFrames)) };
+    }
     await sleep(SETTLE_MS);
     const tEnd = await pageNow(page);
     const after = await cdpMetrics(cdp);
@@ -170,12 +201,48 @@ async function measureDuet(browser, base, fixtures, n) {
       scriptMs: Math.round((after.ScriptDuration - before.ScriptDuration) * 1000),
       taskMs: Math.round((after.TaskDuration - before.TaskDuration) * 1000),
       sentToMirrorMs: fullFrames.length >= 1 ? shownAt - fullFrames.at(-1).at : null,
+      lastSliceToMirrorMs: lastSliceToMirror(customer.domFrames, shownAt),
       ...pageSent(customer.domFrames, fullFrames.at(-1)?.at ?? 0, shownAt),
     };
   } finally {
     await agent?.page.context().close();
     await customer.context.close();
   }
+}
+
+/** Has the console check its mirror every few milliseconds for `selector` and note the time it
+ * appears (one clock with the customer's frames: one machine); resolves with that time, or null
+ * after `ms`. The agent's tab may be too busy to answer: every question to it is bounded. */
+async function mirrorShows(agent, selector, ms) {
+  await agent.frame.evaluate(
+    ([sel, every]) => {
+      window.__mirrorShownAt = null;
+      const timer = setInterval(() => {
+        const doc = document.querySelector('[data-testid="agent-mirror"]')?.contentDocument;
+        if (doc?.querySelector(sel) == null) return;
+        window.__mirrorShownAt = Date.now();
+        clearInterval(timer);
+      }, every);
+    },
+    [selector, MIRROR_POLL_MS],
+  );
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const at = await bounded(
+      agent.frame.evaluate(() => window.__mirrorShownAt),
+      Math.max(1, deadline - Date.now()),
+    );
+    if (typeof at === "number") return at;
+    await sleep(100);
+  }
+  return null;
+}
+
+/** From the last page frame the customer sent before the mirror showed the last row (the
+ * snapshot's last slice) until it did: how far the agent's mirror lags behind the page. */
+function lastSliceToMirror(domFrames, shownAt) {
+  const last = domFrames.filter((frame) => frame.at <= shownAt).at(-1);
+  return last === undefined ? null : shownAt - last.at;
 }
 
 /** The frames and bytes that carried the page to the agent: the full snapshot (sent at `from`)
@@ -199,6 +266,21 @@ async function stuck(page, fullFrames, framesBeforeJoin, joinedAt) {
     resentWhileAgentWaited: fullFrames.length - framesBeforeJoin,
     agentWaitedMs: asked - joinedAt,
     evaluateAnswerMs: answered === null ? null : Date.now() - asked,
+  };
+}
+
+/** How far an agent's mirror that never showed the last row got: the rows it has, whether the
+ * agent's tab answers, and how long ago the customer sent its last page frame. */
+async function agentStuck(agent, domFrames) {
+  const asked = Date.now();
+  const rows = await bounded(
+    agent.frame.evaluate(() => document.querySelector('[data-testid="agent-mirror"]')?.contentDocument?.querySelectorAll("tbody > tr").length ?? 0),
+    PROBE_TIMEOUT_MS,
+  );
+  return {
+    mirrorRows: rows,
+    agentAnswerMs: rows === null ? null : Date.now() - asked,
+    lastFrameAgoMs: domFrames.length === 0 ? null : asked - domFrames.at(-1).at,
   };
 }
 
@@ -238,8 +320,8 @@ async function measureRrweb(browser, fixtures, n) {
 }
 
 /** Duet's capture of an `n`-element page through the server at `base`. */
-export function runTabDuet(browser, base, fixtures, n) {
-  return measureDuet(browser, base, fixtures, n);
+export function runTabDuet(browser, base, fixtures, n, layout = "packed") {
+  return measureDuet(browser, base, fixtures, n, layout);
 }
 
 /** Plain rrweb's capture of the same page. */

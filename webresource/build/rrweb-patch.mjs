@@ -1,6 +1,6 @@
-// An esbuild plugin that opens seams in @rrweb/record 2.1.6 for Duet's recorder.
+// An esbuild plugin that patches rrweb at bundle time, on the pinned 2.1.6 of both packages.
 //
-// Time-slicing the full snapshot (src/sdk/slicing.ts):
+// @rrweb/record: seams so Duet can time-slice the full snapshot (src/sdk/slicing.ts):
 // - a hook in the child loop of `serializeNodeWithId` that may leave a node's remaining children
 //   for later, and the options the snapshot serialized with;
 // - while slices are pending, a node rrweb cannot add (it moved next to, or into, a part not sent
@@ -20,15 +20,26 @@
 // - `duetSnapshotHooks.image(img)` is told of every image rrweb serializes and of every change of
 //   an image's `src` it records, after which Duet may send the pixels as a data: URL.
 //
-// The patch is text replacement on a pinned version: if rrweb's code moved, the build stops and
-// says which seam is gone, rather than ship a recorder that silently lost one.
+// @rrweb/replay: the agent's mirror (src/console/mirror.ts) applies a page in time proportional to
+// its size. rrweb's replayer copied the parent's whole child list (`Array.from(parent.childNodes)`)
+// for every text node a mutation adds, to look at it only under a <textarea> or a <style>. The
+// slices and rrweb's own mutations add one node each, so a table whose rows are separated by
+// whitespace text nodes (most server-rendered HTML) cost the square of its rows: 20,000 rows
+// never reached the agent, whose tab stopped answering. The copy is now made only under those two.
+//
+// The patch is text replacement on pinned versions: if rrweb's code moved, or a package resolves
+// to another file than the one patched, the build stops and says which seam is gone, rather than
+// ship a snapshot that is silently whole again or a mirror that is silently quadratic again.
 
 import { readFile } from "node:fs/promises";
 
 const RECORD_DIST = /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/;
+const REPLAY_DIST = /[\\/]@rrweb[\\/]replay[\\/]dist[\\/]replay\.js$/;
+/** Any script of either package: one that is not the file patched means rrweb's layout changed. */
+const RRWEB_SCRIPT = /[\\/]@rrweb[\\/](record|replay)[\\/].*\.[cm]?js$/;
 
 /** Each seam: what rrweb has, what Duet puts there. Every `from` must occur exactly once. */
-const SEAMS = [
+const RECORD_SEAMS = [
   {
     name: "the child loop of serializeNodeWithId",
     from: `      for (const childN of Array.from(index.childNodes(n))) {
@@ -116,15 +127,39 @@ export {
   },
 ];
 
-/** Applies the seams to rrweb's source text; throws naming the seam that is not there once. */
-export function patchRecord(source) {
+const REPLAY_SEAMS = [
+  {
+    name: "the replayer's copy of the parent's child list for each text node a mutation adds",
+    from: `        const prospectiveSiblings = Array.isArray(parent.childNodes) ? parent.childNodes : Array.from(parent.childNodes);
+        if (parentSn.tagName === "textarea") {
+          for (const c2 of prospectiveSiblings) {
+            if (c2.nodeType === parent.TEXT_NODE) {
+              parent.removeChild(c2);
+            }
+          }
+        } else if (parentSn.tagName === "style" && prospectiveSiblings.length === 1) {
+          for (const cssText of prospectiveSiblings) {`,
+    to: `        const prospectiveSiblings = parentSn.tagName !== "textarea" && parentSn.tagName !== "style" ? [] : Array.isArray(parent.childNodes) ? parent.childNodes : Array.from(parent.childNodes);
+        if (parentSn.tagName === "textarea") {
+          for (const c2 of prospectiveSiblings) {
+            if (c2.nodeType === parent.TEXT_NODE) {
+              parent.removeChild(c2);
+            }
+          }
+        } else if (parentSn.tagName === "style" && prospectiveSiblings.length === 1) {
+          for (const cssText of prospectiveSiblings) {`,
+  },
+];
+
+/** Applies `seams` to `pkg`'s source text; throws naming the seam that is not there once. */
+function applySeams(pkg, seams, source) {
   let patched = source;
-  for (const seam of SEAMS) {
+  for (const seam of seams) {
     const count = patched.split(seam.from).length - 1;
     if (count !== 1) {
       throw new Error(
-        `Duet's rrweb patch: ${seam.name} occurs ${count} times in @rrweb/record (expected once). ` +
-          "Pin @rrweb/record to 2.1.6 in webresource/package.json, or update build/rrweb-patch.mjs for the new version.",
+        `Duet's rrweb patch: ${seam.name} occurs ${count} times in ${pkg} (expected once). ` +
+          `Pin ${pkg} to 2.1.6 in webresource/package.json, or update build/rrweb-patch.mjs for the new version.`,
       );
     }
     patched = patched.replace(seam.from, () => seam.to);
@@ -132,13 +167,29 @@ export function patchRecord(source) {
   return patched;
 }
 
+/** @rrweb/record's dist/record.js with the slicing seams open. */
+export function patchRecord(source) {
+  return applySeams("@rrweb/record", RECORD_SEAMS, source);
+}
+
+/** @rrweb/replay's dist/replay.js applying in linear time. */
+export function patchReplay(source) {
+  return applySeams("@rrweb/replay", REPLAY_SEAMS, source);
+}
+
 /** The esbuild plugin. */
-export const rrwebSlicingPatch = {
-  name: "duet-rrweb-slicing",
+export const rrwebPatch = {
+  name: "duet-rrweb-patch",
   setup(build) {
-    build.onLoad({ filter: RECORD_DIST }, async (args) => ({
-      contents: patchRecord(await readFile(args.path, "utf8")),
-      loader: "js",
-    }));
+    build.onLoad({ filter: RRWEB_SCRIPT }, async (args) => {
+      const patch = RECORD_DIST.test(args.path) ? patchRecord : REPLAY_DIST.test(args.path) ? patchReplay : null;
+      if (patch === null) {
+        throw new Error(
+          `Duet's rrweb patch: the bundle takes ${args.path}, not the dist file build/rrweb-patch.mjs patches. ` +
+            "Pin @rrweb/record and @rrweb/replay to 2.1.6 in webresource/package.json, or update build/rrweb-patch.mjs.",
+        );
+      }
+      return { contents: patch(await readFile(args.path, "utf8")), loader: "js" };
+    });
   },
 };
