@@ -2,6 +2,7 @@
 
 import { duetSnapshotHooks, record } from "@rrweb/record";
 import { natives } from "../natives";
+import type { AssetSender } from "./assets";
 import { BlobImages } from "./blobimages";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
@@ -43,10 +44,13 @@ export class Recorder {
   #postFlush = natives().taskPoster(() => this.#flushScheduled());
 
   #images: BlobImages;
+  #assets: AssetSender | null;
 
-  constructor(masking: Masking, send: (batch: Batch) => void) {
+  /** `assets`, when given, hears of every event, to send the assets the mirror will load. */
+  constructor(masking: Masking, send: (batch: Batch) => void, assets: AssetSender | null = null) {
     this.#masking = masking;
     this.#send = send;
+    this.#assets = assets;
     this.#images = new BlobImages(masking, (event) => this.#pushAlone(event));
   }
 
@@ -122,6 +126,7 @@ export class Recorder {
   }
 
   #push(event: unknown): void {
+    this.#assets?.collect(event);
     this.#events.push(event);
     if (this.#events.length >= MAX_EVENTS_PER_BATCH) this.#flush();
     else this.#schedule();
