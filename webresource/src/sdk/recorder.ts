@@ -17,6 +17,8 @@ export const MAX_EVENTS_PER_BATCH = 500;
 const MASKED_INPUTS: Record<string, boolean> = {
   color: true, date: true, "datetime-local": true, email: true, month: true, number: true, range: true, search: true,
   tel: true, text: true, time: true, url: true, week: true, textarea: true, select: true, password: true, hidden: true,
+  // An option's `value` attribute (build/rrweb-patch.mjs), judged by its select.
+  option: true,
 };
 /** Scroll events are sampled at most this often. */
 export const SCROLL_SAMPLE_MS = 50;
