@@ -23,6 +23,7 @@ const site = await startFixtureServer({
   "/styles/fonts/pixel.woff2": privately("font/woff2", PIXEL_FONT),
   "/styles/img/hero.png": privately("image/png", solidPng([200, 0, 0])),
   "/img/photo.png": privately("image/png", solidPng([0, 0, 200])),
+  "/img/sprites.svg": privately("image/svg+xml", `<svg xmlns="http://www.w3.org/2000/svg"><symbol id="dot" viewBox="0 0 10 10"><rect width="10" height="6" fill="rgb(0,150,0)"/></symbol><symbol id="bar" viewBox="0 0 10 10"><rect width="10" height="2"/></symbol></svg>`),
   // The same page with assets of other bytes, which no other test has sent to Duet.
   "/again/private.html": (url) => ({ type: "text/html; charset=utf-8", body: privatePage(url, "/again"), headers: { "Set-Cookie": `${COOKIE}; Path=/; SameSite=Lax` } }),
   "/again/styles/private.css": privately("text/css", privateCss("woff")),
@@ -72,6 +73,17 @@ test("assets the site serves only with its sign-in cookie look the same in the m
   assert.ok(hero.address.startsWith(`${duet.base}/page-assets/`), `the background loads from ${hero.address}`);
   assert.deepEqual([hero.status, hero.type], [200, "image/png"]);
   assert.equal(hero.size, solidPng([200, 0, 0]).length);
+  // An icon from the site's SVG sprite (an external <use>), drawn as on the customer's page.
+  const icon = (page) => page.locator("#icon use").evaluate((use) => {
+    const box = use.getBBox();
+    return [box.width, box.height];
+  }, null, { timeout: 1_000 });
+  const drawn = await icon(customer);
+  assert.deepEqual(drawn, [20, 12], "the customer's page draws the sprite's symbol");
+  assert.deepEqual(await waitUntil("the sprite's symbol in the mirror", async () => {
+    const got = await icon(agent.mirror).catch(() => null);
+    return got?.[0] > 0 ? got : null;
+  }), drawn);
 });
 
 test("a second session on the same site uploads no asset again: Duet has them by their hash", async () => {
@@ -234,6 +246,7 @@ function privatePage(url, folder = "") {
 <h1><span id="brand">Members only</span></h1>
 <div id="hero"></div>
 <img id="photo" src="${folder}/img/photo.png" width="32" height="32" alt="">
+<svg id="icon" width="20" height="20"><use href="/img/sprites.svg#dot" width="20" height="20"/></svg>
 <p id="ready">ready</p>
 ${sdkTag(url.searchParams.get("duet"), url.searchParams.get("conversation"))}
 </body></html>`;

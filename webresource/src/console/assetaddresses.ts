@@ -38,8 +38,10 @@ export class AssetAddresses {
     }
     if (url.protocol === "data:" || url.protocol === "blob:") return trimmed;
     if ((url.protocol !== "https:" && url.protocol !== "http:") || this.#prefix === "") return "";
+    // The fragment stays on Duet's address (an SVG sprite's symbol): browsers never send it.
+    const fragment = url.hash;
     url.hash = "";
-    return `${this.#prefix}?u=${encodeURIComponent(url.href)}`;
+    return `${this.#prefix}?u=${encodeURIComponent(url.href)}${fragment}`;
   }
 
   /** CSS text with each reference through Duet. */
