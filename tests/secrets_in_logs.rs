@@ -1,6 +1,8 @@
 //! Secrets never reach the log, at any level: the real binary runs with `RUST_LOG=trace` while
 //! an agent signs in, joins and says hello with tokens, the customer's page sends what they typed
-//! and an administrator calls the API with the admin key; then the log is searched for each.
+//! and its assets (uploaded, and one Duet fetches from the site itself), the mirror loads them
+//! with the session's asset key, and an administrator calls the API with the admin key; then the
+//! log is searched for each.
 
 mod process_support;
 mod support;
@@ -13,6 +15,9 @@ use serde_json::{Value, json};
 
 const ADMIN_KEY: &str = "admin-key-that-must-never-be-logged-7Qx";
 const TYPED: &str = "Zebediah Quartermaine lives at 12 Wharf Road";
+const ASSET_CSS: &str = ".account-of-zebediah-quartermaine { color: rgb(1, 2, 3) }";
+const ASSET_PATH: &str = "/styles/zebediah-quartermaine-account.css";
+const FETCHED_PATH: &str = "/img/quartermaine-passport-scan.png";
 
 async fn post(http: &reqwest::Client, url: String, bearer: Option<&str>, body: Value) -> Value {
     let mut request = http.post(url).json(&body);
@@ -29,9 +34,22 @@ async fn a_trace_level_run_logs_no_token_admin_key_or_typed_value() {
     let dir = tempfile::tempdir().unwrap();
     let log_path = dir.path().join("duet.log");
     let log = File::create(&log_path).unwrap();
+    let site = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path(FETCHED_PATH))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .insert_header("content-type", "image/png")
+                .set_body_bytes(b"\x89PNG quartermaine".to_vec()),
+        )
+        .mount(&site)
+        .await;
     let duet = Duet::start_logging(
         &dir.path().join("data"),
-        &[("RUST_LOG", "trace"), ("DUET_ADMIN_KEY", ADMIN_KEY)],
+        &[
+            ("RUST_LOG", "trace"),
+            ("DUET_ADMIN_KEY", ADMIN_KEY),
+            ("DUET_ALLOWED_ORIGINS", &site.uri()),
+        ],
         log,
     );
     let http = reqwest::Client::new();
@@ -66,7 +84,10 @@ async fn a_trace_level_run_logs_no_token_admin_key_or_typed_value() {
     let mut customer = support::connect(duet.addr, &customer_token).await;
     customer.next_of("welcome").await;
     let mut agent = support::connect(duet.addr, &session_token).await;
-    agent.next_of("welcome").await;
+    let asset_prefix = agent.next_of("welcome").await["page_assets"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     customer.next_of("snapshot_needed").await;
     let typed_event = json!([{ "type": 2, "data": { "node": { "textContent": TYPED } } }]);
     customer
@@ -77,6 +98,37 @@ async fn a_trace_level_run_logs_no_token_admin_key_or_typed_value() {
         relayed.to_string().contains(TYPED),
         "the page change arrived"
     );
+
+    // The page's assets: one uploaded, one Duet fetches from the site; the mirror loads both.
+    let asset_url = format!("{}{ASSET_PATH}", site.uri());
+    let fetched_url = format!("{}{FETCHED_PATH}", site.uri());
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(ASSET_CSS));
+    let read = json!({ "read": [{ "url": asset_url, "sha256": hash, "type": "text/css" }], "unreadable": [fetched_url] });
+    post(
+        &http,
+        format!("{base}/api/sessions/{session}/assets"),
+        Some(&customer_token),
+        read,
+    )
+    .await;
+    let uploaded = http
+        .put(format!("{base}/api/sessions/{session}/assets/{hash}"))
+        .bearer_auth(&customer_token)
+        .header("content-type", "text/css")
+        .body(ASSET_CSS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 204);
+    for address in [&asset_url, &fetched_url] {
+        let served = http
+            .get(format!("{base}{asset_prefix}"))
+            .query(&[("u", address)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(served.status(), 200, "{address}");
+    }
 
     let audit = http
         .get(format!("{base}/api/tenant/audit"))
@@ -99,6 +151,11 @@ async fn a_trace_level_run_logs_no_token_admin_key_or_typed_value() {
         ("the agent's session token", session_token.as_str()),
         ("the admin key", ADMIN_KEY),
         ("what the customer typed", TYPED),
+        ("an asset's bytes", ASSET_CSS),
+        ("an asset's address", ASSET_PATH),
+        ("the address of an asset Duet fetched", FETCHED_PATH),
+        ("an asset's hash", hash.as_str()),
+        ("the session's asset key", asset_prefix.as_str()),
     ];
     for (what, secret) in secrets {
         // Any long piece of a token is as bad as the whole: a JWT's signature alone replays it.
