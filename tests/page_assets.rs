@@ -286,3 +286,20 @@ async fn duet_fetches_what_the_customer_could_not_read_only_from_the_tenants_own
         "Duet asked a site that is not the tenant's"
     );
 }
+
+#[tokio::test]
+async fn an_address_the_customer_never_names_is_given_up_once_the_customer_is_quiet() {
+    let app = app_with_site("https://shop.example").await;
+    let (id, token, prefix) = watched(&app).await;
+    let read = json!({ "read": [{ "url": "https://shop.example/a.png", "sha256": sha(PNG), "type": "image/png" }] });
+    offer(&app, &id, &token, read).await;
+    let started = std::time::Instant::now();
+    let response = mirror_get(&app, &prefix, "https://elsewhere.example/never.png").await;
+    assert_eq!(response.status(), 404);
+    // The customer's last news is older than `QUIET` (2 s) well before the 10 s limit.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "the request held its connection for {:?}",
+        started.elapsed()
+    );
+}

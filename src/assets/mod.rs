@@ -27,9 +27,12 @@ use crate::engine::{SessionId, TenantId};
 
 /// Bytes one session's customer may upload in all.
 pub const SESSION_UPLOAD_BUDGET: u64 = 64 << 20;
-/// How long the mirror's request waits for the customer's page to say what an address is, or
-/// to upload bytes it offered.
+/// How long the mirror's request waits at most for the customer's page to say what an address
+/// is, or to upload bytes it offered (and no longer than `QUIET` after the customer's last news).
 pub const WAIT_FOR_CUSTOMER: Duration = Duration::from_secs(10);
+
+/// How long the mirror's request waits after the customer last offered or uploaded anything.
+pub const QUIET: Duration = Duration::from_secs(2);
 
 /// Why an upload was refused; each message says what to do.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -134,7 +137,7 @@ impl PageAssets {
                 now,
             );
         }
-        self.offers.touched(session);
+        self.offers.touched(session, now);
         Ok(())
     }
 
@@ -149,18 +152,19 @@ impl PageAssets {
         sites: &[String],
         wait: Duration,
     ) -> Option<Asset> {
-        let deadline = tokio::time::Instant::now() + wait;
-        let (_, changed) = self
+        let started = Instant::now();
+        let deadline = started + wait;
+        let changed = self
             .offers
-            .lookup(tenant, session, address.as_str(), Instant::now());
-        let changed = changed?;
+            .lookup(tenant, session, address.as_str(), started)?
+            .changed;
         loop {
             // Made before looking, so news that comes in between is not missed.
             let notified = changed.notified();
-            let (offer, _) = self
+            let looked = self
                 .offers
-                .lookup(tenant, session, address.as_str(), Instant::now());
-            match offer {
+                .lookup(tenant, session, address.as_str(), Instant::now())?;
+            match looked.offer {
                 Some(Offer::Read(hash, _)) => {
                     if let Some(asset) = self.cache.get(tenant, hash, Instant::now()) {
                         return Some(asset);
@@ -169,7 +173,11 @@ impl PageAssets {
                 Some(Offer::Unreadable) => break,
                 None => {}
             }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            // A customer that has gone quiet is not about to name this address: the browser
+            // holds few connections to Duet, and an address never offered must not keep one.
+            let quiet = looked.news_at.map_or(started, |news| news.max(started)) + QUIET;
+            let until = tokio::time::Instant::from_std(quiet.min(deadline));
+            if tokio::time::timeout_at(until, notified).await.is_err() {
                 break;
             }
         }

@@ -32,7 +32,20 @@ struct Offers {
     by_address: HashMap<String, Offer>,
     uploaded_bytes: u64,
     changed: Arc<Notify>,
+    /// When the customer last offered or uploaded anything.
+    news_at: Option<Instant>,
     used_at: Instant,
+}
+
+/// What a lookup found: the offer for the address, the notification of news, and when the
+/// customer last sent any.
+pub struct Looked {
+    /// What the customer said about the address, if anything.
+    pub offer: Option<Offer>,
+    /// Notified whenever the customer offers or uploads.
+    pub changed: Arc<Notify>,
+    /// When the customer last offered or uploaded anything.
+    pub news_at: Option<Instant>,
 }
 
 /// Every session's offers, by session.
@@ -64,14 +77,16 @@ impl SessionOffers {
                 entry.by_address.insert(address, offer);
             }
         }
+        entry.news_at = Some(now);
         entry.changed.notify_waiters();
     }
 
     /// Wakes whoever waits on `session` (an upload finished).
-    pub fn touched(&self, session: SessionId) {
-        if let Ok(sessions) = self.sessions.lock()
-            && let Some(entry) = sessions.get(&session)
+    pub fn touched(&self, session: SessionId, now: Instant) {
+        if let Ok(mut sessions) = self.sessions.lock()
+            && let Some(entry) = sessions.get_mut(&session)
         {
+            entry.news_at = Some(now);
             entry.changed.notify_waiters();
         }
     }
@@ -103,24 +118,22 @@ impl SessionOffers {
         })
     }
 
-    /// What `session` said about `address`, and a notification to wait on for news.
+    /// What `session` said about `address`, a notification to wait on for news, and when the
+    /// last news came; `None` when the session is another tenant's.
     pub fn lookup(
         &self,
         tenant: &TenantId,
         session: SessionId,
         address: &str,
         now: Instant,
-    ) -> (Option<Offer>, Option<Arc<Notify>>) {
-        let Ok(mut sessions) = self.sessions.lock() else {
-            return (None, None);
-        };
-        match entry(&mut sessions, tenant, session, now) {
-            Some(entry) => (
-                entry.by_address.get(address).copied(),
-                Some(entry.changed.clone()),
-            ),
-            None => (None, None),
-        }
+    ) -> Option<Looked> {
+        let mut sessions = self.sessions.lock().ok()?;
+        let entry = entry(&mut sessions, tenant, session, now)?;
+        Some(Looked {
+            offer: entry.by_address.get(address).copied(),
+            changed: entry.changed.clone(),
+            news_at: entry.news_at,
+        })
     }
 
     /// Forgets every session of `tenant`.
@@ -146,6 +159,7 @@ fn entry<'a>(
         by_address: HashMap::new(),
         uploaded_bytes: 0,
         changed: Arc::new(Notify::new()),
+        news_at: None,
         used_at: now,
     });
     entry.used_at = now;
