@@ -55,7 +55,8 @@ test("an administrator finds a session's records in the audit trail and exports 
   await page.getByTestId("admin-audit-search").click();
   const created = page.locator('[data-testid="admin-audit-row"][data-action="session.created"]');
   await created.waitFor({ state: "visible", timeout: WAIT_MS });
-  assert.equal(await page.getByTestId("admin-audit-row").count(), 1, "only that session's records");
+  // The trail the page opened with also holds this session's record: wait for the search's answer.
+  await waitUntil("only that session's records", async () => (await page.getByTestId("admin-audit-row").count()) === 1);
 
   const downloading = page.waitForEvent("download", { timeout: WAIT_MS });
   await page.getByTestId("admin-audit-export-csv").click();
