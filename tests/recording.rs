@@ -13,8 +13,8 @@ use duet::config::Config;
 use duet::engine::{TapeKind, TenantId};
 use duet::recording::{RecordingStatus, read_chunk, recording_path, scan, sidecar_path, status_of};
 use process_support::Duet;
-use serde_json::{Value, json};
-use support::{App, Socket, connect, spawn, spawn_with};
+use serde_json::json;
+use support::{App, Socket, connect, joined_on, spawn, spawn_with};
 
 fn path_of(app: &App, id: &str) -> std::path::PathBuf {
     let dir = app
@@ -123,44 +123,14 @@ async fn a_tenant_that_does_not_record_keeps_nothing_and_nobody_watching_records
 
 const RESTARTED: &str = "Duet stopped and started again";
 
-async fn post(base: &str, path: &str, bearer: Option<&str>, body: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .json(&body);
-    if let Some(token) = bearer {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.unwrap_or(Value::Null)
-}
-
 /// On the binary: a session Ann watches, whose first full snapshot is in its file. Returns its
 /// id, the customer's and Ann's session tokens, both sockets, and the file.
 async fn recorded_on(
     duet: &Duet,
     dir: &std::path::Path,
 ) -> (String, String, String, Socket, Socket, std::path::PathBuf) {
-    let started = post(&duet.base, "/api/sessions", None, json!({})).await;
-    let id = started["sessionId"].as_str().unwrap().to_owned();
-    let customer_token = started["token"].as_str().unwrap().to_owned();
-    let signed_in = post(
-        &duet.base,
-        "/api/agent/signin",
-        None,
-        json!({"name": "Ann"}),
-    )
-    .await;
-    let agent = signed_in["token"].as_str().unwrap();
-    let path = format!("/api/agent/sessions/{id}/join");
-    let joined = post(&duet.base, &path, Some(agent), json!({})).await;
-    let agent_token = joined["token"].as_str().unwrap().to_owned();
-    let mut customer = connect(duet.addr, &customer_token).await;
-    let mut ann = connect(duet.addr, &agent_token).await;
+    let (id, customer_token, agent_token, mut customer, mut ann) =
+        joined_on(&duet.base, duet.addr).await;
     customer.next_of("snapshot_needed").await;
     customer.send_binary(vec![1, 0xAA]).await;
     assert_eq!(ann.next_binary().await, vec![1, 0xAA]);

@@ -9,42 +9,12 @@ use std::net::SocketAddr;
 
 use process_support::{Duet, audit_records, duet};
 use serde_json::{Value, json};
-use support::{Socket, connect};
-
-async fn post(base: &str, path: &str, bearer: Option<&str>, body: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .json(&body);
-    if let Some(token) = bearer {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.unwrap_or(Value::Null)
-}
+use support::{Socket, connect, joined_on, post_json};
 
 /// A customer with a session, and Ann joined to it; both sockets open and the session active.
 async fn session_on(duet: &Duet) -> (String, String, String, Socket, Socket) {
-    let started = post(&duet.base, "/api/sessions", None, json!({})).await;
-    let id = started["sessionId"].as_str().unwrap().to_owned();
-    let customer_token = started["token"].as_str().unwrap().to_owned();
-    let signed_in = post(
-        &duet.base,
-        "/api/agent/signin",
-        None,
-        json!({"name": "Ann"}),
-    )
-    .await;
-    let agent = signed_in["token"].as_str().unwrap();
-    let path = format!("/api/agent/sessions/{id}/join");
-    let joined = post(&duet.base, &path, Some(agent), json!({})).await;
-    let agent_token = joined["token"].as_str().unwrap().to_owned();
-    let mut customer = connect(duet.addr, &customer_token).await;
-    let mut ann = connect(duet.addr, &agent_token).await;
+    let (id, customer_token, agent_token, mut customer, mut ann) =
+        joined_on(&duet.base, duet.addr).await;
     customer.state("active").await;
     ann.state("active").await;
     (id, customer_token, agent_token, customer, ann)
@@ -135,7 +105,7 @@ async fn a_session_killed_mid_way_resumes_under_its_id_and_the_trail_is_complete
 async fn tokens_signed_before_a_restart_still_work_after_it() {
     let dir = tempfile::tempdir().unwrap();
     let first = Duet::start(dir.path(), &[]);
-    let signed_in = post(
+    let signed_in = post_json(
         &first.base,
         "/api/agent/signin",
         None,
@@ -163,7 +133,7 @@ async fn a_session_whose_time_ran_out_while_duet_was_down_ends_with_that_reason(
     let dir = tempfile::tempdir().unwrap();
     let quick = [("DUET_IDLE_EXPIRY_SECS", "1")];
     let first = Duet::start(dir.path(), &[("DUET_IDLE_EXPIRY_SECS", "600")]);
-    let started = post(&first.base, "/api/sessions", None, json!({})).await;
+    let started = post_json(&first.base, "/api/sessions", None, json!({})).await;
     let id = started["sessionId"].as_str().unwrap().to_owned();
     first.kill_9();
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;

@@ -190,6 +190,41 @@ impl App {
     }
 }
 
+/// Posts JSON to the Duet at `base` (a separate process, where there is no `App`); panics unless
+/// it succeeds; returns the answer's JSON (`Null` when it has none).
+pub async fn post_json(base: &str, path: &str, bearer: Option<&str>, body: Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .json(&body);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap_or(Value::Null)
+}
+
+/// A session on the Duet at `base` with its customer's socket open and Ann, signed in with the
+/// development sign-in, joined with hers. Returns (id, customer token, Ann's session token,
+/// customer socket, Ann's socket).
+pub async fn joined_on(base: &str, addr: SocketAddr) -> (String, String, String, Socket, Socket) {
+    let started = post_json(base, "/api/sessions", None, json!({})).await;
+    let id = started["sessionId"].as_str().unwrap().to_owned();
+    let customer_token = started["token"].as_str().unwrap().to_owned();
+    let signed_in = post_json(base, "/api/agent/signin", None, json!({"name": "Ann"})).await;
+    let agent = signed_in["token"].as_str().unwrap();
+    let path = format!("/api/agent/sessions/{id}/join");
+    let joined = post_json(base, &path, Some(agent), json!({})).await;
+    let agent_token = joined["token"].as_str().unwrap().to_owned();
+    let customer = connect(addr, &customer_token).await;
+    let ann = connect(addr, &agent_token).await;
+    (id, customer_token, agent_token, customer, ann)
+}
+
 /// Opens the WebSocket of the Duet at `addr` and says hello with `token`.
 pub async fn connect(addr: SocketAddr, token: &str) -> Socket {
     let (mut ws, _) = connect_async(format!("ws://{addr}/api/ws")).await.unwrap();
