@@ -2,6 +2,8 @@
 // `<script>` elements, `on*` handler attributes and `javascript:` URLs. The mirror's sandbox
 // (no allow-scripts) already stops them; this is the second wall, for forged events.
 
+import { adaptForMirror } from "./adapt";
+
 /** rrweb's event and node type numbers that matter here. */
 const EVENT_FULL_SNAPSHOT = 2;
 const EVENT_INCREMENTAL = 3;
@@ -66,6 +68,7 @@ function sanitizeTree(root: unknown): void {
       continue;
     }
     sanitizeAttributes(node.attributes, undefined);
+    adaptForMirror(node);
     if (Array.isArray(node.childNodes)) for (const child of node.childNodes) stack.push(child);
   }
 }
