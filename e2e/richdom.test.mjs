@@ -64,7 +64,7 @@ test("constructed stylesheets on the document and on a shadow root colour the mi
   }
 });
 
-test("a modal dialog open on the page is open and on top in the mirror where the customer sees it, and <details> and a popover opened after the join open too", async () => {
+test("a modal dialog open on the page is open and on top in the mirror where the customer sees it, and a dialog, <details> and a popover opened after the join open too", async () => {
   const { customer, agent } = await watched("dialogs.html");
   const modal = agent.mirror.locator("#modal");
   const state = (locator) => locator.evaluate((dialog) => {
@@ -81,10 +81,13 @@ test("a modal dialog open on the page is open and on top in the mirror where the
 
   await customer.evaluate(() => {
     document.getElementById("modal").close();
+    document.getElementById("plain").show();
     document.getElementById("more").open = true;
     document.getElementById("tip").showPopover();
   });
   await waitUntil("the modal closed in the mirror", async () => (await state(modal)).open === false);
+  await waitUntil("the non-modal dialog open in the mirror", async () => (await state(agent.mirror.locator("#plain"))).open);
+  assert.equal((await state(agent.mirror.locator("#plain"))).modal, false);
   await waitUntil("the details open in the mirror", () => agent.mirror.locator("#more-text").isVisible());
   await waitUntil("the popover open in the mirror", () => agent.mirror.locator("#tip").evaluate((tip) => tip.matches(":popover-open"), null, { timeout: 1_000 }).catch(() => false));
   assert.ok(await agent.mirror.locator("#tip").isVisible());
@@ -181,7 +184,7 @@ test("a video's poster and paused state, and an audio's play state and position,
   assert.ok(Math.abs(shownAt - at) <= 0.1, `paused at ${at} s on the page, ${shownAt} s in the mirror`);
 });
 
-test("the field the customer focused and the item their pointer hovers are marked in the mirror, and the page's :hover style shows", async () => {
+test("the field the customer focused (in the page or a shadow root) and the item their pointer hovers are marked in the mirror, and the page's :hover style shows", async () => {
   const { customer, agent } = await watched("attention.html");
   const marked = (attribute) => agent.mirror.locator(`[${attribute}]`).evaluateAll((elements) => elements.map((element) => element.id), null);
   await agent.mirror.locator("#email").waitFor({ state: "attached" });
@@ -191,6 +194,9 @@ test("the field the customer focused and the item their pointer hovers are marke
   assert.notEqual(await computed("outlineStyle")(agent.mirror.locator("#email")), "none");
   await customer.locator("#name").focus();
   await waitUntil("the focus mark moved to #name", async () => (await marked("data-duet-focus")).join() === "name");
+  await customer.locator("#shadow-field").focus();
+  await waitUntil("the focus mark inside a shadow root", async () => (await marked("data-duet-focus")).join() === "shadow-field");
+  assert.notEqual(await computed("outlineStyle")(agent.mirror.locator("#shadow-field")), "none");
 
   const background = computed("backgroundColor");
   await customer.locator("#item-2").hover();

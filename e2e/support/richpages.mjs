@@ -149,11 +149,15 @@ function mediaBody() {
 <audio id="sound" src="/tone.wav" loop controls></audio>`;
 }
 
-/** Fields and a menu with a :hover rule. */
+/** Fields (one inside a shadow root) and a menu with a :hover rule. */
 function attentionBody() {
   return `<style>.item { padding: 6px; background: rgb(240, 240, 240) } .item:hover { background: rgb(255, 200, 0) }</style>
 <form><label>Name <input id="name"></label> <label>Email <input id="email"></label></form>
-<ul id="menu"><li class="item" id="item-1">First</li><li class="item" id="item-2">Second</li></ul>`;
+<ul id="menu"><li class="item" id="item-1">First</li><li class="item" id="item-2">Second</li></ul>
+<div id="field-host"></div>
+<script>
+  document.getElementById("field-host").attachShadow({ mode: "open" }).innerHTML = '<label>Code <input id="shadow-field"></label>';
+</script>`;
 }
 
 /** A 1×1 PNG. */

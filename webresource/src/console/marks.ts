@@ -4,6 +4,7 @@
 // element and its ancestors rrweb's `:hover` class, which the mirror's copy of the page's CSS
 // matches wherever the page's rules say `:hover` (rrweb rewrites them when it rebuilds styles).
 // Popovers the customer has open are opened with `showPopover()`, which no attribute says.
+// Marks inside an open shadow root are outlined by a copy of the rules in that root.
 
 import type { Replayer } from "@rrweb/replay";
 
@@ -31,6 +32,7 @@ export class AttentionMarks {
   #hover: Element | null = null;
   #hovered: Element[] = [];
   #popovers: Element[] = [];
+  #styledRoots = new WeakSet<Node>();
 
   /** Listens to `replayer`'s custom events (in order with the page's other events). */
   constructor(replayer: Replayer) {
@@ -57,8 +59,24 @@ export class AttentionMarks {
 
   #mark(attribute: string, before: Element | null, now: Element | null): Element | null {
     if (before !== now) before?.removeAttribute(attribute);
-    now?.setAttribute(attribute, "");
+    if (now !== null) {
+      now.setAttribute(attribute, "");
+      this.#styleShadowRoot(now);
+    }
     return now;
+  }
+
+  // The document's rules do not reach into a shadow root: the first mark inside one gives it a
+  // <style> of the same rules, after the page's nodes (rrweb places its own by id, so a node it
+  // does not know at the end moves nothing).
+  #styleShadowRoot(element: Element): void {
+    const root = element.getRootNode();
+    if (root.nodeType !== Node.DOCUMENT_FRAGMENT_NODE || this.#styledRoots.has(root)) return;
+    this.#styledRoots.add(root);
+    const style = element.ownerDocument.createElement("style");
+    style.setAttribute("data-duet-marks", "");
+    style.textContent = MARK_STYLE_RULES.join("\n");
+    root.appendChild(style);
   }
 
   // rrweb's own hover: the element and each ancestor, across shadow roots, get `:hover`.
