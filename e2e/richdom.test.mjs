@@ -205,6 +205,10 @@ test("the field the customer focused (in the page or a shadow root) and the item
   await waitUntil("the hover mark on #item-2", async () => (await marked("data-duet-hover")).join() === "item-2");
   await waitUntil("the :hover style in the mirror", async () => (await background(agent.mirror.locator("#item-2"))) === hovered);
   assert.equal(await background(agent.mirror.locator("#item-1")), await background(customer.locator("#item-1")));
+  // The page changes the hovered item's class: it still shows hovered.
+  await customer.locator("#item-2").evaluate((item) => (item.className = "item chosen"));
+  await waitUntil("the new class in the mirror", () => agent.mirror.locator("#item-2.chosen").count());
+  assert.equal(await background(agent.mirror.locator("#item-2")), hovered);
   await customer.locator("#item-1").hover();
   await waitUntil("the hover mark moved to #item-1", async () => (await marked("data-duet-hover")).join() === "item-1");
   assert.equal(await background(agent.mirror.locator("#item-2")), "rgb(240, 240, 240)");

@@ -10,6 +10,8 @@ import type { Replayer } from "@rrweb/replay";
 
 /** The custom event's tag (sdk/attention.ts). */
 const ATTENTION_TAG = "duet-attention";
+/** rrweb's event type number for a change to the page. */
+const EVENT_INCREMENTAL = 3;
 /** rrweb's class for a hovered element in the mirror's rewritten CSS. */
 const HOVER_CLASS = ":hover";
 /** Rules the mirror's document gets with each snapshot (rrweb's `insertStyleRules`). */
@@ -38,6 +40,14 @@ export class AttentionMarks {
   constructor(replayer: Replayer) {
     this.#replayer = replayer;
     replayer.on("custom-event", (event) => this.#apply(event as { data?: { tag?: unknown; payload?: unknown } }));
+    // A `class` the page sets on a hovered element replaces the whole attribute: `:hover` again.
+    replayer.on("event-cast", (event) => {
+      if ((event as { type?: unknown }).type === EVENT_INCREMENTAL) this.#keepHoverClass();
+    });
+  }
+
+  #keepHoverClass(): void {
+    for (const element of this.#hovered) if (!element.classList.contains(HOVER_CLASS)) element.classList.add(HOVER_CLASS);
   }
 
   #apply(event: { data?: { tag?: unknown; payload?: unknown } }): void {
