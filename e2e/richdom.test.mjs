@@ -95,7 +95,7 @@ test("a modal dialog open on the page is open and on top in the mirror where the
   await waitUntil("the popover closed in the mirror", () => agent.mirror.locator("#tip").evaluate((tip) => !tip.matches(":popover-open"), null, { timeout: 1_000 }));
 });
 
-test("a canvas shows in the mirror as an image of its pixels, a redraw arrives within a second and a half, and a masked canvas sends none", async () => {
+test("a canvas shows in the mirror as an image of its pixels, a redraw arrives within a second and a half, an animation sends at most two images a second, and a masked canvas sends none", async () => {
   const { customer, agent, sent } = await watched("canvas.html");
   const points = [[25, 25], [175, 25], [25, 75], [175, 75]];
   const pageAt = () => customer.locator("#drawing").evaluate((canvas, at) => at.map(([x, y]) => [...canvas.getContext("2d").getImageData(x, y, 1, 1).data.slice(0, 3)]), points);
@@ -118,6 +118,13 @@ test("a canvas shows in the mirror as an image of its pixels, a redraw arrives w
   await customer.evaluate(() => window.redraw([30, 60, 90]));
   const redrawn = await pageAt();
   await waitUntil("the redraw in the mirror", async () => near(await mirrorAt(), redrawn), CANVAS_REDRAW_MS);
+
+  // Redrawn every frame for two seconds: at most two images a second reach the agent.
+  const drawingId = nodeIdOf(sent, "drawing");
+  const before = attributeChanges(sent, drawingId, "src").length;
+  await customer.evaluate(() => window.animate(2_000));
+  const during = attributeChanges(sent, drawingId, "src").length - before;
+  assert.ok(during >= 2 && during <= 5, `${during} images of the canvas sent in two seconds of animation`);
 
   await customer.evaluate(() => window.addCanvas());
   const lateCentre = () => agent.mirror.locator("#late-canvas").evaluate((image) => {

@@ -118,6 +118,15 @@ function canvasBody() {
     drawn.fillRect(0, 0, 60, 40);
     document.body.append(late);
   };
+  window.animate = (ms) => new Promise((done) => {
+    const end = performance.now() + ms;
+    const frame = (now) => {
+      window.redraw([Math.round(now) % 256, 100, 100]);
+      if (now < end) requestAnimationFrame(frame);
+      else done();
+    };
+    requestAnimationFrame(frame);
+  });
   window.redraw = ([r, g, b]) => {
     context.fillStyle = "rgb(" + r + "," + g + "," + b + ")";
     context.fillRect(0, 0, 200, 100);

@@ -4,11 +4,12 @@
 // data: URL in an rrweb attribute change of that node's `src`.
 //
 // Bounded like blobimages.ts: a canvas is looked at at most every CANVAS_INTERVAL_MS, read in an
-// animation frame (after the page's own frame callbacks, so a WebGL canvas without
-// `preserveDrawingBuffer` still holds what it drew), one canvas per frame, drawn at most at the
-// size it is shown at (and MAX_CANVAS_SIDE_PX), sent only when its pixels changed, never larger
-// than MAX_CANVAS_CHARS, and at most CANVAS_BUDGET_CHARS_PER_SECOND over all canvases. A canvas
-// inside the mask selectors (or outside what private-by-default allows) sends nothing.
+// animation frame after the page's own frame callbacks (so a WebGL canvas without
+// `preserveDrawingBuffer` that draws every frame still holds its drawing; one that drew once
+// reads as transparent after that frame, a limit of WebGL), one canvas per frame, drawn at most
+// at the size it is shown at (and MAX_CANVAS_SIDE_PX), sent only when its pixels changed, never
+// larger than MAX_CANVAS_CHARS, and at most CANVAS_BUDGET_CHARS_PER_SECOND over all canvases. A
+// canvas inside the mask selectors (or outside what private-by-default allows) sends nothing.
 
 import { record } from "@rrweb/record";
 import { natives } from "../natives";
@@ -19,9 +20,11 @@ export const CANVAS_INTERVAL_MS = 500;
 /** Longest side a canvas is drawn at, in pixels. */
 export const MAX_CANVAS_SIDE_PX = 1_600;
 /** Longest data: URL sent for one canvas. */
-export const MAX_CANVAS_CHARS = 512 * 1024;
-/** Characters of canvas images sent per second, all canvases together. */
-export const CANVAS_BUDGET_CHARS_PER_SECOND = 1024 * 1024;
+export const MAX_CANVAS_CHARS = 256 * 1024;
+/** Characters of canvas images sent per second, all canvases together (about 2 Mbit/s): the
+ * socket's queue (4 MiB, socket.ts) must not fill on an ordinary connection, or the customer's
+ * page would be asked for a full snapshot again and again. */
+export const CANVAS_BUDGET_CHARS_PER_SECOND = 256 * 1024;
 const IMAGE_TYPE = "image/webp";
 const IMAGE_QUALITY = 0.9;
 
