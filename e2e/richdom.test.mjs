@@ -8,7 +8,7 @@ import { after, test } from "node:test";
 import { joinByCode, newConversation, openAgent, useDuet, waitUntil } from "./support/duet.mjs";
 import { decodeFrames, frameTexts } from "./support/domframes.mjs";
 import { startFixtureServer } from "./support/fixtures.mjs";
-import { richPages } from "./support/richpages.mjs";
+import { FILLER_ROWS, richPages } from "./support/richpages.mjs";
 
 /** What every masked value becomes (webresource/src/sdk/masking.ts). */
 const MASK = "••••••";
@@ -234,6 +234,9 @@ async function watched(path) {
   const agent = await openAgent(browser, duet.base, conversation);
   await joinByCode(agent, sessionId);
   await waitUntil("the page in the mirror", () => agent.mirror.locator("#ready").count());
+  // The case comes after the rows: it reached the agent in the snapshot's slices.
+  const full = decodeFrames(customer.sent).findLast((message) => message.type === "dom" && message.full);
+  assert.ok(full !== undefined && !JSON.stringify(full.events).includes(`Row ${FILLER_ROWS - 1} `), "the snapshot was not sliced");
   return { customer, agent, sent: customer.sent };
 }
 
