@@ -94,8 +94,8 @@ test("a select chosen before the agent joined shows that option in the mirror; a
   for (const id of ["site-secret", "tenant-secret"]) {
     const mirrored = agent.mirror.locator(`#${id}`);
     assert.notEqual(await chosen(mirrored), "Third secret", `#${id}`);
-    const options = await mirrored.evaluate((select) => [...select.options].map((option) => ({ text: option.textContent, selected: option.hasAttribute("selected") })));
-    assert.deepEqual(options, [0, 1, 2].map(() => ({ text: MASK, selected: false })), `#${id}'s options in the mirror`);
+    const options = await mirrored.evaluate((select) => [...select.options].map((option) => ({ text: option.textContent, value: option.getAttribute("value"), selected: option.hasAttribute("selected") })));
+    assert.deepEqual(options, [0, 1, 2].map(() => ({ text: MASK, value: MASK, selected: false })), `#${id}'s options in the mirror`);
   }
 
   // Changed after the join: the plan follows, the masked one stays masked (its change was sent
@@ -104,8 +104,18 @@ test("a select chosen before the agent joined shows that option in the mirror; a
   await page.locator("#plan").selectOption("platinum");
   await waitUntil("the new plan in the mirror", async () => (await chosen(agent.mirror.locator("#plan"))) === "Platinum plan");
   assert.notEqual(await chosen(agent.mirror.locator("#site-secret")), "Second secret");
+  // An option added to a masked select later, and a value changed on one: masked too.
+  await page.evaluate(() => {
+    const select = document.querySelector("#site-secret");
+    select.append(new Option("Fourth secret", "fourth"));
+    select.options[0].value = "renamed";
+  });
+  await waitUntil("the added option in the mirror", () => agent.mirror.locator("#site-secret option").count().then((count) => count === 4 || null));
+  assert.equal(await agent.mirror.locator("#plan option").first().getAttribute("value"), "basic", "a shown select keeps its values");
   const texts = frameTexts(sent);
-  for (const secret of ["First secret", "Second secret", "Third secret"]) assert.ok(!texts.some((text) => text.includes(secret)), `a frame carries ${secret}`);
+  for (const secret of ["First secret", "Second secret", "Third secret", "Fourth secret", "\"first\"", "\"second\"", "\"third\"", "fourth", "renamed"]) {
+    assert.ok(!texts.some((text) => text.includes(secret)), `a frame carries ${secret}`);
+  }
 });
 
 test("images shown from blob: URLs reach the mirror as the customer sees them, except inside masked elements", async () => {

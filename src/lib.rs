@@ -7,6 +7,7 @@
 //! HTTP, and [`web`] is the thin axum layer that serves the console, the customer script, the
 //! APIs, the WebSockets and the demo. `ARCHITECTURE.md` at the repository root is the map.
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod dataverse;

@@ -6,7 +6,8 @@ import { createServer } from "node:http";
 /** A static server on loopback: the customer's site, another origin than Duet's, as in production.
  * (A page fulfilled by a Playwright route is not in the local address space, so Chromium's local
  * network access checks would block its WebSocket to 127.0.0.1.) `pages` maps a path to
- * `(url) => html` (or `(url) => ({ status, type, body })`), or to `{ type, body }` for other content. */
+ * `(url, request) => html` (or `(url, request) => ({ status, type, body, headers })`), or to
+ * `{ type, body, headers }` for other content. */
 export async function startFixtureServer(pages) {
   const server = createServer((request, response) => {
     const url = new URL(request.url, "http://127.0.0.1");
@@ -15,9 +16,10 @@ export async function startFixtureServer(pages) {
       response.writeHead(404).end("no such fixture");
       return;
     }
-    const answer = typeof page === "function" ? page(url) : page;
+    const answer = typeof page === "function" ? page(url, request) : page;
     const made = typeof answer === "string" ? { type: "text/html; charset=utf-8", body: answer } : answer;
-    response.writeHead(made.status ?? 200, { "Content-Type": made.type, "Cache-Control": "no-store" }).end(made.body);
+    const headers = { "Content-Type": made.type, "Cache-Control": "no-store", ...made.headers };
+    response.writeHead(made.status ?? 200, headers).end(made.body);
   });
   await new Promise((done) => server.listen(0, "127.0.0.1", done));
   const origin = `http://127.0.0.1:${server.address().port}`;

@@ -89,7 +89,13 @@ async fn refresh_tenants_forever(service: Service) {
         tick.tick().await;
         if let Err(error) = service.directory.refresh().await {
             tracing::warn!(error = %error, "could not read the registered tenants; keeping the last ones read");
+            continue;
         }
+        // A removed tenant's page assets go with it.
+        let registered = service.directory.all();
+        service.page_assets.keep_tenants(|tenant| {
+            *tenant == service.tenant_id || registered.iter().any(|r| r.tenant == *tenant)
+        });
     }
 }
 

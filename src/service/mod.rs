@@ -56,6 +56,8 @@ pub struct Service {
     pub recordings: Option<std::path::PathBuf>,
     /// How long recordings are kept; `None` keeps them forever.
     pub recording_retention: Option<Duration>,
+    /// The page assets sessions' mirrors load through Duet.
+    pub page_assets: Arc<crate::assets::PageAssets>,
 }
 
 impl std::fmt::Debug for Service {
@@ -114,6 +116,9 @@ impl Service {
             audit_retention: retention(config.audit_retention_days),
             recording_retention: retention(config.recording_retention_days),
             recordings,
+            page_assets: Arc::new(crate::assets::PageAssets::new(
+                crate::assets::CacheLimits::default(),
+            )),
             store,
             sink,
             clock,
@@ -132,6 +137,12 @@ impl Service {
             tracing::info!("moved the bookmarks of bookmarks.json into Duet's database");
         }
         Ok(service)
+    }
+
+    /// The token key's bytes, for keys derived from it (the mirror's asset addresses).
+    pub fn token_key_bytes(&self) -> &[u8] {
+        use secrecy::ExposeSecret;
+        self.token_key.expose_secret().as_bytes()
     }
 
     /// Starts the time limits, the heartbeat and audit retention; they stop with the handle.

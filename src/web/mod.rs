@@ -62,6 +62,8 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// `GET /api/tenant`, `PUT /api/tenant/policy` (the administrator's view of the tenant);
 /// `GET /admin` (the tenant administrator's page); `GET /supervisor` (the supervisor's page);
 /// `GET /api/supervisor/sessions`, `GET /api/supervisor/sessions/{id}/recording` (supervisors);
+/// `POST /api/sessions/{id}/assets`, `PUT /api/sessions/{id}/assets/{sha256}` (the customer's
+/// page assets), `GET /page-assets/{id}/{key}` (the mirror's assets);
 /// `GET /auth/signin`, `GET /auth/callback` (agent sign-in with Microsoft Entra ID);
 /// `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
@@ -78,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::tenant::router())
         .merge(api::audit::router())
         .merge(api::overview::router())
+        .merge(api::page_assets::router())
         .merge(api::supervisor::router())
         .merge(staff_pages::router())
         .merge(share_page::router())

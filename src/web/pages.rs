@@ -85,9 +85,17 @@ async fn show_console(
     let mut response = render(&page)?.into_response();
     let policy = console_csp(&parent_origin);
     let value = HeaderValue::from_str(&policy).map_err(|e| Error::Internal(e.into()))?;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_SECURITY_POLICY, value);
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    // The mirror inherits both: no Referer to anyone, no DNS look-ups for the page's links.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("x-dns-prefetch-control"),
+        HeaderValue::from_static("off"),
+    );
     Ok(response)
 }
 
@@ -131,7 +139,9 @@ struct UnregisteredParentPage {
     message: String,
 }
 
-/// The console's policy: only Duet's own scripts run; the mirror (which inherits it) runs none.
+/// The console's policy: only Duet's own scripts run; the mirror (which inherits it) runs none,
+/// and loads images, fonts, media and styles only from Duet (`/page-assets/…`), `data:` and
+/// `blob:`: the customer's page cannot make the agent's browser fetch from anywhere else.
 pub fn console_csp(parent_origin: &str) -> String {
     let ancestors = if parent_origin.is_empty() {
         "'self'".to_owned()
@@ -139,8 +149,8 @@ pub fn console_csp(parent_origin: &str) -> String {
         format!("'self' {parent_origin}")
     };
     format!(
-        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data: blob:; \
-         font-src * data:; media-src * blob:; connect-src 'self'; frame-src 'self' blob:; child-src 'self' blob:; \
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+         font-src 'self' data:; media-src 'self' data: blob:; connect-src 'self'; frame-src 'self' blob:; child-src 'self' blob:; \
          base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors {ancestors}"
     )
 }
@@ -180,5 +190,15 @@ mod tests {
         let policy = console_csp("https://org.example");
         assert!(policy.contains("script-src 'self';"));
         assert!(policy.ends_with("frame-ancestors 'self' https://org.example"));
+        for kind in ["img-src", "font-src", "media-src", "style-src"] {
+            let directive = policy
+                .split(';')
+                .find(|d| d.trim().starts_with(kind))
+                .unwrap();
+            assert!(
+                !directive.contains('*') && !directive.contains("http"),
+                "{directive}"
+            );
+        }
     }
 }

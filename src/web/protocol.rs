@@ -211,6 +211,11 @@ pub enum ServerMsg<'a> {
         ice_servers: &'a [IceServer],
         /// The largest frame Duet accepts, in bytes; a larger page snapshot cannot be shared.
         max_message_bytes: usize,
+        /// Where the mirror loads the page's assets (`/page-assets/{session}/{key}`), for those
+        /// who see the page; absent for the customer and screen shares.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        page_assets: Option<&'a str>,
     },
     /// The session changed; sent to everyone at once.
     State {

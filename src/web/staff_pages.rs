@@ -21,9 +21,10 @@ const ADMIN_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'
      img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
      object-src 'none'; frame-ancestors 'none'";
 
-/// Only Duet's own script; images, fonts and styles of the recorded page may load in the mirror.
+/// Only Duet's own script; the mirror's images, fonts, media and styles only through Duet, as
+/// the console's.
 const SUPERVISOR_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     img-src * data: blob:; font-src * data:; media-src * blob:; connect-src 'self'; \
+     img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' data: blob:; connect-src 'self'; \
      frame-src 'self' blob:; child-src 'self' blob:; base-uri 'none'; form-action 'none'; \
      object-src 'none'; frame-ancestors 'none'";
 

@@ -15,6 +15,9 @@
 //   every option's `selected` flag, and a select ignores a `value` attribute: the agent saw the
 //   first option. `duetSnapshotHooks.selectedShown(option)` says whether the option's select is
 //   shown (its value is not masked), and then the chosen option keeps `selected`.
+// - an option's `value` attribute goes through `maskInputFn` as a field's value does (options are
+//   in the masked kinds, and `maskInput` judges an option by its select): a masked select sent
+//   its options' values, which can name the choice.
 // An image shown from a blob: URL, which exists only in the customer's browser, reaches the
 // agent (src/sdk/blobimages.ts):
 // - `duetSnapshotHooks.image(img)` is told of every image rrweb serializes and of every change of
@@ -66,7 +69,8 @@ const RECORD_SEAMS = [
   {
     name: "the selected flag of an option",
     from: `    if (n.selected && !maskInputOptions["select"]) {`,
-    to: `    if (n.selected && (!maskInputOptions["select"] || duetSnapshotHooks.selectedShown !== null && duetSnapshotHooks.selectedShown(n))) {`,
+    to: `    if (typeof attributes.value === "string") attributes.value = maskInputValue({ element: n, maskInputOptions, tagName, type: null, value: attributes.value, maskInputFn });
+    if (n.selected && (!maskInputOptions["select"] || duetSnapshotHooks.selectedShown !== null && duetSnapshotHooks.selectedShown(n))) {`,
   },
   {
     name: "the inlining of an image in serializeElementNode",

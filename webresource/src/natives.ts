@@ -44,6 +44,8 @@ export interface Natives {
   unlisten<E extends Event = Event>(target: EventTarget, type: string, listener: (event: E) => void, options?: EventListenerOptions | boolean): void;
   encodeUtf8(text: string): Uint8Array;
   randomBytes(length: number): Uint8Array;
+  /** SHA-256 of `bytes`; rejects where the page is no secure context (no `crypto.subtle`). */
+  sha256(bytes: ArrayBuffer): Promise<ArrayBuffer>;
   storageGet(storage: Storage, key: string): string | null;
   storageSet(storage: Storage, key: string, value: string): void;
   storageRemove(storage: Storage, key: string): void;
@@ -124,6 +126,7 @@ function take(): Natives {
   const removeListener = method("EventTarget", "removeEventListener");
   const TextEncoderCtor = pick(globalThis.TextEncoder as unknown as AnyFunction, fresh?.TextEncoder as unknown as AnyFunction | undefined, "TextEncoder") as unknown as typeof TextEncoder;
   const getRandomValues = method("Crypto", "getRandomValues");
+  const digest = method("SubtleCrypto", "digest");
   const storage = { get: method("Storage", "getItem"), set: method("Storage", "setItem"), remove: method("Storage", "removeItem") };
   const socket = {
     send: method("WebSocket", "send"),
@@ -158,6 +161,10 @@ function take(): Natives {
     unlisten: (target, type, listener, options) => void call(removeListener, target, type, listener, options),
     encodeUtf8: (text) => utf8.encode(text),
     randomBytes: (length) => call(getRandomValues, crypto, new Uint8Array(length)) as Uint8Array,
+    sha256: async (bytes) => {
+      if (globalThis.crypto?.subtle === undefined) throw new Error("no crypto.subtle outside a secure context");
+      return (await call(digest, crypto.subtle, "SHA-256", bytes)) as ArrayBuffer;
+    },
     storageGet: (store, key) => call(storage.get, store, key) as string | null,
     storageSet: (store, key, value) => void call(storage.set, store, key, value),
     storageRemove: (store, key) => void call(storage.remove, store, key),

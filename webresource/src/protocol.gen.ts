@@ -76,6 +76,11 @@ export type ServerMsg =
       ice_servers: Array<IceServer>;
       /** The largest frame Duet accepts, in bytes; a larger page snapshot cannot be shared. */
       max_message_bytes: number;
+      /**
+       * Where the mirror loads the page's assets (`/page-assets/{session}/{key}`), for those
+       * who see the page; absent for the customer and screen shares.
+       */
+      page_assets?: string;
     }
   | {
       "type": "state";
@@ -404,7 +409,7 @@ const CLIENT_MSG_SAMPLES = [
   {"type":"signal","data":{"candidate":null}},
 ] satisfies ClientMsg[];
 const SERVER_MSG_SAMPLES = [
-  {"type":"welcome","session_id":"123456789","role":"customer","policy":{"mask_selectors":["#card-number"],"unmask_selectors":["#gift-card-note"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"],"record_sessions":true,"watch_needs_consent":false,"agents_see_recordings":false},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608},
+  {"type":"welcome","session_id":"123456789","role":"agent","policy":{"mask_selectors":["#card-number"],"unmask_selectors":["#gift-card-note"],"restricted_selectors":[],"private_by_default":false,"allow_selectors":[],"share_sites":["https://shop.example"],"allowed_surfaces":["monitor","window","browser"],"record_sessions":true,"watch_needs_consent":false,"agents_see_recordings":false},"ice_servers":[{"urls":"stun:stun.example.net:3478"}],"max_message_bytes":8388608,"page_assets":"/page-assets/123456789/3q2-7wEAAAAAAAAAAAAAAAAA"},
   {"type":"state","state":"ended","reason":"agent_away","message":"The agent left and did not come back in time.","control":"pointer","control_pending":false,"control_outcome":"revoked","agents":1,"customer_tabs":2,"viewers":["Dana"],"watchers":[],"join_requests":[{"agent":"3f2a9c01b7de","name":"Eli","ask":"join"}],"control_holder":"9d01c2aa5b33","control_asker":null},
   {"type":"consent","state":"waiting","message":"Waiting for the customer to let you in."},
   {"type":"control_requested","agent_name":"Dana","expires_in_ms":30000},

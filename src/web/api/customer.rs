@@ -158,26 +158,7 @@ async fn preflight(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<(StatusCode, HeaderMap)> {
-    let mut cors = allowed_site(&state, &headers)?;
-    cors.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        "POST".parse().map_err(anyhow_internal)?,
-    );
-    cors.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        "content-type, authorization"
-            .parse()
-            .map_err(anyhow_internal)?,
-    );
-    cors.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        "600".parse().map_err(anyhow_internal)?,
-    );
-    Ok((StatusCode::NO_CONTENT, cors))
-}
-
-fn anyhow_internal(error: axum::http::header::InvalidHeaderValue) -> Error {
-    Error::Internal(error.into())
+    crate::web::api::site::preflight(&state, &headers, "POST")
 }
 
 fn header_token(headers: &HeaderMap) -> Option<&str> {

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod audit;
 pub mod customer;
 pub mod overview;
+pub mod page_assets;
 pub mod share;
 pub mod site;
 pub mod supervisor;

@@ -4,7 +4,7 @@
 //! callers without an `Origin` (not a browser) are the built-in tenant's; any other site is
 //! refused.
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 
 use crate::engine::TenantId;
 use crate::web::error::{Error, Result};
@@ -66,6 +66,29 @@ pub fn session_tenant(
         }
     };
     Ok((cors(origin), tenant))
+}
+
+/// The answer to a CORS preflight from a customer's website for `methods` (e.g. `"POST, PUT"`),
+/// which may send a JSON body and the session's token.
+pub fn preflight(
+    state: &AppState,
+    headers: &HeaderMap,
+    methods: &'static str,
+) -> Result<(StatusCode, HeaderMap)> {
+    let mut cors = allowed_site(state, headers)?;
+    cors.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(methods),
+    );
+    cors.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("content-type, authorization"),
+    );
+    cors.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    Ok((StatusCode::NO_CONTENT, cors))
 }
 
 fn not_a_site(origin: &str) -> Error {

@@ -178,6 +178,8 @@ pub struct ChunkBody {
     pub next: u64,
     /// Nothing more is recorded yet.
     pub at_end: bool,
+    /// Where the player's mirror loads the page's assets (`/page-assets/{session}/{key}`).
+    pub page_assets: String,
 }
 
 async fn chunk(
@@ -209,6 +211,11 @@ async fn chunk(
         entries: read.entries.iter().map(chunk_entry).collect(),
         next: read.next,
         at_end: read.at_end,
+        page_assets: crate::assets::mirror_prefix(
+            state.service.token_key_bytes(),
+            &reviewer.tenant,
+            id,
+        ),
     };
     let mut response = ApiJson(body).into_response();
     response

@@ -113,10 +113,11 @@ fn server_texts() -> Vec<String> {
     let samples = [
         ServerMsg::Welcome {
             session_id: "123456789",
-            role: "customer",
+            role: "agent",
             policy: &policy,
             ice_servers: &ice_servers,
             max_message_bytes: 8 * 1024 * 1024,
+            page_assets: Some("/page-assets/123456789/3q2-7wEAAAAAAAAAAAAAAAAA"),
         },
         ServerMsg::State {
             state: State::Ended,

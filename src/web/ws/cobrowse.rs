@@ -87,7 +87,18 @@ impl Connection {
         let ice_servers = self.state.ice_servers_for(&tenant);
         let settings = &self.state.settings;
         let rules = (&policy, ice_servers.as_slice());
-        if let Next::Close(..) = self.wire.welcome(settings, rules, &id, role).await {
+        // Those who see the page load its assets through Duet (`crate::assets`).
+        let page_assets = matches!(self.role, Role::Agent(_) | Role::Supervisor(_)).then(|| {
+            crate::assets::mirror_prefix(
+                self.state.service.token_key_bytes(),
+                &tenant,
+                self.session,
+            )
+        });
+        let welcome = self
+            .wire
+            .welcome(settings, rules, &id, role, page_assets.as_deref());
+        if let Next::Close(..) = welcome.await {
             return;
         }
         loop {

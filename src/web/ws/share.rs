@@ -68,7 +68,7 @@ impl ShareConnection {
         let rules = (&policy, ice_servers.as_slice());
         if let Next::Close(..) = self
             .wire
-            .welcome(&self.state.settings, rules, &welcome.0, welcome.1)
+            .welcome(&self.state.settings, rules, &welcome.0, welcome.1, None)
             .await
         {
             return;

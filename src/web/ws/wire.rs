@@ -86,13 +86,15 @@ impl Wire {
     }
 
     /// Sends the `welcome` every socket starts with: who it is, the policy, ICE servers, limits.
-    /// `policy` and `ice_servers` are the tenant's.
+    /// `policy` and `ice_servers` are the tenant's; `page_assets` is the mirror's asset prefix, for
+    /// those who see the page.
     pub(super) async fn welcome(
         &mut self,
         settings: &Settings,
         (policy, ice_servers): (&PolicySettings, &[IceServer]),
         id: &str,
         role: &str,
+        page_assets: Option<&str>,
     ) -> Next {
         let welcome = ServerMsg::Welcome {
             session_id: id,
@@ -100,6 +102,7 @@ impl Wire {
             policy,
             ice_servers,
             max_message_bytes: settings.max_message_bytes,
+            page_assets,
         };
         self.send(welcome.encode()).await
     }

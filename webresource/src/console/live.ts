@@ -94,6 +94,9 @@ export class LiveSession {
   #onMessage(msg: ServerMsg): void {
     this.#share.onMessage(msg);
     switch (msg.type) {
+      case "welcome":
+        if (msg.page_assets !== undefined) this.#mirror.assets = `${this.#origin}${msg.page_assets}`;
+        break;
       case "consent":
         if (msg.state !== "denied") this.#ui.status(msg.state === "waiting" ? "idle" : "active", msg.message);
         break;

@@ -6,11 +6,12 @@ import { Replayer } from "@rrweb/replay";
 import { element, style } from "../dom";
 import { LatestPerFrame } from "../frame";
 import type { AgentAction } from "../protocol";
+import { AssetAddresses } from "./assetaddresses";
 import { MirrorCapture } from "./capture";
 import { ChoiceList } from "./choices";
 import { AttentionMarks, MARK_STYLE_RULES } from "./marks";
 import { MEDIA_STYLE_RULES, mediaStateChange } from "./mediastate";
-import { sanitizeEvent } from "./sanitize";
+import { type Rewrite, sanitizeEvent } from "./sanitize";
 import { MirrorZoom } from "./zoom";
 
 /** Replayer baseline far in the future: every event is "in the past", so it applies on arrival
@@ -63,6 +64,19 @@ export class Mirror {
   #send: LatestPerFrame<{ x: number; y: number }>;
   #capture: MirrorCapture;
   #choices: ChoiceList;
+  #addresses = new AssetAddresses();
+  #rewrite: Rewrite = {
+    addresses: this.#addresses,
+    lookup: (id) => {
+      const node = this.#replayer?.getMirror().getNode(id);
+      if (node === null || node === undefined) return null;
+      const parent = node.parentNode;
+      return {
+        tagName: node.nodeType === Node.ELEMENT_NODE ? (node as Element).tagName : "",
+        styleText: node.nodeType === Node.TEXT_NODE && parent?.nodeName === "STYLE",
+      };
+    },
+  };
 
   /** `sendPointer` gets the agent's pointer in the customer's viewport pixels (and whether it is
    * the laser); `sendAction` the agent's actions in write mode. */
@@ -86,6 +100,12 @@ export class Mirror {
     window.addEventListener("resize", () => this.#fit());
   }
 
+  /** Where the page's assets load from: Duet's origin and the welcome's `page_assets`; until
+   * it is known, nothing of the page loads. */
+  set assets(prefix: string) {
+    this.#addresses.prefix = prefix;
+  }
+
   /** Applies one batch from the customer; a full batch rebuilds the mirror. */
   apply(full: boolean, events: unknown[]): void {
     if (full) this.#rebuild();
@@ -97,7 +117,7 @@ export class Mirror {
       // The customer's script leaves rrweb's timestamps out; events apply on arrival anyway.
       (event as { timestamp?: number }).timestamp ??= arrived;
       if (this.#capture.isEcho(event)) continue;
-      replayer.addEvent(sanitizeEvent(event) as ReplayEvent);
+      replayer.addEvent(sanitizeEvent(event, this.#rewrite) as ReplayEvent);
       const media = mediaStateChange(event);
       if (media !== null) replayer.addEvent(media as ReplayEvent);
     }

@@ -74,9 +74,12 @@ export class Masking {
   }
 
   /** rrweb `maskInputFn`, called for every value it records: at each snapshot and on every
-   * input event, so a value is judged again at each key. */
-  readonly maskInput = (text: string, element: HTMLElement | null): string =>
-    element === null || this.#hides(element, text) ? MASK : text;
+   * input event, so a value is judged again at each key; for an option's value, by its select. */
+  readonly maskInput = (text: string, element: HTMLElement | null): string => {
+    // An option's value is its select's: hidden exactly when the select's value is.
+    if (element?.tagName === "OPTION") return this.hidesInput(element.closest("select")) ? MASK : text;
+    return element === null || this.#hides(element, text) ? MASK : text;
+  };
 
   /** rrweb `maskTextFn`: text inside masked (or not allowed) elements becomes the mask; card
    * numbers and IBANs in any other text do. */

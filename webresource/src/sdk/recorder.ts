@@ -3,6 +3,7 @@
 import { duetSnapshotHooks, record } from "@rrweb/record";
 import { natives } from "../natives";
 import { Attention } from "./attention";
+import type { AssetSender } from "./assets";
 import { BlobImages } from "./blobimages";
 import { CanvasFrames } from "./canvases";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
@@ -18,6 +19,8 @@ export const MAX_EVENTS_PER_BATCH = 500;
 const MASKED_INPUTS: Record<string, boolean> = {
   color: true, date: true, "datetime-local": true, email: true, month: true, number: true, range: true, search: true,
   tel: true, text: true, time: true, url: true, week: true, textarea: true, select: true, password: true, hidden: true,
+  // An option's `value` attribute (build/rrweb-patch.mjs), judged by its select.
+  option: true,
 };
 /** Scroll events are sampled at most this often. */
 export const SCROLL_SAMPLE_MS = 50;
@@ -47,10 +50,13 @@ export class Recorder {
   #images: BlobImages;
   #canvases: CanvasFrames;
   #attention: Attention;
+  #assets: AssetSender | null;
 
-  constructor(masking: Masking, send: (batch: Batch) => void) {
+  /** `assets`, when given, hears of every event, to send the assets the mirror will load. */
+  constructor(masking: Masking, send: (batch: Batch) => void, assets: AssetSender | null = null) {
     this.#masking = masking;
     this.#send = send;
+    this.#assets = assets;
     this.#images = new BlobImages(masking, (event) => this.#pushAlone(event));
     this.#canvases = new CanvasFrames(masking, (event) => this.#pushAlone(event));
     this.#attention = new Attention((event) => this.#push(event));
@@ -136,6 +142,7 @@ export class Recorder {
   }
 
   #push(event: unknown): void {
+    this.#assets?.collect(event);
     this.#events.push(event);
     if (this.#events.length >= MAX_EVENTS_PER_BATCH) this.#flush();
     else this.#schedule();

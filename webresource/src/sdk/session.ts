@@ -12,6 +12,7 @@ import { CustomerControl } from "./control";
 import { DomDeflater } from "./domdeflate";
 import { JoinPrompt } from "./joinprompt";
 import { Masking } from "./masking";
+import { AssetSender } from "./assets";
 import { type Batch, Recorder } from "./recorder";
 import { CustomerScreens } from "./screens";
 import { REFRESH_MS, type Stored, clearStored, loadStored, saveStored } from "./stored";
@@ -38,6 +39,7 @@ export class CustomerSession {
   #stored: Stored;
   #socket: DuetSocket;
   #recorder: Recorder | null = null;
+  #assets: AssetSender | null = null;
   #dom = new DomDeflater();
   #control: CustomerControl;
   #annotations = new Annotations();
@@ -194,7 +196,8 @@ export class CustomerSession {
     this.#widget.showRecorded(policy.record_sessions);
     masking.watchHidden(() => this.#widget.showHidden(masking.hiddenFields()));
     this.#control.usePolicy(policy, masking);
-    this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch));
+    this.#assets = new AssetSender(this.#origin, this.sessionId, this.#stored.token);
+    this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch), this.#assets);
     natives().listen(window, "mousemove", this.#onMove, { passive: true });
     this.#widget.showStatus("idle", stateText("idle", []));
   }
@@ -245,6 +248,7 @@ export class CustomerSession {
     if (this.#refresh !== null) natives().clearInterval(this.#refresh);
     this.#recorder?.stop();
     this.#recorder = null;
+    this.#assets?.stop();
     this.#control.end();
     this.#annotations.end();
     this.#joins.unmount();

@@ -74,7 +74,8 @@ class LiveTile {
     this.#mirror = new Mirror(stage, () => undefined, () => undefined);
     this.#socket = new DuetSocket(socketUrl(page.origin), watching.token, {
       message: (msg) => {
-        if (msg.type === "consent") this.#status.textContent = msg.state === "waiting" ? waiting : msg.message;
+        if (msg.type === "welcome" && msg.page_assets !== undefined) this.#mirror.assets = `${page.origin}${msg.page_assets}`;
+        else if (msg.type === "consent") this.#status.textContent = msg.state === "waiting" ? waiting : msg.message;
         else if (msg.type === "state") this.#status.textContent = msg.state === "ended" ? "The session ended." : msg.message;
         else if (msg.type === "pointer" && msg.from === "customer") this.#mirror.showCustomerPointer(msg.x, msg.y);
         else if (msg.type === "dom") this.#mirror.apply(msg.full, msg.events);

@@ -33,6 +33,7 @@ interface Chunk {
   entries: ChunkEntry[];
   next: number;
   atEnd: boolean;
+  pageAssets: string;
 }
 
 /** A pause longer than this is cut short when skipping idle time. */
@@ -117,6 +118,7 @@ export class Player {
   async #load(): Promise<boolean> {
     const path = `/api/supervisor/sessions/${encodeURIComponent(this.#session.sessionId)}/recording?from=${this.#next}`;
     const chunk = await this.#page.call<Chunk>(path);
+    this.#mirror.assets = `${location.origin}${chunk.pageAssets}`;
     this.#entries.push(...chunk.entries);
     if (this.#start < 0) this.#start = chunk.entries[0]?.at ?? -1;
     this.#lastAt = chunk.entries.at(-1)?.at ?? this.#lastAt;
