@@ -78,6 +78,7 @@ test("a modal dialog open on the page is open and on top in the mirror where the
   });
   assert.ok(Math.abs(mirrored.top - seen.top) <= POSITION_SLACK_PX && Math.abs(mirrored.left - seen.left) <= POSITION_SLACK_PX, `the modal is at ${mirrored.left},${mirrored.top} in the mirror, ${seen.left},${seen.top} on the page`);
   assert.equal(await agent.mirror.locator("#plain").evaluate((dialog) => dialog.open), false);
+  await waitUntil("the popover open before the join open in the mirror", () => agent.mirror.locator("#early-tip").evaluate((tip) => tip.matches(":popover-open"), null, { timeout: 1_000 }).catch(() => false));
 
   await customer.evaluate(() => {
     document.getElementById("modal").close();

@@ -87,10 +87,12 @@ function sheetsBody() {
 function dialogsBody() {
   return `<details id="more"><summary>More</summary><p id="more-text">Details text</p></details>
 <div id="tip" popover>A popover's text</div>
+<div id="early-tip" popover>A popover open before the join</div>
 <dialog id="modal" style="width: 300px; height: 120px"><p id="modal-text">A modal dialog</p></dialog>
 <dialog id="plain"><p>A non-modal dialog</p></dialog>
 <script>
   document.getElementById("modal").showModal();
+  document.getElementById("early-tip").showPopover();
 </script>`;
 }
 

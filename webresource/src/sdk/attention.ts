@@ -57,6 +57,8 @@ export class Attention {
   start(): void {
     this.#running = true;
     this.#focus = deepActive();
+    // Popovers opened before Duet listened (in the document; those in shadow roots from now on).
+    for (const open of document.querySelectorAll(":popover-open")) this.#popovers.add(open);
     this.restart();
   }
 
