@@ -22,6 +22,9 @@
 // agent (src/sdk/blobimages.ts):
 // - `duetSnapshotHooks.image(img)` is told of every image rrweb serializes and of every change of
 //   an image's `src` it records, after which Duet may send the pixels as a data: URL.
+// A canvas, which the agent's sandboxed mirror cannot draw, reaches the agent as an image
+// (src/sdk/canvases.ts):
+// - `duetSnapshotHooks.canvas(canvas)` is told of every canvas rrweb serializes.
 //
 // @rrweb/replay: the agent's mirror (src/console/mirror.ts) applies a page in time proportional to
 // its size. rrweb's replayer copied the parent's whole child list (`Array.from(parent.childNodes)`)
@@ -76,6 +79,12 @@ const RECORD_SEAMS = [
   if (tagName === "img" && inlineImages) {`,
   },
   {
+    name: "the canvas branch of serializeElementNode",
+    from: `  if (tagName === "canvas" && recordCanvas) {`,
+    to: `  if (tagName === "canvas" && duetSnapshotHooks.canvas !== null) duetSnapshotHooks.canvas(n);
+  if (tagName === "canvas" && recordCanvas) {`,
+  },
+  {
     name: "the mutation buffer's record of a changed attribute",
     from: `          if (attributeName === "type" && tagNameLower === "input"`,
     to: `          if (tagNameLower === "img" && attributeName === "src" && duetSnapshotHooks.image !== null) duetSnapshotHooks.image(target);
@@ -118,7 +127,7 @@ const RECORD_SEAMS = [
     from: `export {
   record
 };`,
-    to: `const duetSnapshotHooks = { defer: null, rootOptions: null, slicing: false, selectedShown: null, image: null };
+    to: `const duetSnapshotHooks = { defer: null, rootOptions: null, slicing: false, selectedShown: null, image: null, canvas: null };
 function duetForget(mirror, n) {
   mirror.removeNodeFromMap(n);
   mirror.nodeMetaMap.delete(n);

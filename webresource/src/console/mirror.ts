@@ -9,6 +9,8 @@ import type { AgentAction } from "../protocol";
 import { AssetAddresses } from "./assetaddresses";
 import { MirrorCapture } from "./capture";
 import { ChoiceList } from "./choices";
+import { AttentionMarks, MARK_STYLE_RULES } from "./marks";
+import { MEDIA_STYLE_RULES, mediaStateChange } from "./mediastate";
 import { type Rewrite, sanitizeEvent } from "./sanitize";
 import { MirrorZoom } from "./zoom";
 
@@ -114,7 +116,10 @@ export class Mirror {
     for (const event of events) {
       // The customer's script leaves rrweb's timestamps out; events apply on arrival anyway.
       (event as { timestamp?: number }).timestamp ??= arrived;
-      if (!this.#capture.isEcho(event)) replayer.addEvent(sanitizeEvent(event, this.#rewrite) as ReplayEvent);
+      if (this.#capture.isEcho(event)) continue;
+      replayer.addEvent(sanitizeEvent(event, this.#rewrite) as ReplayEvent);
+      const media = mediaStateChange(event);
+      if (media !== null) replayer.addEvent(media as ReplayEvent);
     }
     this.#capture.wire(replayer);
   }
@@ -180,11 +185,13 @@ export class Mirror {
       triggerFocus: false,
       UNSAFE_replayCanvas: false,
       showWarning: false,
+      insertStyleRules: [...MARK_STYLE_RULES, ...MEDIA_STYLE_RULES],
     });
     assertNoScripts(replayer.iframe);
     replayer.iframe.setAttribute("data-testid", "agent-mirror");
     replayer.iframe.title = "The customer's page";
     replayer.on("resize", (size) => this.#onResize(size as { width: number; height: number }));
+    new AttentionMarks(replayer);
     replayer.startLive(APPLY_ON_ARRIVAL_BASELINE_MS);
     this.#replayer = replayer;
     this.#choices.close();

@@ -6,6 +6,8 @@
 import type { SerializedNode } from "../loads";
 import type { AssetAddresses } from "./assetaddresses";
 
+import { adaptForMirror } from "./adapt";
+
 /** rrweb's event and node type numbers that matter here. */
 const EVENT_FULL_SNAPSHOT = 2;
 const EVENT_INCREMENTAL = 3;
@@ -96,6 +98,7 @@ function sanitizeTree(root: unknown, rewrite: Rewrite | null): void {
       continue;
     }
     sanitizeAttributes(node.attributes, undefined);
+    adaptForMirror(node);
     if (rewrite !== null) {
       if (node.type === NODE_ELEMENT && typeof node.attributes === "object" && node.attributes !== null) {
         rewrite.addresses.attributes(String(node.tagName ?? ""), node.attributes, undefined);

@@ -88,15 +88,15 @@ export class Masking {
     if (element === null || this.hidesElement(element)) return MASK;
     if (element.tagName === "TEXTAREA" && this.hidesInput(element)) return MASK;
     const redacted = redactCardsAndIbans(text, MASK);
-    return redacted === text || element.closest(this.#unmaskSelector) !== null ? text : redacted;
+    return redacted === text || closestAcrossShadows(element, this.#unmaskSelector) !== null ? text : redacted;
   };
 
   /** Whether everything inside `element` is hidden from the agent: it is inside the mask
    * selectors, or outside what is allowed under private-by-default. Its text becomes the mask,
    * and an image Duet would send itself (`blobimages.ts`) is not sent. */
   hidesElement(element: Element): boolean {
-    if (element.closest(this.#maskSelector) !== null) return true;
-    return this.#allowSelector !== null && element.closest(this.#allowSelector) === null;
+    if (closestAcrossShadows(element, this.#maskSelector) !== null) return true;
+    return this.#allowSelector !== null && closestAcrossShadows(element, this.#allowSelector) === null;
   }
 
   /** Human names of up to `limit` form fields on the page that the agent cannot read, and
@@ -114,10 +114,10 @@ export class Masking {
 
   #hides(element: Element, value: string): boolean {
     if (isPassword(element)) return true;
-    if (element.closest(this.#maskSelector) !== null) return true;
-    if (this.#allowSelector !== null && element.closest(this.#allowSelector) === null) return true;
+    if (closestAcrossShadows(element, this.#maskSelector) !== null) return true;
+    if (this.#allowSelector !== null && closestAcrossShadows(element, this.#allowSelector) === null) return true;
     // Duet's own guesses are about form fields, and give way to the site's word.
-    if (!element.matches(FIELDS) || element.closest(this.#unmaskSelector) !== null) return false;
+    if (!element.matches(FIELDS) || closestAcrossShadows(element, this.#unmaskSelector) !== null) return false;
     return this.#hidesValue(element, value) || describesSecret(element);
   }
 
@@ -194,4 +194,17 @@ function fieldName(field: Element): string {
   return (
     field.getAttribute("aria-label") || labelledByText(field) || field.getAttribute("placeholder") || field.getAttribute("name") || "a field"
   );
+}
+
+/** `element.closest(selector)`, going on from each shadow root to its host: a field or text in an
+ * open shadow root inside a masked element is masked too. */
+export function closestAcrossShadows(element: Element, selector: string): Element | null {
+  let from: Element | null = element;
+  while (from !== null) {
+    const found = from.closest(selector);
+    if (found !== null) return found;
+    const root = from.getRootNode();
+    from = root instanceof ShadowRoot ? root.host : null;
+  }
+  return null;
 }

@@ -2,8 +2,10 @@
 
 import { duetSnapshotHooks, record } from "@rrweb/record";
 import { natives } from "../natives";
+import { Attention } from "./attention";
 import type { AssetSender } from "./assets";
 import { BlobImages } from "./blobimages";
+import { CanvasFrames } from "./canvases";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
 
@@ -46,6 +48,8 @@ export class Recorder {
   #postFlush = natives().taskPoster(() => this.#flushScheduled());
 
   #images: BlobImages;
+  #canvases: CanvasFrames;
+  #attention: Attention;
   #assets: AssetSender | null;
 
   /** `assets`, when given, hears of every event, to send the assets the mirror will load. */
@@ -54,6 +58,8 @@ export class Recorder {
     this.#send = send;
     this.#assets = assets;
     this.#images = new BlobImages(masking, (event) => this.#pushAlone(event));
+    this.#canvases = new CanvasFrames(masking, (event) => this.#pushAlone(event));
+    this.#attention = new Attention((event) => this.#push(event));
   }
 
   /** Starts recording; the first batch is a full snapshot, of what fits in one slice. */
@@ -74,6 +80,9 @@ export class Recorder {
       return select !== null && !masking.hidesInput(select);
     };
     duetSnapshotHooks.image = this.#images.seen;
+    duetSnapshotHooks.canvas = this.#canvases.seen;
+    this.#canvases.start();
+    this.#attention.start();
     return (
       record<RrwebEvent>({
         emit: (event) => this.#onEvent(event),
@@ -113,7 +122,10 @@ export class Recorder {
     this.#stop = null;
     duetSnapshotHooks.selectedShown = null;
     duetSnapshotHooks.image = null;
+    duetSnapshotHooks.canvas = null;
     this.#images.clear();
+    this.#canvases.clear();
+    this.#attention.stop();
     this.#events = [];
   }
 
@@ -123,6 +135,8 @@ export class Recorder {
       this.#flush();
       this.#full = true;
       this.#images.restart();
+      this.#canvases.restart();
+      this.#attention.restart();
     }
     this.#push(event);
   }

@@ -30,5 +30,7 @@ declare module "@rrweb/record" {
     selectedShown: ((option: HTMLOptionElement) => boolean) | null;
     /** Told of each image rrweb serializes, and of each `src` change of one it records. */
     image: ((image: HTMLImageElement) => void) | null;
+    /** Told of each canvas rrweb serializes. */
+    canvas: ((canvas: HTMLCanvasElement) => void) | null;
   };
 }
