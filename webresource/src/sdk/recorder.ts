@@ -3,6 +3,7 @@
 import { duetSnapshotHooks, record } from "@rrweb/record";
 import { natives } from "../natives";
 import { BlobImages } from "./blobimages";
+import { FrameParent } from "./frameparent";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
 
@@ -43,6 +44,8 @@ export class Recorder {
   #postFlush = natives().taskPoster(() => this.#flushScheduled());
 
   #images: BlobImages;
+  /** Cross-origin iframes of the running recording. */
+  #frames: FrameParent | null = null;
 
   constructor(masking: Masking, send: (batch: Batch) => void) {
     this.#masking = masking;
@@ -68,6 +71,8 @@ export class Recorder {
       return select !== null && !masking.hidesInput(select);
     };
     duetSnapshotHooks.image = this.#images.seen;
+    this.#frames = new FrameParent();
+    duetSnapshotHooks.iframe = this.#frames.seen;
     return (
       record<RrwebEvent>({
         emit: (event) => this.#onEvent(event),
@@ -107,6 +112,10 @@ export class Recorder {
     this.#stop = null;
     duetSnapshotHooks.selectedShown = null;
     duetSnapshotHooks.image = null;
+    duetSnapshotHooks.iframe = null;
+    duetSnapshotHooks.childEvent = null;
+    this.#frames?.stop();
+    this.#frames = null;
     this.#images.clear();
     this.#events = [];
   }
