@@ -12,8 +12,11 @@ import { duetSnapshotHooks } from "@rrweb/record";
 import { natives } from "../natives";
 import { FRAME_INVITE, FRAME_JOIN, type ToChild, isFrameMessage } from "./framemessages";
 
-/** rrweb's numbers for the placeholder document. */
+/** rrweb's event numbers: a child's page and its changes are all a parent takes from it (no
+ * custom or plugin events, which rrweb passes through without mapping their ids). */
 const EVENT_FULL_SNAPSHOT = 2;
+const EVENT_INCREMENTAL = 3;
+/** rrweb's numbers for the placeholder document. */
 const NODE_DOCUMENT = 0;
 const NODE_ELEMENT = 2;
 const NODE_TEXT = 3;
@@ -121,7 +124,8 @@ export class FrameParent {
     const put = duetSnapshotHooks.childEvent;
     if (this.#stopped || put === null || !Array.isArray(events) || !invited.iframe.isConnected) return;
     for (const event of events) {
-      if (typeof event === "object" && event !== null) put(invited.iframe, event);
+      const type = (event as { type?: unknown } | null)?.type;
+      if (type === EVENT_FULL_SNAPSHOT || type === EVENT_INCREMENTAL) put(invited.iframe, event);
     }
   }
 
