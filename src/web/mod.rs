@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .merge(webresources::router())
         .merge(api::customer::router())
+        .merge(api::frames::router())
         .merge(api::agent::router())
         .merge(entra::router())
         .merge(api::share::router())

@@ -25,6 +25,12 @@
 // A canvas, which the agent's sandboxed mirror cannot draw, reaches the agent as an image
 // (src/sdk/canvases.ts):
 // - `duetSnapshotHooks.canvas(canvas)` is told of every canvas rrweb serializes.
+// A cross-origin iframe running Duet's script joins its parent's recording (src/sdk/frameparent.ts):
+// - `duetSnapshotHooks.iframe(iframe)` is told of every iframe rrweb serializes;
+// - `duetSnapshotHooks.childEvent(iframe, event)` puts an event the child recorded into the
+//   parent's recording with rrweb's own id mapping for cross-origin iframes, without rrweb's
+//   `message` listener (`recordCrossOriginIframes`), which takes events from any frame that posts
+//   them and has the child post to "*".
 //
 // @rrweb/replay: the agent's mirror (src/console/mirror.ts) applies a page in time proportional to
 // its size. rrweb's replayer copied the parent's whole child list (`Array.from(parent.childNodes)`)
@@ -85,6 +91,23 @@ const RECORD_SEAMS = [
   if (tagName === "canvas" && recordCanvas) {`,
   },
   {
+    name: "the handling of an iframe's src in serializeElementNode",
+    from: `  if (tagName === "iframe" && !keepIframeSrcFn(attributes.src)) {`,
+    to: `  if (tagName === "iframe" && duetSnapshotHooks.iframe !== null) duetSnapshotHooks.iframe(n);
+  if (tagName === "iframe" && !keepIframeSrcFn(attributes.src)) {`,
+  },
+  {
+    name: "the iframe manager's constructor",
+    from: `    this.mirror = options.mirror;
+    if (this.recordCrossOriginIframes) {`,
+    to: `    this.mirror = options.mirror;
+    duetSnapshotHooks.childEvent = (iframeEl, event) => {
+      const transformed = this.transformCrossOriginEvent(iframeEl, event);
+      if (transformed) this.wrappedEmit(transformed);
+    };
+    if (this.recordCrossOriginIframes) {`,
+  },
+  {
     name: "the mutation buffer's record of a changed attribute",
     from: `          if (attributeName === "type" && tagNameLower === "input"`,
     to: `          if (tagNameLower === "img" && attributeName === "src" && duetSnapshotHooks.image !== null) duetSnapshotHooks.image(target);
@@ -127,7 +150,7 @@ const RECORD_SEAMS = [
     from: `export {
   record
 };`,
-    to: `const duetSnapshotHooks = { defer: null, rootOptions: null, slicing: false, selectedShown: null, image: null, canvas: null };
+    to: `const duetSnapshotHooks = { defer: null, rootOptions: null, slicing: false, selectedShown: null, image: null, canvas: null, iframe: null, childEvent: null };
 function duetForget(mirror, n) {
   mirror.removeNodeFromMap(n);
   mirror.nodeMetaMap.delete(n);

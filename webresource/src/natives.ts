@@ -60,6 +60,14 @@ export interface Natives {
   /** Runs `task` in a task of its own each time the returned function is called (a
    * MessageChannel, or a zero-delay timer when the page's gives none). */
   taskPoster(task: () => void): () => void;
+  /** A MessageChannel's two ports, from the page's constructor; throws when it gives none. */
+  openChannel(): [MessagePort, MessagePort];
+  /** `port.postMessage(data)`. */
+  portPost(port: MessagePort, data: unknown): void;
+  /** Sets `port.onmessage` (which also starts the port). */
+  portOnMessage(port: MessagePort, listener: ((event: MessageEvent) => void) | null): void;
+  /** `port.close()`. */
+  portClose(port: MessagePort): void;
 }
 
 /** `WebSocket.OPEN`. */
@@ -140,6 +148,7 @@ function take(): Natives {
     port2: accessor("MessageChannel", "port2", "get"),
     onmessage: accessor("MessagePort", "onmessage", "set"),
     post: method("MessagePort", "postMessage"),
+    close: method("MessagePort", "close"),
   };
   closeFrame(frame, borrowed);
 
@@ -188,6 +197,13 @@ function take(): Natives {
         return () => void natives.setTimeout(task, 0);
       }
     },
+    openChannel: () => {
+      const made = new pageMessageChannel();
+      return [call(channel.port1, made) as MessagePort, call(channel.port2, made) as MessagePort];
+    },
+    portPost: (port, data) => void call(channel.post, port, data),
+    portOnMessage: (port, listener) => void call(channel.onmessage, port, listener),
+    portClose: (port) => void call(channel.close, port),
   };
   return natives;
 }

@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod audit;
 pub mod customer;
+pub mod frames;
 pub mod overview;
 pub mod page_assets;
 pub mod share;

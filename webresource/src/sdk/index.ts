@@ -8,6 +8,7 @@ import { ApiError } from "../api";
 import { natives } from "../natives";
 import { mountShareLink } from "../share/link";
 import { type ChatSdk, conversationOf, offerPairing, pairingContext, pairingOffered } from "./pairing";
+import { FrameChild } from "./framechild";
 import { CustomerSession } from "./session";
 import { STORAGE_KEY, readStored } from "./stored";
 import { Widget } from "./widget";
@@ -99,8 +100,17 @@ function install(config: ScriptConfig): DuetApi {
   return { startCobrowse: start, exit, pairingContext };
 }
 
+/** In a frame, the page is part of whatever session its parent runs (`framechild.ts`): no
+ * session, widget or share link of its own. */
+function installFramed(config: ScriptConfig): DuetApi {
+  new FrameChild(config.origin, config.tenant);
+  const refuse = (): Promise<never> => Promise.reject(new Error("Co-browse starts from the page that frames this one."));
+  return { startCobrowse: refuse, exit: () => undefined, pairingContext };
+}
+
 if (window.Duet === undefined) {
   // The browser's own functions are taken now, before the page can replace any more of them.
   natives();
-  window.Duet = install(readConfig(document.currentScript as HTMLScriptElement | null));
+  const config = readConfig(document.currentScript as HTMLScriptElement | null);
+  window.Duet = window.parent === window ? install(config) : installFramed(config);
 }

@@ -6,6 +6,7 @@ import { Attention } from "./attention";
 import type { AssetSender } from "./assets";
 import { BlobImages } from "./blobimages";
 import { CanvasFrames } from "./canvases";
+import { FrameParent } from "./frameparent";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
 
@@ -51,6 +52,8 @@ export class Recorder {
   #canvases: CanvasFrames;
   #attention: Attention;
   #assets: AssetSender | null;
+  /** Cross-origin iframes of the running recording. */
+  #frames: FrameParent | null = null;
 
   /** `assets`, when given, hears of every event, to send the assets the mirror will load. */
   constructor(masking: Masking, send: (batch: Batch) => void, assets: AssetSender | null = null) {
@@ -83,6 +86,8 @@ export class Recorder {
     duetSnapshotHooks.canvas = this.#canvases.seen;
     this.#canvases.start();
     this.#attention.start();
+    this.#frames = new FrameParent();
+    duetSnapshotHooks.iframe = this.#frames.seen;
     return (
       record<RrwebEvent>({
         emit: (event) => this.#onEvent(event),
@@ -123,6 +128,10 @@ export class Recorder {
     duetSnapshotHooks.selectedShown = null;
     duetSnapshotHooks.image = null;
     duetSnapshotHooks.canvas = null;
+    duetSnapshotHooks.iframe = null;
+    duetSnapshotHooks.childEvent = null;
+    this.#frames?.stop();
+    this.#frames = null;
     this.#images.clear();
     this.#canvases.clear();
     this.#attention.stop();

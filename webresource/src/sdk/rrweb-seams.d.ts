@@ -32,5 +32,10 @@ declare module "@rrweb/record" {
     image: ((image: HTMLImageElement) => void) | null;
     /** Told of each canvas rrweb serializes. */
     canvas: ((canvas: HTMLCanvasElement) => void) | null;
+    /** Told of each iframe rrweb serializes (snapshot, slice or added later). */
+    iframe: ((iframe: HTMLIFrameElement) => void) | null;
+    /** Set by the running recording: puts an event a cross-origin child frame recorded into it,
+     * its ids mapped into the parent's (a child's full snapshot attaches its document). */
+    childEvent: ((iframe: HTMLIFrameElement, event: unknown) => void) | null;
   };
 }
