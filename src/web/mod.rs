@@ -63,7 +63,8 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// `GET /admin` (the tenant administrator's page); `GET /supervisor` (the supervisor's page);
 /// `GET /api/supervisor/sessions`, `GET /api/supervisor/sessions/{id}/recording` (supervisors);
 /// `POST /api/sessions/{id}/assets`, `PUT /api/sessions/{id}/assets/{sha256}` (the customer's
-/// page assets), `GET /page-assets/{id}/{key}` (the mirror's assets);
+/// page assets), `GET /page-assets/{id}/{key}` (the mirror's assets); `POST /api/frames/parent`
+/// (a framed page asks whether its parent may have it);
 /// `GET /auth/signin`, `GET /auth/callback` (agent sign-in with Microsoft Entra ID);
 /// `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
