@@ -24,6 +24,7 @@ const site = await startFixtureServer({
   "/cross.html": (url) => parentPage(url, "cross", `${child.origin}/child.html?${url.searchParams}`),
   "/closed.html": (url) => parentPage(url, "closed", `${child.origin}/plain.html`),
   "/idle.html": (url) => listeningPage(url, `${child.origin}/child.html?${url.searchParams}`, sdkTag(url.searchParams.get("duet"), "idle")),
+  "/rogue.html": (url) => parentPage(url, "rogue", `${attacker.origin}/rogue-child.html`),
 });
 const child = await startFixtureServer({
   "/child.html": (url) => framedPage("Inside the cross-origin frame", `<script src="${url.searchParams.get("duet")}/sdk.js"></script>`),
@@ -31,6 +32,7 @@ const child = await startFixtureServer({
 });
 const attacker = await startFixtureServer({
   "/attack.html": (url) => listeningPage(url, `${child.origin}/child.html?${url.searchParams}`, ""),
+  "/rogue-child.html": () => rogueChildPage(),
 });
 after(() => Promise.all([site.stop(), child.stop(), attacker.stop()]));
 
@@ -124,6 +126,16 @@ test("a child page framed by a tenant's site where no session runs sends nothing
   assert.equal(await framed.locator("[data-duet-ui]:not(iframe)").count(), 0, "Duet's widget in the framed page");
 });
 
+test("a frame from an origin that is not the tenant's is never invited, even when it speaks Duet's protocol, and shows only its placeholder", async () => {
+  const { page, agent } = await watched("rogue.html");
+  const label = `Content from ${attacker.origin} is not shared`;
+  await waitUntil("the placeholder in the mirror", async () => (await agent.mirror.frameLocator("#rogue").locator("body").textContent({ timeout: 1_000 }))?.trim() === label);
+  await page.waitForTimeout(QUIET_MS);
+  const rogue = page.frames().find((frame) => frame.url().startsWith(`${attacker.origin}/rogue-child.html`));
+  assert.equal(await rogue.evaluate(() => window.invites), 0, "invites the stranger's frame got");
+  assert.equal((await agent.mirror.frameLocator("#rogue").locator("body").textContent()).trim(), label);
+});
+
 /** A new page in a context of its own. */
 async function newPage() {
   return (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -205,5 +217,26 @@ function listeningPage(url, src, script) {
   };
 </script>
 ${script}
+</body></html>`;
+}
+
+/** A page of a stranger's origin that answers Duet's invite as a child would, without asking
+ * Duet, and sends a page of its own; `window.invites` counts the invites it got. */
+function rogueChildPage() {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>rogue</title></head><body>
+<p>A stranger's frame</p>
+<script>
+  window.invites = 0;
+  const injected = { type: 2, timestamp: 1, data: { initialOffset: { top: 0, left: 0 }, node: { type: 0, id: 1, childNodes: [
+    { type: 2, id: 2, tagName: "html", attributes: {}, childNodes: [{ type: 2, id: 3, tagName: "body", attributes: {}, childNodes: [
+      { type: 3, id: 4, textContent: "Injected by a stranger" }] }] }] } } };
+  addEventListener("message", (event) => {
+    if (event.data?.duet !== "duet-frame-invite") return;
+    window.invites += 1;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => channel.port1.postMessage({ events: [injected] });
+    parent.postMessage({ duet: "duet-frame-join" }, event.origin, [channel.port2]);
+  });
+</script>
 </body></html>`;
 }

@@ -10,7 +10,8 @@ import { natives } from "../natives";
 import type { Policy } from "../protocol";
 import { FRAME_INVITE, FRAME_JOIN, type FromChild, type ToChild, isFrameMessage } from "./framemessages";
 import { Masking } from "./masking";
-import { Recorder } from "./recorder";
+import { askDuet } from "./frameparent";
+import { type Batch, Recorder } from "./recorder";
 
 /** This page as a frame of another page's session. */
 export class FrameChild {
@@ -61,9 +62,10 @@ export class FrameChild {
     }
     const [mine, theirs] = natives().openChannel();
     this.#port = mine;
-    this.#recorder = new Recorder(masking, (batch) => {
+    const send = (batch: Batch): void => {
       if (this.#port !== null) natives().portPost(this.#port, { events: batch.events } satisfies FromChild);
-    });
+    };
+    this.#recorder = new Recorder(masking, send, askDuet(this.#duetOrigin, this.#tenant));
     natives().portOnMessage(mine, (message) => this.#onParent(message.data as ToChild | null));
     window.parent.postMessage({ duet: FRAME_JOIN }, parent, [theirs]);
   }

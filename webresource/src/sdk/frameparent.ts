@@ -4,11 +4,15 @@
 // (`framechild.ts`) answers with a MessagePort and sends its own recording over it, which goes
 // into this page's recording with rrweb's id mapping for cross-origin iframes.
 //
-// The invite carries nothing of the page and goes only to the origin the iframe's `src` names;
-// a join is accepted only from the window of an iframe invited in this recording, from the origin
-// invited. Same-origin iframes need none of this: rrweb records their documents directly.
+// The invite carries nothing of the page and goes only to the origin the iframe's `src` names,
+// and only once Duet vouched that origin is a website of this page's tenant (the same question a
+// child asks about its parent): a frame of a stranger's origin, even one that speaks the protocol,
+// is never invited and stays a placeholder. A join is accepted only from the window of an iframe
+// invited in this recording, from the origin invited. Same-origin iframes need none of this:
+// rrweb records their documents directly.
 
 import { duetSnapshotHooks } from "@rrweb/record";
+import { callApi } from "../api";
 import { natives } from "../natives";
 import { FRAME_INVITE, FRAME_JOIN, type ToChild, isFrameMessage } from "./framemessages";
 
@@ -32,14 +36,40 @@ interface Invited {
   port: MessagePort | null;
 }
 
+/** Asks Duet whether `origin` is a website of this page's tenant. */
+export type Vouch = (origin: string) => Promise<boolean>;
+
+/** Duet's answer to whether `other` is a website of the same tenant as this page (`tenant`, the
+ * script tag's `data-tenant`); false when Duet refuses or cannot be reached. */
+export function askDuet(duetOrigin: string, tenant: string | null): Vouch {
+  return async (other) => {
+    const body: Record<string, string> = { parent: other };
+    if (tenant !== null) body["tenant"] = tenant;
+    try {
+      await callApi(duetOrigin, "/api/frames/parent", { body });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
 /** The cross-origin iframes of one recording. */
 export class FrameParent {
+  #vouch: Vouch;
+  /** Duet's answers, by origin, for this recording. */
+  #vouched = new Map<string, Promise<boolean>>();
   /** Invited iframes by their window (a join names its window as `event.source`). */
   #byWindow = new Map<Window, Invited>();
   /** The load listener on each iframe considered, removed when the recording stops. */
   #loads = new Map<HTMLIFrameElement, () => void>();
   #listening = false;
   #stopped = false;
+
+  /** `vouch` says which frames' origins may be invited. */
+  constructor(vouch: Vouch) {
+    this.#vouch = vouch;
+  }
 
   /** For `duetSnapshotHooks.iframe`: rrweb serialized `iframe` (its element goes out in this task). */
   readonly seen = (iframe: HTMLIFrameElement): void => {
@@ -85,7 +115,14 @@ export class FrameParent {
       return;
     }
     this.#placeholder(iframe, origin);
-    this.#invite(iframe, child, origin);
+    let vouched = this.#vouched.get(origin);
+    if (vouched === undefined) {
+      vouched = this.#vouch(origin);
+      this.#vouched.set(origin, vouched);
+    }
+    void vouched.then((trusted) => {
+      if (trusted && !this.#stopped && iframe.isConnected && iframe.contentWindow === child) this.#invite(iframe, child, origin);
+    });
   }
 
   #forget(iframe: HTMLIFrameElement): void {

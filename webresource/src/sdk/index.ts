@@ -86,12 +86,12 @@ function install(config: ScriptConfig): DuetApi {
   const mount = (): void => {
     widget.mount();
     if (config.showButton) mountShareLink(config.origin);
-    session = CustomerSession.resume(config.origin, widget);
+    session = CustomerSession.resume(config.origin, widget, config.tenant);
     // A session the customer starts in another tab of the site reaches this one too.
     natives().listen<StorageEvent>(window, "storage", (event) => {
       if (event.key !== STORAGE_KEY || starting !== null || (session !== null && !session.ended)) return;
       const stored = readStored(event.newValue);
-      if (stored !== null && stored.sessionId !== session?.sessionId) session = CustomerSession.resume(config.origin, widget, stored);
+      if (stored !== null && stored.sessionId !== session?.sessionId) session = CustomerSession.resume(config.origin, widget, config.tenant, stored);
     });
   };
   if (document.readyState === "loading") natives().listen(document, "DOMContentLoaded", mount, { once: true });

@@ -6,7 +6,7 @@ import { Attention } from "./attention";
 import type { AssetSender } from "./assets";
 import { BlobImages } from "./blobimages";
 import { CanvasFrames } from "./canvases";
-import { FrameParent } from "./frameparent";
+import { FrameParent, type Vouch } from "./frameparent";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
 
@@ -55,10 +55,14 @@ export class Recorder {
   /** Cross-origin iframes of the running recording. */
   #frames: FrameParent | null = null;
 
-  /** `assets`, when given, hears of every event, to send the assets the mirror will load. */
-  constructor(masking: Masking, send: (batch: Batch) => void, assets: AssetSender | null = null) {
+  #vouch: Vouch;
+
+  /** `vouch` says which cross-origin frames may join; `assets`, when given, hears of every
+   * event, to send the assets the mirror will load. */
+  constructor(masking: Masking, send: (batch: Batch) => void, vouch: Vouch, assets: AssetSender | null = null) {
     this.#masking = masking;
     this.#send = send;
+    this.#vouch = vouch;
     this.#assets = assets;
     this.#images = new BlobImages(masking, (event) => this.#pushAlone(event));
     this.#canvases = new CanvasFrames(masking, (event) => this.#pushAlone(event));
@@ -86,7 +90,7 @@ export class Recorder {
     duetSnapshotHooks.canvas = this.#canvases.seen;
     this.#canvases.start();
     this.#attention.start();
-    this.#frames = new FrameParent();
+    this.#frames = new FrameParent(this.#vouch);
     duetSnapshotHooks.iframe = this.#frames.seen;
     return (
       record<RrwebEvent>({

@@ -13,6 +13,7 @@ import { DomDeflater } from "./domdeflate";
 import { JoinPrompt } from "./joinprompt";
 import { Masking } from "./masking";
 import { AssetSender } from "./assets";
+import { askDuet } from "./frameparent";
 import { type Batch, Recorder } from "./recorder";
 import { CustomerScreens } from "./screens";
 import { REFRESH_MS, type Stored, clearStored, loadStored, saveStored } from "./stored";
@@ -35,6 +36,8 @@ interface Started {
 /** A running customer session. */
 export class CustomerSession {
   #origin: string;
+  /** The script tag's `data-tenant`, for the questions this page asks Duet. */
+  #tenant: string | null;
   #widget: Widget;
   #stored: Stored;
   #socket: DuetSocket;
@@ -64,8 +67,9 @@ export class CustomerSession {
     if (this.#standby) this.#onFront();
   };
 
-  private constructor(origin: string, widget: Widget, stored: Stored) {
+  private constructor(origin: string, widget: Widget, stored: Stored, tenant: string | null) {
     this.#origin = origin;
+    this.#tenant = tenant;
     this.#widget = widget;
     this.#stored = stored;
     this.#socket = new DuetSocket(socketUrl(origin), stored.token, {
@@ -95,12 +99,12 @@ export class CustomerSession {
     const started = await callApi<Started>(origin, "/api/sessions", { body });
     const stored = { sessionId: started.sessionId, token: started.token };
     saveStored(stored);
-    return new CustomerSession(origin, widget, stored).#run();
+    return new CustomerSession(origin, widget, stored, start.tenant).#run();
   }
 
   /** Resumes the session the site's other page or tab kept, if any (`stored`, else the kept one). */
-  static resume(origin: string, widget: Widget, stored: Stored | null = loadStored()): CustomerSession | null {
-    return stored === null ? null : new CustomerSession(origin, widget, stored).#run();
+  static resume(origin: string, widget: Widget, tenant: string | null, stored: Stored | null = loadStored()): CustomerSession | null {
+    return stored === null ? null : new CustomerSession(origin, widget, stored, tenant).#run();
   }
 
   /** Whether it is over here (ended, or refused). */
@@ -197,7 +201,8 @@ export class CustomerSession {
     masking.watchHidden(() => this.#widget.showHidden(masking.hiddenFields()));
     this.#control.usePolicy(policy, masking);
     this.#assets = new AssetSender(this.#origin, this.sessionId, this.#stored.token);
-    this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch), this.#assets);
+    const vouch = askDuet(this.#origin, this.#tenant);
+    this.#recorder = new Recorder(masking, (batch) => this.#sendDom(batch), vouch, this.#assets);
     natives().listen(window, "mousemove", this.#onMove, { passive: true });
     this.#widget.showStatus("idle", stateText("idle", []));
   }
