@@ -196,6 +196,20 @@ function guessCases() {
   const field = (id) => document.getElementById(id);
   const described = { a: true, b: true, c: true, d: true, e: false, f: false, g: true, h: false, i: true, j: true, k: false };
   for (const [id, want] of Object.entries(described)) expect(`describesSecret(#${id})`, describesSecret(field(id)), want);
+  // Labels are indexed (sdk/labels.ts): one added, or pointed elsewhere, counts at once, in the same task.
+  const late = document.createElement("input");
+  late.id = "late-field";
+  form.append(late);
+  expect("describesSecret(#late-field) before its label", describesSecret(late), false);
+  const lateLabel = document.createElement("label");
+  lateLabel.htmlFor = "late-field";
+  lateLabel.textContent = "Card number";
+  form.append(lateLabel);
+  expect("describesSecret(#late-field) with its label", describesSecret(late), true);
+  lateLabel.htmlFor = "e";
+  expect("describesSecret(#late-field) once its label names another field", describesSecret(late), false);
+  late.remove();
+  lateLabel.remove();
 
   for (const [text, want] of [
     ["4111111111111111", true], ["Pay with 4111 1111 1111 1111 today", true], ["4111-1111-1111-1111", true],

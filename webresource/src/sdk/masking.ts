@@ -1,6 +1,7 @@
 // What the agent must never see, decided in the customer's browser before anything is sent.
 
 import { natives } from "../natives";
+import { labelsOf } from "./labels";
 import type { Policy } from "../protocol";
 import { hasTypedCardRun, holdsCardOrIban, redactCardsAndIbans } from "./numbers";
 import { HINTED_FIELDS_SELECTOR, describesSecret, labelledByText, namesSecret, takesTypedDigits } from "./sensitive";
@@ -189,7 +190,7 @@ export function checkedSelector(selectors: string[]): string {
 }
 
 function fieldName(field: Element): string {
-  const label = (field as HTMLInputElement).labels?.[0]?.textContent?.trim();
+  const label = labelsOf(field)[0]?.textContent?.trim();
   if (label) return label;
   return (
     field.getAttribute("aria-label") || labelledByText(field) || field.getAttribute("placeholder") || field.getAttribute("name") || "a field"

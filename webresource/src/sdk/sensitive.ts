@@ -2,6 +2,8 @@
 // PINs, one-time codes, passwords shown as text. Read from what a field says about itself: its
 // autocomplete tokens, name, id, labels, aria-label(ledby) and placeholder.
 
+import { labelsOf } from "./labels";
+
 /** What a sensitive field's description says, in `words()` form (lower case, single spaces, no
  * punctuation), so "ccNumber", "cc-number" and "CC_NUMBER" all read "cc number". `\b` keeps
  * words whole: "pin" is not found in "spinner", "opinion" or "shipping", nor "ssn" in "lessons". */
@@ -102,8 +104,7 @@ export function labelledByText(field: Element): string {
 
 function descriptions(field: Element): string[] {
   const texts = ["name", "id", "aria-label", "placeholder"].map((name) => field.getAttribute(name) ?? "");
-  const labels = (field as HTMLInputElement).labels;
-  if (labels) for (const label of labels) texts.push(label.textContent ?? "");
+  for (const label of labelsOf(field)) texts.push(label.textContent ?? "");
   texts.push(labelledByText(field));
   return texts.filter((text) => text !== "");
 }
