@@ -8,7 +8,7 @@
 // site; and the customer's longest main-thread task while its assets are sent.
 
 import { openAgent } from "../../e2e/support/duet.mjs";
-import { openLink } from "./link.mjs";
+import { LINK, openLink } from "./link.mjs";
 import { SITE_FONT, siteAssets, styledPage } from "./linkpages.mjs";
 import { startPlainReceiver } from "./plainrrweb.mjs";
 import { newConversation, sleep, startFixtureServer, startServer, waitUntil } from "./support.mjs";
@@ -205,9 +205,10 @@ function times(joinedAt, seen, frames) {
 const log = (text) => console.error(`[bench] ${text}`);
 
 /** The whole link run: `sizes` (elements), each `repeats` times; the first Duet session on the
- * site is the cold one (Duet's asset cache empty), then a second on the same page for the bytes. */
-export async function runLink(browser, { sizes, repeats }) {
-  const link = await openLink();
+ * site is the cold one (Duet's asset cache empty), then a second on the same page for the bytes.
+ * `shape` is the link's rate and delay (LINK unless a comparison needs another). */
+export async function runLink(browser, { sizes, repeats, shape = LINK }) {
+  const link = await openLink(shape);
   const duetSide = await link.expose();
   const siteSide = await link.expose();
   const receiverSide = await link.expose();
