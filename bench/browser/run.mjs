@@ -1,24 +1,29 @@
-// Browser benchmarks of Duet, one command: `node bench/browser/run.mjs [--quick] [--tab-only] [--name NAME]`.
+// Browser benchmarks of Duet, one command: `node bench/browser/run.mjs [--quick] [--tab-only] [--link] [--name NAME]`.
 // Prints numbers and writes bench/results/browser.{md,json} (browser-quick.* with --quick, NAME.*
 // with --name); asserts nothing about speed. Full: 200 samples per latency, 10k and 80k-element
 // pages, 30 s of churn, a 30-minute recording opened 10 times (made from 60 s of real churn).
 // Quick: 30 samples, the 10k page only, 10 s of churn, the recording opened 5 times (made from
 // 15 s). Both: the 20k and 80k-element server-rendered tables (whitespace between rows and cells;
 // 80k is 20,000 rows). --tab-only runs only the customer-tab part (to compare two binaries).
-// DUET_BIN picks the binary.
+// --link runs only the constrained-link part (linkrun.mjs: the agent behind 5 Mbit/s and 80 ms,
+// Duet next to plain rrweb) and writes browser-link.* (browser-link-quick.* with --quick; quick:
+// the 10k and 80k pages once, full: three times). DUET_BIN picks the binary.
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { runGlass, glassPage } from "./glass.mjs";
+import { toLinkMarkdown } from "./linkreport.mjs";
+import { runLink } from "./linkrun.mjs";
 import { runReplay } from "./replay.mjs";
 import { describeRun, toMarkdown } from "./report.mjs";
-import { ROOT, launchBrowser, startFixtureServer, startServer } from "./support.mjs";
+import { ROOT, duetBinary, launchBrowser, startFixtureServer, startServer } from "./support.mjs";
 import { bigPage, rrwebBundle, runTabDuet, runTabRrweb } from "./tab.mjs";
 import { churnPage, runWire } from "./wire.mjs";
 
 const quick = process.argv.includes("--quick");
 const tabOnly = process.argv.includes("--tab-only");
+const linkOnly = process.argv.includes("--link");
 const nameAt = process.argv.indexOf("--name");
 const plan = quick
   ? { samples: 30, sizes: [10_000], whitespaceSizes: [20_000, 80_000], raisedLimitSizes: [], churnSeconds: 10, replay: { seconds: 15, opens: 5 } }
@@ -27,6 +32,33 @@ const plan = quick
 const RAISED_LIMIT_BYTES = 32 * 1024 * 1024;
 
 const log = (text) => console.error(`[bench] ${text}`);
+
+/** The constrained-link run alone: its own fixtures, server, link and report. */
+async function mainLink() {
+  const browser = await launchBrowser();
+  const linkPlan = { sizes: [10_000, 80_000], repeats: quick ? 1 : 3 };
+  const results = { quick, plan: linkPlan, args: process.argv.slice(2) };
+  try {
+    results.run = await describeRun(duetBinary(), browser);
+    log(`binary: ${results.run.binary.kind} ${results.run.binary.path}`);
+    results.link = await runLink(browser, linkPlan);
+  } finally {
+    await browser.close();
+  }
+  results.run.loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  await write(results, quick ? "browser-link-quick" : "browser-link", toLinkMarkdown(results));
+}
+
+/** Writes the results as bench/results/NAME.{json,md} (or --name's) and prints the markdown. */
+async function write(results, defaultName, markdown) {
+  const name = nameAt > 0 ? process.argv[nameAt + 1] : defaultName;
+  const dir = join(ROOT, "bench", "results");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(dir, `${name}.md`), markdown);
+  console.log(markdown);
+  log(`wrote bench/results/${name}.md and .json`);
+}
 
 async function withServer(fixtures, env, task) {
   const duet = await startServer(fixtures.origin, env);
@@ -82,14 +114,7 @@ async function main() {
     await fixtures.stop();
   }
   results.run.loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-  const name = nameAt > 0 ? process.argv[nameAt + 1] : quick ? "browser-quick" : "browser";
-  const dir = join(ROOT, "bench", "results");
-  await mkdir(dir, { recursive: true });
-  const markdown = toMarkdown(results);
-  await writeFile(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(join(dir, `${name}.md`), markdown);
-  console.log(markdown);
-  log(`wrote bench/results/${name}.md and .json`);
+  await write(results, quick ? "browser-quick" : "browser", toMarkdown(results));
 }
 
-await main();
+await (linkOnly ? mainLink() : main());

@@ -62,7 +62,7 @@ export function bigPage(url) {
 }
 
 /** Rows back to back, eight elements each. */
-function packedRows(count) {
+export function packedRows(count) {
   const body = [];
   for (let i = 0; i < count; i += 1) {
     body.push(
