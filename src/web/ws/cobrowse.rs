@@ -11,6 +11,7 @@ use super::hello::hang_up;
 use super::notices;
 use super::roles;
 use super::wire::{Incoming, Next, Wire, sort};
+use crate::assets::mirror_prefix;
 use crate::engine::{
     Cell, ConnId, Consent, EndReason, Frame, Notice, Outbound, Role, Session, SessionId, Sharer,
     State as SessionState, Timestamp, agent_handle,
@@ -88,16 +89,12 @@ impl Connection {
         let settings = &self.state.settings;
         let rules = (&policy, ice_servers.as_slice());
         // Those who see the page load its assets through Duet (`crate::assets`).
-        let page_assets = matches!(self.role, Role::Agent(_) | Role::Supervisor(_)).then(|| {
-            crate::assets::mirror_prefix(
-                self.state.service.token_key_bytes(),
-                &tenant,
-                self.session,
-            )
-        });
+        let key = self.state.service.token_key_bytes();
+        let assets = (!matches!(self.role, Role::Customer))
+            .then(|| mirror_prefix(key, &tenant, self.session));
         let welcome = self
             .wire
-            .welcome(settings, rules, &id, role, page_assets.as_deref());
+            .welcome(settings, rules, &id, role, assets.as_deref());
         if let Next::Close(..) = welcome.await {
             return;
         }
