@@ -1,21 +1,15 @@
 //! The WebSocket close codes as TypeScript constants, read from the `close` module's source so a
 //! new code, its value and its doc line reach the browser without a second list.
 
-/// The source of `src/web/protocol.rs`, which holds the `close` module.
-const PROTOCOL_SOURCE: &str = include_str!("../protocol.rs");
+/// The source of `src/web/protocol_close.rs`, the `close` module.
+const CLOSE_SOURCE: &str = include_str!("../protocol_close.rs");
 
 /// One `export const CLOSE_<NAME> = <code>;` per constant of `close`, each under its doc line.
 pub(super) fn render() -> String {
-    let start = PROTOCOL_SOURCE
-        .find("\npub mod close {\n")
-        .expect("src/web/protocol.rs has no `pub mod close {`: update protocol_ts/close.rs");
-    let module = &PROTOCOL_SOURCE[start..];
-    let end = module
-        .find("\n}\n")
-        .expect("the `close` module in src/web/protocol.rs has no closing brace on its own line");
     let mut out = String::new();
     let mut docs: Vec<&str> = Vec::new();
-    for line in module[..end].lines().skip(2).map(str::trim) {
+    let lines = CLOSE_SOURCE.lines().map(str::trim);
+    for line in lines.filter(|line| !line.starts_with("//!")) {
         if let Some(doc) = line.strip_prefix("///") {
             docs.push(doc.trim());
         } else if let Some((name, code)) = constant(line) {
@@ -26,8 +20,8 @@ pub(super) fn render() -> String {
             docs.clear();
         } else if !line.is_empty() {
             panic!(
-                "protocol_ts/close.rs cannot read {line:?} in the `close` module of \
-                 src/web/protocol.rs: keep it to `/// doc` lines and `pub const NAME: u16 = 4000;`"
+                "protocol_ts/close.rs cannot read {line:?} in \
+                 src/web/protocol_close.rs: keep it to `/// doc` lines and `pub const NAME: u16 = 4000;`"
             );
         }
     }
