@@ -7,28 +7,15 @@
 
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { ROOT } from "./support.mjs";
+import { scriptBundle } from "./tab.mjs";
 
 const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /** The largest message the receiver takes from the customer. */
 const MAX_MESSAGE_BYTES = 64 << 20;
 
 /** Bundles @rrweb/replay as `window.rrwebReplayer`. */
-async function replayBundle() {
-  const require = createRequire(join(ROOT, "webresource", "package.json"));
-  const { build } = require("esbuild");
-  const result = await build({
-    stdin: { contents: 'import { Replayer } from "@rrweb/replay"; window.rrwebReplayer = Replayer;', resolveDir: join(ROOT, "webresource") },
-    bundle: true,
-    write: false,
-    minify: true,
-    format: "iife",
-    target: ["es2022"],
-    logLevel: "warning",
-  });
-  return result.outputFiles[0].text;
+function replayBundle() {
+  return scriptBundle('import { Replayer } from "@rrweb/replay"; window.rrwebReplayer = Replayer;');
 }
 
 /** The agent's page: joins when told (`window.join(siteOrigin, linkedSiteOrigin)`), then

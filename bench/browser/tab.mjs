@@ -25,12 +25,12 @@ const ELEMENTS_PER_SERVER_ROW = 4;
 /** How often the console checks its mirror for the page's last row. */
 const MIRROR_POLL_MS = 10;
 
-/** Bundles @rrweb/record (the version sdk.js uses) as `window.rrwebRecord`. */
-export async function rrwebBundle() {
+/** Bundles `contents` (a module importing webresource's packages, unpatched) into one script. */
+export async function scriptBundle(contents) {
   const require = createRequire(join(ROOT, "webresource", "package.json"));
   const { build } = require("esbuild");
   const result = await build({
-    stdin: { contents: 'import { record } from "@rrweb/record"; window.rrwebRecord = record;', resolveDir: join(ROOT, "webresource") },
+    stdin: { contents, resolveDir: join(ROOT, "webresource") },
     bundle: true,
     write: false,
     minify: true,
@@ -38,7 +38,13 @@ export async function rrwebBundle() {
     target: ["es2022"],
     logLevel: "warning",
   });
-  return { type: "text/javascript", body: result.outputFiles[0].text };
+  return result.outputFiles[0].text;
+}
+
+/** Bundles @rrweb/record (the version sdk.js uses) as `window.rrwebRecord`. */
+export async function rrwebBundle() {
+  const body = await scriptBundle('import { record } from "@rrweb/record"; window.rrwebRecord = record;');
+  return { type: "text/javascript", body };
 }
 
 /** A table page of about `?n=` elements; `?mode=duet` adds sdk.js (`&duet=&conversation=`), else

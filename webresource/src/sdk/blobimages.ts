@@ -14,6 +14,7 @@
 import { record } from "@rrweb/record";
 import { natives } from "../natives";
 import type { Masking } from "./masking";
+import { type PixelLimits, pixelsOf } from "./pixels";
 
 /** Longest side an image is drawn at, in pixels. */
 export const MAX_IMAGE_SIDE_PX = 1_600;
@@ -22,8 +23,8 @@ export const MAX_IMAGE_CHARS = 512 * 1024;
 /** Characters of images sent per full snapshot (and the changes after it). */
 export const IMAGE_BUDGET_CHARS = 2 * 1024 * 1024;
 /** Encoding of a drawn image (PNG where the browser cannot encode it). */
-const IMAGE_TYPE = "image/webp";
-const IMAGE_QUALITY = 0.85;
+/** How an image is encoded. */
+const IMAGE_PIXELS: PixelLimits = { maxSide: MAX_IMAGE_SIDE_PX, maxChars: MAX_IMAGE_CHARS, quality: 0.85 };
 
 /** rrweb's event and source numbers for a DOM mutation. */
 const EVENT_INCREMENTAL = 3;
@@ -117,24 +118,7 @@ function isBlob(image: HTMLImageElement): boolean {
   return (image.getAttribute("src") ?? "").startsWith("blob:");
 }
 
-// The image at the size it is shown at (or its own, if smaller or not shown), within the limits;
-// null when it cannot be drawn or is too large even so.
+// The image at the size it is shown at, within the limits (`pixels.ts`).
 function draw(image: HTMLImageElement): string | null {
-  const [natural, shown] = [{ w: image.naturalWidth, h: image.naturalHeight }, image.getBoundingClientRect()];
-  if (natural.w === 0 || natural.h === 0) return null;
-  const ratio = globalThis.devicePixelRatio || 1;
-  const wanted = shown.width > 0 && shown.height > 0 ? Math.min(1, (shown.width * ratio) / natural.w, (shown.height * ratio) / natural.h) : 1;
-  const scale = Math.min(wanted, MAX_IMAGE_SIDE_PX / Math.max(natural.w, natural.h));
-  const canvas = document.createElement("canvas");
-  canvas.width = Math.max(1, Math.round(natural.w * scale));
-  canvas.height = Math.max(1, Math.round(natural.h * scale));
-  try {
-    const context = canvas.getContext("2d");
-    if (context === null) return null;
-    context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    const data = canvas.toDataURL(IMAGE_TYPE, IMAGE_QUALITY);
-    return data.length <= MAX_IMAGE_CHARS && data.startsWith("data:image/") ? data : null;
-  } catch {
-    return null; // A canvas the image tainted, or no memory for it.
-  }
+  return pixelsOf(image, { w: image.naturalWidth, h: image.naturalHeight }, image, IMAGE_PIXELS);
 }

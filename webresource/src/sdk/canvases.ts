@@ -14,6 +14,7 @@
 import { record } from "@rrweb/record";
 import { natives } from "../natives";
 import type { Masking } from "./masking";
+import { type PixelLimits, pixelsOf } from "./pixels";
 
 /** Least time between two looks at one canvas: at most 2 images a second each. */
 export const CANVAS_INTERVAL_MS = 500;
@@ -25,8 +26,8 @@ export const MAX_CANVAS_CHARS = 256 * 1024;
  * socket's queue (4 MiB, socket.ts) must not fill on an ordinary connection, or the customer's
  * page would be asked for a full snapshot again and again. */
 export const CANVAS_BUDGET_CHARS_PER_SECOND = 256 * 1024;
-const IMAGE_TYPE = "image/webp";
-const IMAGE_QUALITY = 0.9;
+/** How a canvas is encoded. */
+const CANVAS_PIXELS: PixelLimits = { maxSide: MAX_CANVAS_SIDE_PX, maxChars: MAX_CANVAS_CHARS, quality: 0.9 };
 
 /** rrweb's event and source numbers for a DOM mutation. */
 const EVENT_INCREMENTAL = 3;
@@ -125,24 +126,7 @@ export class CanvasFrames {
   }
 }
 
-// The canvas at the size it is shown at (or its own, if smaller or not shown), within the limits;
-// null when it cannot be read (tainted, empty) or is too large even so.
+// The canvas at the size it is shown at, within the limits (`pixels.ts`).
 function draw(source: HTMLCanvasElement): string | null {
-  const [own, shown] = [{ w: source.width, h: source.height }, source.getBoundingClientRect()];
-  if (own.w === 0 || own.h === 0) return null;
-  const ratio = globalThis.devicePixelRatio || 1;
-  const wanted = shown.width > 0 && shown.height > 0 ? Math.min(1, (shown.width * ratio) / own.w, (shown.height * ratio) / own.h) : 1;
-  const scale = Math.min(wanted, MAX_CANVAS_SIDE_PX / Math.max(own.w, own.h));
-  const copy = document.createElement("canvas");
-  copy.width = Math.max(1, Math.round(own.w * scale));
-  copy.height = Math.max(1, Math.round(own.h * scale));
-  try {
-    const context = copy.getContext("2d");
-    if (context === null) return null;
-    context.drawImage(source, 0, 0, copy.width, copy.height);
-    const data = copy.toDataURL(IMAGE_TYPE, IMAGE_QUALITY);
-    return data.length <= MAX_CANVAS_CHARS && data.startsWith("data:image/") ? data : null;
-  } catch {
-    return null; // A canvas the page tainted with another origin's pixels, or no memory for it.
-  }
+  return pixelsOf(source, { w: source.width, h: source.height }, source, CANVAS_PIXELS);
 }
