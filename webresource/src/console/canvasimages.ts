@@ -5,8 +5,8 @@
 // default); the customer's script sends the canvas's pixels as a data: URL in a change of its
 // `src` (sdk/canvases.ts). Until then the image is an empty box of the canvas's size.
 
-/** rrweb's node type number for an element. */
-const NODE_ELEMENT = 2;
+import { NODE_ELEMENT } from "../rrwebwords";
+
 /** A canvas's size when its attributes do not say. */
 const DEFAULT_CANVAS_WIDTH = "300";
 const DEFAULT_CANVAS_HEIGHT = "150";

@@ -7,11 +7,10 @@
 // Marks inside an open shadow root are outlined by a copy of the rules in that root.
 
 import type { Replayer } from "@rrweb/replay";
+import { EVENT_INCREMENTAL } from "../rrwebwords";
 
 /** The custom event's tag (sdk/attention.ts). */
 const ATTENTION_TAG = "duet-attention";
-/** rrweb's event type number for a change to the page. */
-const EVENT_INCREMENTAL = 3;
 /** rrweb's class for a hovered element in the mirror's rewritten CSS. */
 const HOVER_CLASS = ":hover";
 /** Rules the mirror's document gets with each snapshot (rrweb's `insertStyleRules`). */

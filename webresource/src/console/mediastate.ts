@@ -6,11 +6,9 @@
 // events after it; MEDIA_STYLE_RULES outline a playing one. rrweb's replayer still plays and
 // seeks the mirror's copy where it can.
 
-/** rrweb's event, source, node and interaction numbers that matter here. */
-const EVENT_INCREMENTAL = 3;
-const SOURCE_MUTATION = 0;
-const SOURCE_MEDIA_INTERACTION = 7;
-const NODE_ELEMENT = 2;
+import { EVENT_INCREMENTAL, NODE_ELEMENT, SOURCE_MEDIA_INTERACTION, SOURCE_MUTATION } from "../rrwebwords";
+
+/** rrweb's media interaction numbers that matter here. */
 const MEDIA_PLAY = 0;
 const MEDIA_PAUSE = 1;
 

@@ -7,17 +7,11 @@ import type { SerializedNode } from "../loads";
 import type { AssetAddresses } from "./assetaddresses";
 
 import { adaptForMirror } from "./adapt";
+import {
+  EVENT_FULL_SNAPSHOT, EVENT_INCREMENTAL, EVENT_META, NODE_ELEMENT, NODE_TEXT, SOURCE_ADOPTED_STYLE_SHEET,
+  SOURCE_MUTATION, SOURCE_STYLE_DECLARATION, SOURCE_STYLE_SHEET_RULE,
+} from "../rrwebwords";
 
-/** rrweb's event and node type numbers that matter here. */
-const EVENT_FULL_SNAPSHOT = 2;
-const EVENT_INCREMENTAL = 3;
-const EVENT_META = 4;
-const SOURCE_MUTATION = 0;
-const SOURCE_STYLE_SHEET_RULE = 8;
-const SOURCE_STYLE_DECLARATION = 13;
-const SOURCE_ADOPTED_STYLE_SHEET = 15;
-const NODE_ELEMENT = 2;
-const NODE_TEXT = 3;
 
 /** What a `<script>` becomes: an element that runs nothing and shows nothing, under the same id,
  * so later changes that name it (a child added, an attribute set, its removal) still find a node

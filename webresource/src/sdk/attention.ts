@@ -11,13 +11,12 @@
 import { record } from "@rrweb/record";
 import { natives } from "../natives";
 import { DUET_UI_SELECTOR } from "./masking";
+import { EVENT_CUSTOM } from "../rrwebwords";
 
 /** The custom event's tag (console/marks.ts reads it). */
 export const ATTENTION_TAG = "duet-attention";
 const RETRY_MS = 250;
 const RETRIES = 40;
-/** rrweb's event type number for a custom event. */
-const EVENT_CUSTOM = 5;
 
 /** What the custom event carries: rrweb node ids, or null for none. */
 export interface AttentionPayload {

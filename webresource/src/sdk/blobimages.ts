@@ -15,6 +15,7 @@ import { record } from "@rrweb/record";
 import { natives } from "../natives";
 import type { Masking } from "./masking";
 import { type PixelLimits, pixelsOf } from "./pixels";
+import { EVENT_INCREMENTAL, SOURCE_MUTATION } from "../rrwebwords";
 
 /** Longest side an image is drawn at, in pixels. */
 export const MAX_IMAGE_SIDE_PX = 1_600;
@@ -26,9 +27,6 @@ export const IMAGE_BUDGET_CHARS = 2 * 1024 * 1024;
 /** How an image is encoded. */
 const IMAGE_PIXELS: PixelLimits = { maxSide: MAX_IMAGE_SIDE_PX, maxChars: MAX_IMAGE_CHARS, quality: 0.85 };
 
-/** rrweb's event and source numbers for a DOM mutation. */
-const EVENT_INCREMENTAL = 3;
-const SOURCE_MUTATION = 0;
 
 /** Sends blob: images to the agent as data: URLs. */
 export class BlobImages {

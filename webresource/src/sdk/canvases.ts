@@ -15,6 +15,7 @@ import { record } from "@rrweb/record";
 import { natives } from "../natives";
 import type { Masking } from "./masking";
 import { type PixelLimits, pixelsOf } from "./pixels";
+import { EVENT_INCREMENTAL, SOURCE_MUTATION } from "../rrwebwords";
 
 /** Least time between two looks at one canvas: at most 2 images a second each. */
 export const CANVAS_INTERVAL_MS = 500;
@@ -29,9 +30,6 @@ export const CANVAS_BUDGET_CHARS_PER_SECOND = 256 * 1024;
 /** How a canvas is encoded. */
 const CANVAS_PIXELS: PixelLimits = { maxSide: MAX_CANVAS_SIDE_PX, maxChars: MAX_CANVAS_CHARS, quality: 0.9 };
 
-/** rrweb's event and source numbers for a DOM mutation. */
-const EVENT_INCREMENTAL = 3;
-const SOURCE_MUTATION = 0;
 
 /** Sends the page's canvases to the agent as images, when they change. */
 export class CanvasFrames {

@@ -15,15 +15,8 @@ import { duetSnapshotHooks } from "@rrweb/record";
 import { callApi } from "../api";
 import { natives } from "../natives";
 import { FRAME_INVITE, FRAME_JOIN, type ToChild, isFrameMessage } from "./framemessages";
+import { EVENT_FULL_SNAPSHOT, EVENT_INCREMENTAL, NODE_DOCUMENT, NODE_ELEMENT, NODE_TEXT } from "../rrwebwords";
 
-/** rrweb's event numbers: a child's page and its changes are all a parent takes from it (no
- * custom or plugin events, which rrweb passes through without mapping their ids). */
-const EVENT_FULL_SNAPSHOT = 2;
-const EVENT_INCREMENTAL = 3;
-/** rrweb's numbers for the placeholder document. */
-const NODE_DOCUMENT = 0;
-const NODE_ELEMENT = 2;
-const NODE_TEXT = 3;
 /** How the placeholder looks in the agent's mirror. */
 const PLACEHOLDER_STYLE =
   "margin:0;height:100vh;display:flex;align-items:center;justify-content:center;text-align:center;" +
@@ -162,6 +155,8 @@ export class FrameParent {
     if (this.#stopped || put === null || !Array.isArray(events) || !invited.iframe.isConnected) return;
     for (const event of events) {
       const type = (event as { type?: unknown } | null)?.type;
+      // A child's page and its changes are all a parent takes from it (no custom or plugin
+      // events, which rrweb passes through without mapping their ids).
       if (type === EVENT_FULL_SNAPSHOT || type === EVENT_INCREMENTAL) put(invited.iframe, event);
     }
   }

@@ -9,9 +9,8 @@ import { CanvasFrames } from "./canvases";
 import { FrameParent, type Vouch } from "./frameparent";
 import { DUET_UI_SELECTOR, type Masking } from "./masking";
 import { SlicedSnapshot } from "./slicing";
+import { EVENT_META } from "../rrwebwords";
 
-/** rrweb's event type number that matters here. */
-const EVENT_META = 4;
 /** Most events in one `dom` frame; a longer burst goes out as several frames. */
 export const MAX_EVENTS_PER_BATCH = 500;
 /** Every kind of field whose value rrweb records goes through `Masking.maskInput`: each input

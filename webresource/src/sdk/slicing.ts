@@ -14,15 +14,13 @@
 
 import { duetSerializeNodeWithId, duetSnapshotHooks, record } from "@rrweb/record";
 import { natives } from "../natives";
+import { EVENT_INCREMENTAL, SOURCE_MUTATION } from "../rrwebwords";
 
 /** Time the snapshot may take in the task that starts it, before the rest waits for slices. */
 export const FIRST_SLICE_MS = 12;
 /** Time each later slice may serialize for before it yields to the page. */
 export const SLICE_MS = 8;
 
-/** rrweb's event and source numbers for a DOM mutation. */
-const EVENT_INCREMENTAL = 3;
-const SOURCE_MUTATION = 0;
 /** Elements whose children the first task always serializes with them. */
 const WHOLE_ELEMENTS = new Set(["HEAD", "STYLE", "SCRIPT", "NOSCRIPT", "TEXTAREA", "TITLE"]);
 
