@@ -8,6 +8,7 @@
 //! APIs, the WebSockets and the demo. `ARCHITECTURE.md` at the repository root is the map.
 
 pub mod assets;
+pub mod bus;
 pub mod cli;
 pub mod config;
 pub mod dataverse;

@@ -106,6 +106,8 @@ impl Config {
             self.data_dir = dir.into();
         }
         env.text("DUET_DATABASE_URL", &mut self.database_url);
+        env.text("DUET_BUS_URL", &mut self.bus_url);
+        env.text("DUET_NODE_NAME", &mut self.node_name);
         env.parsed(
             "DUET_AUDIT_RETENTION_DAYS",
             &mut self.audit_retention_days,

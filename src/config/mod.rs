@@ -55,6 +55,11 @@ pub struct Config {
     /// The store (`DUET_DATABASE_URL`): `sqlite://…` or `postgres://…`; default
     /// `sqlite://<data dir>/duet.db`.
     pub database_url: Option<String>,
+    /// The NATS server of a cluster (`DUET_BUS_URL`, `nats://…`): with a PostgreSQL store it
+    /// makes this process one node of several; unset, Duet is a single node.
+    pub bus_url: Option<String>,
+    /// This node's name in a cluster (`DUET_NODE_NAME`); default a fresh random one per start.
+    pub node_name: Option<String>,
     /// Days the audit trail is kept (`DUET_AUDIT_RETENTION_DAYS`); 0 keeps it forever.
     pub audit_retention_days: u32,
     /// Days a session recording is kept (`DUET_RECORDING_RETENTION_DAYS`); 0 keeps them forever.
@@ -123,6 +128,8 @@ impl Default for Config {
             joins_per_address_per_minute: 300,
             data_dir: std::path::PathBuf::from(DEFAULT_DATA_DIR),
             database_url: None,
+            bus_url: None,
+            node_name: None,
             audit_retention_days: 365,
             recording_retention_days: 90,
             dataverse: DataverseSettings {
@@ -152,6 +159,8 @@ struct FileConfig {
     joins_per_address_per_minute: Option<usize>,
     data_dir: Option<std::path::PathBuf>,
     database_url: Option<String>,
+    bus_url: Option<String>,
+    node_name: Option<String>,
     audit_retention_days: Option<u32>,
     recording_retention_days: Option<u32>,
     policy: Option<PolicySettings>,
@@ -239,6 +248,8 @@ impl Config {
         );
         set(&mut self.data_dir, file.data_dir);
         self.database_url = file.database_url.or(self.database_url.take());
+        self.bus_url = file.bus_url.or(self.bus_url.take());
+        self.node_name = file.node_name.or(self.node_name.take());
         set(&mut self.audit_retention_days, file.audit_retention_days);
         set(
             &mut self.recording_retention_days,

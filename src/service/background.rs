@@ -1,13 +1,14 @@
 //! The service's work in the background: the time limits every second, a heartbeat every few
 //! seconds that also keeps each live session's activity (so a restart knows how long each was
 //! quiet), the registered tenants read again every few seconds, and audit and recording
-//! retention every hour. A clean stop writes a last heartbeat.
+//! retention every hour; in a cluster, taking over what no running node holds. A clean stop writes
+//! a last heartbeat (a cluster's node first lets go of what it held).
 
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use super::{NODE, Service};
+use super::Service;
 use crate::engine::Machine;
 use crate::store::{Activity, SubjectKind};
 use crate::tenant::directory::REFRESH_INTERVAL;
@@ -16,6 +17,8 @@ use crate::tenant::directory::REFRESH_INTERVAL;
 pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 /// How often the heartbeat (with activity) is written.
 pub const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
+/// How often a cluster's node looks for what no running node holds.
+pub const ORPHANS_INTERVAL: Duration = Duration::from_secs(2);
 /// How often old audit records and ended sessions are pruned.
 pub const RETENTION_INTERVAL: Duration = Duration::from_secs(3600);
 /// How long a clean stop waits for the recorder to write what it was given.
@@ -36,6 +39,7 @@ impl Background {
             tokio::spawn(prune_forever(service.clone())),
             tokio::spawn(prune_recordings_forever(service.clone())),
             tokio::spawn(refresh_tenants_forever(service.clone())),
+            tokio::spawn(take_over_orphans_forever(service.clone())),
         ];
         Self { service, tasks }
     }
@@ -55,10 +59,16 @@ impl Background {
         {
             tracing::warn!("the recordings' last entries were not written before the stop");
         }
+        // A cluster's node lets go of what it held, for the nodes its parties reconnect to.
+        if self.service.cluster.is_some()
+            && let Err(error) = self.service.store.release(self.service.node()).await
+        {
+            tracing::error!(error = %error, "could not let go of this node's sessions");
+        }
         if let Err(error) = self
             .service
             .store
-            .heartbeat(NODE, now.unix_millis(), true)
+            .heartbeat(self.service.node(), now.unix_millis(), true)
             .await
         {
             tracing::error!(error = %error, "could not record the clean stop");
@@ -80,6 +90,18 @@ async fn sweep_forever(service: Service) {
         tick.tick().await;
         service.sessions.sweep(service.clock.now()).await;
         service.shares.sweep(service.clock.now()).await;
+    }
+}
+
+/// A cluster's node takes over, every few seconds, what no running node holds.
+async fn take_over_orphans_forever(service: Service) {
+    if service.cluster.is_none() {
+        return;
+    }
+    let mut tick = tokio::time::interval(ORPHANS_INTERVAL);
+    loop {
+        tick.tick().await;
+        service.take_over_orphans().await;
     }
 }
 
@@ -105,7 +127,7 @@ async fn heartbeat_forever(service: Service) {
         tick.tick().await;
         flush_activity(&service).await;
         let now = service.clock.now().unix_millis();
-        if let Err(error) = service.store.heartbeat(NODE, now, false).await {
+        if let Err(error) = service.store.heartbeat(service.node(), now, false).await {
             tracing::warn!(error = %error, "could not write the heartbeat");
         }
     }

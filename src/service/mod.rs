@@ -3,6 +3,7 @@
 //! limits, heartbeats that keep activity, audit retention). `web::Server` serves on top of it.
 
 mod background;
+mod cluster;
 mod resume;
 
 use std::sync::Arc;
@@ -21,8 +22,9 @@ use crate::tenant::directory::Directory;
 use crate::tenant::registry::Registry;
 
 pub use background::{Background, prune};
+pub use cluster::{Cluster, LEASE, Target, Whereabouts};
 
-/// The name this node's heartbeat is kept under (one node per store until clustering).
+/// The name a single node's heartbeat is kept under (a cluster's nodes have their own).
 pub const NODE: &str = "duet";
 /// The recordings' directory under the data directory.
 pub const RECORDINGS_DIR: &str = "recordings";
@@ -58,6 +60,8 @@ pub struct Service {
     pub recording_retention: Option<Duration>,
     /// The page assets sessions' mirrors load through Duet.
     pub page_assets: Arc<crate::assets::PageAssets>,
+    /// This node's part in a cluster; `None` for a single node.
+    pub cluster: Option<Cluster>,
 }
 
 impl std::fmt::Debug for Service {
@@ -87,6 +91,7 @@ impl Service {
         } else {
             Arc::new(Journal::start(store.clone()).0)
         };
+        let cluster = join_cluster(config, &*store).await?;
         let token_key = token_key(config, &*store).await?;
         let directory = Directory::load(Registry::new(store.clone()))
             .await
@@ -123,6 +128,7 @@ impl Service {
             sink,
             clock,
             token_key,
+            cluster,
         };
         resume::resume(&service)
             .await
@@ -149,6 +155,27 @@ impl Service {
     pub fn run_in_background(&self) -> Background {
         Background::start(self.clone())
     }
+}
+
+/// With `DUET_BUS_URL`, joins the cluster on the bus as a node of its own name, whose creations
+/// the store marks as held by it.
+async fn join_cluster(config: &Config, store: &dyn Store) -> anyhow::Result<Option<Cluster>> {
+    let Some(url) = &config.bus_url else {
+        return Ok(None);
+    };
+    anyhow::ensure!(
+        store.dialect() == "postgres",
+        "DUET_BUS_URL makes this a node of a cluster, whose nodes share one PostgreSQL: set DUET_DATABASE_URL=postgres://…, or unset DUET_BUS_URL to run a single node"
+    );
+    let node = config.node_name.clone().unwrap_or_else(|| {
+        let mut suffix = [0u8; 4];
+        rand::rng().fill_bytes(&mut suffix);
+        format!("node-{}", hex::encode(suffix))
+    });
+    let bus = crate::bus::Bus::connect(url, &node).await?;
+    store.hold_as(&node);
+    tracing::info!(node = %node, "joined the cluster");
+    Ok(Some(Cluster::new(bus)))
 }
 
 /// `DUET_TOKEN_SECRET`, or the key kept in the store (made on first start), so a restart keeps

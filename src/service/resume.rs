@@ -10,6 +10,15 @@ use super::{NODE, Service};
 /// Reads back what was live (and what ended within the last retention windows).
 pub(super) async fn resume(service: &Service) -> anyhow::Result<()> {
     let now = service.clock.now();
+    if service.cluster.is_some() {
+        // A cluster's node starts holding nothing: what a node held before it stopped is taken
+        // over by whichever node its parties reach, or by the background sweep.
+        service
+            .store
+            .heartbeat(service.node(), now.unix_millis(), false)
+            .await?;
+        return Ok(());
+    }
     let (stopped_at, clean) = match service.store.last_heartbeat(NODE).await? {
         Some((at, clean)) => (Timestamp::from_unix_millis(at), clean),
         None => (now, true),
@@ -57,7 +66,7 @@ where
     Ok(rows.into_iter().filter_map(read::<M>).collect())
 }
 
-fn read<M: Machine + serde::de::DeserializeOwned>(row: SubjectRow) -> Option<M> {
+pub(super) fn read<M: Machine + serde::de::DeserializeOwned>(row: SubjectRow) -> Option<M> {
     match serde_json::from_value::<M>(row.doc) {
         Ok(machine) => {
             machine

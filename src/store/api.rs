@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::error::StoreError;
 use super::rows::{
-    Activity, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, Millis, NewAuditRecord,
-    Outcome, Pruned, SubjectKind, SubjectQuery, SubjectRow, Write,
+    Activity, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, Held, Millis,
+    NewAuditRecord, Outcome, Pruned, SubjectKind, SubjectQuery, SubjectRow, Write,
 };
 
 /// Duet's durable store, shared as `Arc<dyn Store>`.
@@ -52,6 +52,35 @@ pub trait Store: Send + Sync + 'static {
 
     /// The last heartbeat of `node`: when, and whether it was a clean stop.
     async fn last_heartbeat(&self, node: &str) -> Result<Option<(Millis, bool)>, StoreError>;
+
+    /// Marks what this store's commits create from now on as held by `node`, a cluster's node
+    /// (set once, at start-up; a single node holds nothing).
+    fn hold_as(&self, node: &str);
+
+    /// Which node holds the subject `id` of `kind`, per tenant that has one.
+    async fn holders(&self, kind: SubjectKind, id: &str) -> Result<Vec<Held>, StoreError>;
+
+    /// Moves the subject from `from` (`None`: held by no node) to `to`; false when another
+    /// node claimed it first.
+    async fn claim(
+        &self,
+        kind: SubjectKind,
+        (tenant, id): (&str, &str),
+        from: Option<&str>,
+        to: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// The live subjects of `kind` no running node holds: held by no node, or by a node other
+    /// than `me` that stopped cleanly or whose last heartbeat is older than `stale_before`.
+    async fn orphans(
+        &self,
+        kind: SubjectKind,
+        me: &str,
+        stale_before: Millis,
+    ) -> Result<Vec<Held>, StoreError>;
+
+    /// Lets go of everything `node` holds (a clean stop); returns how many.
+    async fn release(&self, node: &str) -> Result<u64, StoreError>;
 
     /// The tenant's setting `name`, if set.
     async fn setting(&self, tenant: &str, name: &str) -> Result<Option<Value>, StoreError>;

@@ -1,5 +1,6 @@
 //! Duet's durable store: co-browse sessions and screen shares with their parties, tenant
-//! settings, secrets, node heartbeats and each tenant's hash-chained audit trail, behind the
+//! settings, secrets, node heartbeats, which node of a cluster holds what, and each tenant's
+//! hash-chained audit trail, behind the
 //! [`Store`] trait, in SQLite (embedded, the default: [`SqliteStore`]) or PostgreSQL
 //! ([`PostgresStore`]); and [`JsonFile`], where an earlier Duet kept bookmarks.
 //!
@@ -27,8 +28,8 @@ pub use json_file::{BOOKMARKS, JsonFile};
 pub use open::{OpenError, open, redact};
 pub use postgres::PostgresStore;
 pub use rows::{
-    Activity, ActorRef, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, MalformedRecord,
-    Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectQuery, SubjectRow,
-    Write,
+    Activity, ActorRef, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, Held,
+    MalformedRecord, Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectQuery,
+    SubjectRow, Write,
 };
 pub use sqlite::SqliteStore;

@@ -25,6 +25,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// The cluster node that holds what this store creates, once set.
+    holder: std::sync::OnceLock<String>,
 }
 
 impl PostgresStore {
@@ -42,7 +44,10 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(|error| OpenError::migrate(url, &error))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            holder: std::sync::OnceLock::new(),
+        })
     }
 }
 
@@ -71,6 +76,10 @@ impl Backend for PostgresStore {
         self.pool
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await
+    }
+
+    fn holder(&self) -> &std::sync::OnceLock<String> {
+        &self.holder
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {

@@ -83,6 +83,17 @@ pub struct MalformedRecord {
     pub problem: String,
 }
 
+/// A session or share and the node of a cluster that holds it (`None`: no node does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// The tenant it belongs to.
+    pub tenant: String,
+    /// Its id.
+    pub id: String,
+    /// The node that holds it, if one does.
+    pub node: Option<String>,
+}
+
 /// Which kind of subject a row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -29,6 +29,8 @@ const READERS: u32 = 4;
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
+    /// The cluster node that holds what this store creates, once set.
+    holder: std::sync::OnceLock<String>,
 }
 
 impl SqliteStore {
@@ -43,6 +45,7 @@ impl SqliteStore {
             Self {
                 writer: pool.clone(),
                 readers: pool,
+                holder: std::sync::OnceLock::new(),
             }
         } else {
             create_directory(url, &options)?;
@@ -51,7 +54,11 @@ impl SqliteStore {
                 .await
                 .map_err(failed)?;
             let readers = pool(READERS).connect_with(options).await.map_err(failed)?;
-            Self { writer, readers }
+            Self {
+                writer,
+                readers,
+                holder: std::sync::OnceLock::new(),
+            }
         };
         MIGRATOR
             .run(&store.writer)
@@ -108,6 +115,10 @@ impl Backend for SqliteStore {
 
     async fn begin_read(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.readers.begin().await
+    }
+
+    fn holder(&self) -> &std::sync::OnceLock<String> {
+        &self.holder
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {

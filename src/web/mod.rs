@@ -12,6 +12,7 @@ pub mod demo;
 pub mod demo_chat;
 pub mod entra;
 pub mod error;
+pub mod forward;
 pub mod limits;
 pub mod pages;
 pub mod protocol;
@@ -87,6 +88,11 @@ pub fn router(state: AppState) -> Router {
         .merge(staff_pages::router())
         .merge(share_page::router())
         .merge(ws::router())
+        // In a cluster, what acts on a session another node holds is answered by that node.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            forward::to_holder,
+        ))
         // Every response, errors and 404s included: a browser must never guess a type (a JSON
         // error or a customer's text read as HTML or script).
         .layer(SetResponseHeaderLayer::overriding(
@@ -157,15 +163,20 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let background = self.service.run_in_background();
-        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let stopping = self.state.stopping.clone();
+        let app = router(self.state.clone());
+        tokio::spawn(ws::answer_calls(self.state, app.clone()));
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         // Small frames (pointers, keystrokes) must not wait for Nagle's algorithm.
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        let (stopping, stop_asked) = tokio::sync::oneshot::channel::<()>();
+        let (stop_sent, stop_asked) = tokio::sync::oneshot::channel::<()>();
         let shutdown = async move {
             shutdown.await;
-            let _ = stopping.send(());
+            // Sockets are told to reconnect (elsewhere, in a cluster) before the stop.
+            stopping.cancel();
+            let _ = stop_sent.send(());
         };
         let served = axum::serve(listener, app).with_graceful_shutdown(shutdown);
         // Requests in flight get a little time to finish; a stop never waits longer.

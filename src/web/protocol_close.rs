@@ -12,3 +12,6 @@ pub const OCCUPIED: u16 = 4009;
 pub const PROTOCOL: u16 = 4002;
 /// The customer did not let this agent join.
 pub const NOT_ALLOWED: u16 = 4003;
+/// This node is stopping, or the session is held elsewhere now: reconnect (through the load
+/// balancer, to a node that holds it).
+pub const MOVED: u16 = 4010;

@@ -32,6 +32,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Rate limits on the endpoints an attacker would hammer.
     pub limits: Arc<Limits>,
+    /// Cancelled when this node starts to stop: its sockets are told to reconnect elsewhere.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 /// The parts of the configuration the service reads per request.
@@ -102,6 +104,7 @@ impl AppState {
             signin: Arc::new(dev),
             entra,
             limits: Arc::new(Limits::new(config.joins_per_address_per_minute)),
+            stopping: tokio_util::sync::CancellationToken::new(),
             settings: Arc::new(Settings::new(config, public_origin)),
         })
     }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::chains::{append, lock_chains, save_head};
 use super::conn::Conn;
+use super::owners;
 use super::subjects::store_subject;
 use crate::store::error::{StoreError, one_line};
 use crate::store::rows::{ChainHead, Outcome, Write};
@@ -18,9 +19,11 @@ enum GroupFailure {
 }
 
 /// Stores `groups` in the transaction `conn` is in; returns each group's outcome.
+/// What the writes create is held by `holder`, a cluster's node, when given.
 pub(crate) async fn commit(
     conn: &mut dyn Conn,
     groups: &[Vec<Write>],
+    holder: Option<&str>,
 ) -> Result<Vec<Outcome>, StoreError> {
     let tenants: BTreeSet<&str> = groups
         .iter()
@@ -31,7 +34,7 @@ pub(crate) async fn commit(
     let mut heads = locked.clone();
     let mut outcomes = Vec::with_capacity(groups.len());
     for group in groups {
-        outcomes.push(commit_group(conn, &mut heads, group).await?);
+        outcomes.push(commit_group(conn, &mut heads, group, holder).await?);
     }
     for (tenant, head) in &heads {
         if locked.get(tenant) != Some(head) {
@@ -46,6 +49,7 @@ async fn commit_group(
     conn: &mut dyn Conn,
     heads: &mut BTreeMap<String, ChainHead>,
     group: &[Write],
+    holder: Option<&str>,
 ) -> Result<Outcome, StoreError> {
     let before: Vec<(String, ChainHead)> = group
         .iter()
@@ -53,7 +57,7 @@ async fn commit_group(
         .map(|(tenant, head)| (tenant.clone(), head.clone()))
         .collect();
     savepoint(conn, "SAVEPOINT duet_group").await?;
-    match apply_group(conn, heads, group).await {
+    match apply_group(conn, heads, group, holder).await {
         Ok(()) => {
             savepoint(conn, "RELEASE SAVEPOINT duet_group").await?;
             Ok(Outcome::Committed)
@@ -81,6 +85,7 @@ async fn apply_group(
     conn: &mut dyn Conn,
     heads: &mut BTreeMap<String, ChainHead>,
     group: &[Write],
+    holder: Option<&str>,
 ) -> Result<(), GroupFailure> {
     for write in group {
         if let Some(subject) = &write.subject {
@@ -89,6 +94,12 @@ async fn apply_group(
                 .map_err(GroupFailure::Refused)?;
             if !stored {
                 return Err(GroupFailure::IdTaken);
+            }
+            if let (true, Some(node)) = (write.creates, holder) {
+                let key = (subject.tenant.as_str(), subject.kind, subject.id.as_str());
+                owners::hold(conn, key, node)
+                    .await
+                    .map_err(GroupFailure::Refused)?;
             }
         }
         let head = heads.get_mut(&write.audit.tenant).ok_or_else(|| {

@@ -127,6 +127,9 @@ pub(crate) trait Backend: Send + Sync + 'static {
 
     /// A transaction that writes; it takes the write lock as soon as it writes.
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+
+    /// The node of a cluster that holds what this store's commits create, once set.
+    fn holder(&self) -> &std::sync::OnceLock<String>;
 }
 
 /// Reads one row's cells by position, naming the column when a cell is not what it should be.

@@ -7,6 +7,7 @@ mod chains;
 mod commit;
 pub(crate) mod conn;
 mod listing;
+mod owners;
 mod prune;
 mod subjects;
 mod tenant;
@@ -18,8 +19,8 @@ use sqlx::Transaction;
 use super::api::Store;
 use super::error::StoreError;
 use super::rows::{
-    Activity, AuditQuery, AuditRow, ChainHead, Forgotten, Millis, NewAuditRecord, Outcome, Pruned,
-    SubjectKind, SubjectQuery, SubjectRow, Write,
+    Activity, AuditQuery, AuditRow, ChainHead, Forgotten, Held, Millis, NewAuditRecord, Outcome,
+    Pruned, SubjectKind, SubjectQuery, SubjectRow, Write,
 };
 pub(crate) use conn::Backend;
 
@@ -55,7 +56,8 @@ impl<B: Backend> Store for B {
 
     async fn commit(&self, groups: &[Vec<Write>]) -> Result<Vec<Outcome>, StoreError> {
         let mut transaction = writing(self).await?;
-        let outcomes = commit::commit(&mut *transaction, groups).await?;
+        let holder = self.holder().get().map(String::as_str);
+        let outcomes = commit::commit(&mut *transaction, groups, holder).await?;
         finish(transaction).await?;
         Ok(outcomes)
     }
@@ -113,6 +115,49 @@ impl<B: Backend> Store for B {
         let beat = tenant::last_heartbeat(&mut *transaction, node).await?;
         finish(transaction).await?;
         Ok(beat)
+    }
+
+    fn hold_as(&self, node: &str) {
+        let _ = self.holder().set(node.to_owned());
+    }
+
+    async fn holders(&self, kind: SubjectKind, id: &str) -> Result<Vec<Held>, StoreError> {
+        let mut transaction = reading(self).await?;
+        let held = owners::holders(&mut *transaction, kind, id).await?;
+        finish(transaction).await?;
+        Ok(held)
+    }
+
+    async fn claim(
+        &self,
+        kind: SubjectKind,
+        (tenant, id): (&str, &str),
+        from: Option<&str>,
+        to: &str,
+    ) -> Result<bool, StoreError> {
+        let mut transaction = writing(self).await?;
+        let claimed = owners::claim(&mut *transaction, (tenant, kind, id), from, to).await?;
+        finish(transaction).await?;
+        Ok(claimed)
+    }
+
+    async fn orphans(
+        &self,
+        kind: SubjectKind,
+        me: &str,
+        stale_before: Millis,
+    ) -> Result<Vec<Held>, StoreError> {
+        let mut transaction = reading(self).await?;
+        let orphans = owners::orphans(&mut *transaction, kind, me, stale_before).await?;
+        finish(transaction).await?;
+        Ok(orphans)
+    }
+
+    async fn release(&self, node: &str) -> Result<u64, StoreError> {
+        let mut transaction = writing(self).await?;
+        let released = owners::release(&mut *transaction, node).await?;
+        finish(transaction).await?;
+        Ok(released)
     }
 
     async fn setting(&self, tenant: &str, name: &str) -> Result<Option<Value>, StoreError> {

@@ -3,13 +3,12 @@
 
 use std::sync::Arc;
 
-use axum::extract::ws::WebSocket;
-
 use super::attach;
 use super::budget::{OVER_ANNOTATION_BUDGET, OVER_BUDGET, SignalBudget};
 use super::hello::hang_up;
 use super::notices;
 use super::roles;
+use super::socket::Socket;
 use super::wire::{Incoming, Next, Wire, sort};
 use crate::assets::mirror_prefix;
 use crate::engine::{
@@ -36,7 +35,7 @@ struct Connection {
 }
 
 /// Serves a socket that said hello with a co-browse session token.
-pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, session: SessionId) {
+pub(super) async fn serve(socket: Socket, state: AppState, claims: Claims, session: SessionId) {
     let role = match (claims.supervisor(), claims.agent()) {
         (Some(supervisor), _) => Role::Supervisor(supervisor),
         (None, Some(agent)) => Role::Agent(agent),
@@ -98,8 +97,11 @@ impl Connection {
         if let Next::Close(..) = welcome.await {
             return;
         }
+        let stopping = self.state.stopping.clone().cancelled_owned();
+        tokio::pin!(stopping);
         loop {
             let next = tokio::select! {
+                () = &mut stopping => Next::Close(close::MOVED, "Duet is stopping here; reconnecting"),
                 incoming = self.wire.recv() => match sort(incoming) {
                     Ok(Incoming::Text(text)) => self.on_client_text(&text).await,
                     Ok(Incoming::Binary(bytes)) => self.on_client_binary(bytes).await,

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::Message;
+
+use super::socket::Socket;
 use futures_util::Stream;
 use futures_util::task::AtomicWaker;
 
@@ -44,7 +46,7 @@ impl Wake for ReadGate {
 
 /// The next message from `socket`, polled only when `gate` says the socket woke.
 pub(super) struct GatedRecv<'a> {
-    pub(super) socket: &'a mut WebSocket,
+    pub(super) socket: &'a mut Socket,
     pub(super) gate: &'a Arc<ReadGate>,
 }
 

@@ -3,9 +3,13 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
+use futures_util::{SinkExt, StreamExt};
+
+use super::socket::Socket;
 
 use crate::engine::{SessionId, ShareId};
+use crate::service::Target;
 use crate::web::protocol::ClientMsg;
 use crate::web::state::AppState;
 use crate::web::tokens::{Claims, TokenRole};
@@ -14,6 +18,7 @@ use crate::web::tokens::{Claims, TokenRole};
 pub(super) const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a socket is for, by the token of its `hello`.
+#[derive(Debug)]
 pub(super) enum Hello {
     /// A co-browse session's customer or agent.
     Cobrowse(SessionId, Claims),
@@ -21,21 +26,36 @@ pub(super) enum Hello {
     Share(ShareId, Claims),
 }
 
-/// Reads the first frame, which must be `hello` with a session or screen-share token.
+impl Hello {
+    /// The session or share it is for.
+    pub(super) fn target(&self) -> Target {
+        match self {
+            Self::Cobrowse(session, _) => Target::Session(*session),
+            Self::Share(share, _) => Target::Share(*share),
+        }
+    }
+}
+
+/// Reads the first frame, which must be `hello` with a session or screen-share token; returns
+/// it as read too (to hand on to the node that holds the session).
 pub(super) async fn read_hello(
-    socket: &mut WebSocket,
+    socket: &mut Socket,
     state: &AppState,
-) -> Result<Hello, &'static str> {
-    let first = tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await;
+) -> Result<(Hello, Utf8Bytes), &'static str> {
+    let first = tokio::time::timeout(HELLO_TIMEOUT, socket.next()).await;
     let Ok(Some(Ok(Message::Text(text)))) = first else {
         return Err("send {\"type\":\"hello\",\"token\":…} first");
     };
     let Ok(ClientMsg::Hello { token }) = ClientMsg::parse(&text) else {
         return Err("the first frame must be hello with the session token");
     };
+    read_token(&token, state).map(|hello| (hello, text.clone()))
+}
+
+fn read_token(token: &str, state: &AppState) -> Result<Hello, &'static str> {
     let claims = state
         .tokens
-        .verify(&token)
+        .verify(token)
         .map_err(|_| "the token is invalid or expired; start or join again")?;
     match (claims.role, claims.sid, claims.share) {
         (
@@ -51,7 +71,7 @@ pub(super) async fn read_hello(
 }
 
 /// Closes the socket with a code from [`close`] and a short reason.
-pub(super) async fn hang_up(mut socket: WebSocket, code: u16, reason: &str) {
+pub(super) async fn hang_up(mut socket: Socket, code: u16, reason: &str) {
     let frame = CloseFrame {
         code,
         reason: reason.chars().take(120).collect::<String>().into(),

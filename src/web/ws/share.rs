@@ -3,11 +3,10 @@
 
 use std::sync::Arc;
 
-use axum::extract::ws::WebSocket;
-
 use super::attach;
 use super::budget::{OVER_BUDGET, SignalBudget};
 use super::hello::hang_up;
+use super::socket::Socket;
 use super::wire::{Incoming, Next, Wire, sort};
 use crate::engine::Machine as _;
 use crate::engine::{
@@ -31,7 +30,7 @@ struct ShareConnection {
 }
 
 /// Serves a socket that said hello with a screen-share token.
-pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, share: ShareId) {
+pub(super) async fn serve(socket: Socket, state: AppState, claims: Claims, share: ShareId) {
     let role = if claims.role == TokenRole::ShareCustomer {
         Role::Customer
     } else {
@@ -73,8 +72,11 @@ impl ShareConnection {
         {
             return;
         }
+        let stopping = self.state.stopping.clone().cancelled_owned();
+        tokio::pin!(stopping);
         loop {
             let next = tokio::select! {
+                () = &mut stopping => Next::Close(close::MOVED, "Duet is stopping here; reconnecting"),
                 incoming = self.wire.recv() => match sort(incoming) {
                     Ok(Incoming::Text(text)) => self.on_client_text(&text).await,
                     Ok(Incoming::Binary(_)) => {

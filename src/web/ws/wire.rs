@@ -6,10 +6,11 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::SinkExt;
 
 use super::gate::{GatedRecv, ReadGate};
+use super::socket::Socket;
 
 use crate::config::PolicySettings;
 use crate::engine::Frame;
@@ -44,13 +45,13 @@ pub(super) enum Incoming {
 
 /// A WebSocket that speaks Duet's JSON text frames and relays binary frames.
 pub(super) struct Wire {
-    socket: WebSocket,
+    socket: Socket,
     gate: Arc<ReadGate>,
 }
 
 impl Wire {
     /// Wraps a socket that has said hello.
-    pub(super) fn new(socket: WebSocket) -> Self {
+    pub(super) fn new(socket: Socket) -> Self {
         Self {
             socket,
             gate: ReadGate::new(),

@@ -1,0 +1,223 @@
+//! Duet as a cluster: real `duet serve` nodes on one PostgreSQL and one NATS. A customer on one
+//! node and an agent on another share the page both ways (typing, pointers, a frame larger than
+//! NATS's payload limit); a node killed with SIGKILL behind a load balancer loses no session: its
+//! parties reconnect to the other node, which takes the session over under the same id, and the
+//! audit trail is complete and verifies.
+
+mod cluster_support;
+#[path = "store_support/postgres.rs"]
+mod postgres_support;
+mod process_support;
+mod support;
+
+use std::time::{Duration, Instant};
+
+use cluster_support::Cluster;
+use cluster_support::balancer::Balancer;
+use serde_json::{Value, json};
+use support::{Socket, connect, post_json};
+
+/// A frame over NATS's default 1 MiB payload limit, so the bus must split and join it.
+const LARGE_FRAME: usize = 3 * 1024 * 1024;
+
+fn cases() {
+    postgres_support::expect_cases(2);
+}
+
+/// Starts a session on `customer_base`, signs Ann in and joins her on `agent_base`; returns
+/// (id, customer token, Ann's session token).
+async fn session_across(customer_base: &str, agent_base: &str) -> (String, String, String) {
+    let started = post_json(customer_base, "/api/sessions", None, json!({})).await;
+    let id = started["sessionId"].as_str().unwrap().to_owned();
+    let customer_token = started["token"].as_str().unwrap().to_owned();
+    let signed_in = post_json(
+        agent_base,
+        "/api/agent/signin",
+        None,
+        json!({"name": "Ann"}),
+    )
+    .await;
+    let agent = signed_in["token"].as_str().unwrap();
+    let path = format!("/api/agent/sessions/{id}/join");
+    let joined = post_json(agent_base, &path, Some(agent), json!({})).await;
+    (
+        id,
+        customer_token,
+        joined["token"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// Skips messages until a `dom` batch whose first event is named `name`.
+async fn dom_named(socket: &mut Socket, name: &str) -> Value {
+    loop {
+        let dom = socket.next_of("dom").await;
+        if dom["events"][0]["n"] == name {
+            return dom;
+        }
+    }
+}
+
+async fn write_mode(customer: &mut Socket, agent: &mut Socket) {
+    agent.send(json!({"type": "control_request"})).await;
+    customer.next_of("control_requested").await;
+    customer
+        .send(json!({"type": "control_answer", "approved": true}))
+        .await;
+    while agent.next_of("state").await["control"] != "write" {}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_on_one_node_and_an_agent_on_another_see_each_other_both_ways() {
+    cases();
+    let Some(cluster) = Cluster::start("both_ways", 2, &[]).await else {
+        return;
+    };
+    let (a, b) = (&cluster.nodes[0], &cluster.nodes[1]);
+    let (id, customer_token, agent_token) = session_across(&a.base, &b.base).await;
+    let mut customer = connect(a.addr, &customer_token).await;
+    let mut ann = connect(b.addr, &agent_token).await;
+    assert_eq!(ann.next_of("welcome").await["session_id"], id.as_str());
+    customer.state("active").await;
+    customer.next_of("snapshot_needed").await;
+
+    customer
+        .send(
+            json!({"type": "dom", "full": true, "events": [{"type": 4}, {"type": 2, "n": "snap"}]}),
+        )
+        .await;
+    customer
+        .send(json!({"type": "dom", "full": false, "events": [{"type": 3, "n": "typed", "text": "hello from A"}]}))
+        .await;
+    assert_eq!(
+        dom_named(&mut ann, "typed").await["events"][0]["text"],
+        "hello from A"
+    );
+
+    let mut large = vec![1u8];
+    large.extend((0..LARGE_FRAME).map(|i| (i * 31 % 251) as u8));
+    customer.send_binary(large.clone()).await;
+    assert_eq!(
+        ann.next_binary().await,
+        large,
+        "split over the bus and joined whole"
+    );
+
+    customer
+        .send(json!({"type": "pointer", "x": 10.0, "y": 20.0}))
+        .await;
+    let pointer = ann.next_of("pointer").await;
+    assert_eq!(
+        (pointer["from"].as_str(), pointer["x"].as_f64()),
+        (Some("customer"), Some(10.0))
+    );
+    ann.send(json!({"type": "pointer", "x": 5.5, "y": 6.5}))
+        .await;
+    assert_eq!(customer.next_of("pointer").await["from"], "agent");
+
+    write_mode(&mut customer, &mut ann).await;
+    let typed =
+        json!({"type": "action", "action": {"kind": "input", "id": 7, "value": "typed on B"}});
+    ann.send(typed).await;
+    let action = customer.next_of("action").await;
+    assert_eq!(action["action"]["value"], "typed on B");
+
+    customer.send(json!({"type": "end"})).await;
+    assert_eq!(ann.state("ended").await["reason"], "customer_exit");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_killed_behind_the_balancer_loses_no_session_and_the_trail_verifies() {
+    cases();
+    let Some(mut cluster) = Cluster::start("node_loss", 2, &[]).await else {
+        return;
+    };
+    let backends = cluster.nodes.iter().map(|node| node.addr).collect();
+    let balancer = Balancer::start(backends).await;
+    // The customer reaches node 0, which holds the session; Ann reaches node 1.
+    balancer.prefer(0);
+    let started = post_json(&balancer.base, "/api/sessions", None, json!({})).await;
+    let id = started["sessionId"].as_str().unwrap().to_owned();
+    let customer_token = started["token"].as_str().unwrap().to_owned();
+    let mut customer = connect(balancer.addr, &customer_token).await;
+    balancer.prefer(1);
+    let signed_in = post_json(
+        &balancer.base,
+        "/api/agent/signin",
+        None,
+        json!({"name": "Ann"}),
+    )
+    .await;
+    let path = format!("/api/agent/sessions/{id}/join");
+    let joined = post_json(
+        &balancer.base,
+        &path,
+        signed_in["token"].as_str(),
+        json!({}),
+    )
+    .await;
+    let agent_token = joined["token"].as_str().unwrap().to_owned();
+    let mut ann = connect(balancer.addr, &agent_token).await;
+    customer.state("active").await;
+    customer.next_of("snapshot_needed").await;
+    customer
+        .send(json!({"type": "dom", "full": true, "events": [{"type": 2, "n": "before"}]}))
+        .await;
+    dom_named(&mut ann, "before").await;
+
+    let killed_at = Instant::now();
+    cluster.nodes.remove(0).kill_9();
+    while customer.next().await.is_some() {}
+    // Ann's node finds the session's node gone and tells her console to reconnect.
+    assert_eq!(ann.close_code().await, Some(4010));
+    let mut customer = connect(balancer.addr, &customer_token).await;
+    let mut ann = connect(balancer.addr, &agent_token).await;
+    assert_eq!(customer.next_of("welcome").await["session_id"], id.as_str());
+    customer.next_of("snapshot_needed").await;
+    customer
+        .send(json!({"type": "dom", "full": true, "events": [{"type": 2, "n": "after"}]}))
+        .await;
+    dom_named(&mut ann, "after").await;
+    eprintln!(
+        "failover: {} ms from SIGKILL of the customer's node to the agent's mirror updating",
+        killed_at.elapsed().as_millis()
+    );
+    assert!(killed_at.elapsed() < Duration::from_secs(30));
+    customer.send(json!({"type": "end"})).await;
+    ann.state("ended").await;
+
+    let exported = cluster.duet(&["audit", "export", "--format", "jsonl"]);
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let actions: Vec<String> = String::from_utf8(exported.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|record| record["session"] == id.as_str())
+        .map(|record| record["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        actions.first().map(String::as_str),
+        Some("session.created"),
+        "{actions:?}"
+    );
+    assert!(
+        actions.iter().any(|a| a == "session.resumed"),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.last().map(String::as_str),
+        Some("session.ended"),
+        "{actions:?}"
+    );
+    let verified = cluster.duet(&["audit", "verify"]);
+    let said = String::from_utf8_lossy(&verified.stdout);
+    assert!(
+        verified.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    assert!(said.contains("chain intact"), "{said}");
+}
