@@ -27,8 +27,8 @@ pub use json_file::{BOOKMARKS, JsonFile};
 pub use open::{OpenError, open, redact};
 pub use postgres::PostgresStore;
 pub use rows::{
-    Activity, ActorRef, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, MalformedRecord,
-    Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectQuery, SubjectRow,
-    Write,
+    Activity, ActorRef, Attempt, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten,
+    MalformedRecord, Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectQuery,
+    SubjectRow, Tally, Write,
 };
 pub use sqlite::SqliteStore;

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::chains::{append, lock_chains, save_head};
+use super::claims::{self, Taken};
 use super::conn::Conn;
 use super::subjects::store_subject;
 use crate::store::error::{StoreError, one_line};
@@ -13,6 +14,8 @@ use crate::store::rows::{ChainHead, Outcome, Write};
 enum GroupFailure {
     /// A new subject's id is already taken.
     IdTaken,
+    /// A subject claims what another holds.
+    Claimed(Taken),
     /// The database refused a statement.
     Refused(sqlx::Error),
 }
@@ -64,6 +67,9 @@ async fn commit_group(
             heads.extend(before);
             Ok(match failure {
                 GroupFailure::IdTaken => Outcome::IdTaken,
+                GroupFailure::Claimed(Taken { claim, holder }) => {
+                    Outcome::Claimed { claim, holder }
+                }
                 GroupFailure::Refused(error) => Outcome::Failed(one_line(&error.to_string())),
             })
         }
@@ -76,7 +82,7 @@ async fn savepoint(conn: &mut dyn Conn, statement: &str) -> Result<(), StoreErro
         .map_err(|error| StoreError::database("committing a group of writes", error))
 }
 
-/// Stores each write of the group: its subject (and parties), then its audit record.
+/// Stores each write of the group: its subject (its parties and claims), then its audit record.
 async fn apply_group(
     conn: &mut dyn Conn,
     heads: &mut BTreeMap<String, ChainHead>,
@@ -89,6 +95,12 @@ async fn apply_group(
                 .map_err(GroupFailure::Refused)?;
             if !stored {
                 return Err(GroupFailure::IdTaken);
+            }
+            let taken = claims::hold(conn, subject)
+                .await
+                .map_err(GroupFailure::Refused)?;
+            if let Some(taken) = taken {
+                return Err(GroupFailure::Claimed(taken));
             }
         }
         let head = heads.get_mut(&write.audit.tenant).ok_or_else(|| {

@@ -4,10 +4,12 @@
 
 mod audit_rows;
 mod chains;
+mod claims;
 mod commit;
 pub(crate) mod conn;
 mod listing;
 mod prune;
+mod rates;
 mod subjects;
 mod tenant;
 
@@ -18,8 +20,8 @@ use sqlx::Transaction;
 use super::api::Store;
 use super::error::StoreError;
 use super::rows::{
-    Activity, AuditQuery, AuditRow, ChainHead, Forgotten, Millis, NewAuditRecord, Outcome, Pruned,
-    SubjectKind, SubjectQuery, SubjectRow, Write,
+    Activity, Attempt, AuditQuery, AuditRow, ChainHead, Forgotten, Millis, NewAuditRecord, Outcome,
+    Pruned, SubjectKind, SubjectQuery, SubjectRow, Tally, Write,
 };
 pub(crate) use conn::Backend;
 
@@ -146,6 +148,15 @@ impl<B: Backend> Store for B {
         let secret = tenant::secret_or_insert(&mut *transaction, name, candidate).await?;
         finish(transaction).await?;
         Ok(secret)
+    }
+
+    async fn count_attempt(&self, attempt: &Attempt) -> Result<Tally, StoreError> {
+        let mut transaction = writing(self).await?;
+        let tally = rates::count(&mut *transaction, attempt).await?;
+        if tally == Tally::Counted {
+            finish(transaction).await?;
+        }
+        Ok(tally)
     }
 
     async fn audit_page(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError> {
