@@ -30,7 +30,7 @@ pub use cobrowse::Sessions;
 pub use event::{Change, Event, Happened, ShareEndReason, Snapshot, Subject};
 pub use ids::{ConnId, SessionId, ShareId, TenantId};
 pub use lane::Inbox;
-pub use limits::{RateLimiter, RetryAfter};
+pub use limits::{RateLimiter, RetryAfter, SharedTally};
 pub use machine::{AttachError, Machine};
 pub use notice::{Consent, JoinRequestView, Notice};
 pub use registry::{Attachment, Registry, Scope};
