@@ -28,4 +28,11 @@ store_suite! {
     tenant::forgetting_a_tenant_removes_only_that_tenants_rows,
     export::a_jsonl_export_has_exactly_the_record_fields,
     export::a_csv_export_quotes_a_detail_with_commas_and_quotes,
+    agreement::a_claim_another_live_session_holds_refuses_the_write_and_names_the_holder,
+    agreement::ending_a_session_frees_its_claims_in_the_same_write,
+    agreement::a_claim_dropped_from_a_later_write_is_free_and_one_kept_stays_held,
+    agreement::claims_are_held_per_kind,
+    agreement::forgetting_a_tenant_frees_the_claims_of_its_sessions,
+    agreement::attempts_over_a_stored_limit_are_refused_uncounted_until_the_window_slides,
+    agreement::a_window_long_past_no_longer_counts,
 }

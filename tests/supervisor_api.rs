@@ -207,6 +207,7 @@ fn stored_session(tenant: &str, id: &str, conversation: &str, at: i64) -> Write 
             joined_at: at,
         }],
         doc: json!({ "end_reason": "customer_exit" }),
+        claims: Vec::new(),
     };
     let audit = NewAuditRecord {
         tenant: tenant.to_owned(),

@@ -3,6 +3,7 @@
 
 use super::actor::{AgentId, Role};
 use super::cell::Cell;
+use super::claim::Claim;
 use super::clock::Timestamp;
 use super::event::Change;
 use super::ids::{SessionId, TenantId};
@@ -68,7 +69,7 @@ impl Registry<Session> {
         if joined.is_err() {
             self.unclaim(agent, id);
         }
-        joined
+        joined.map_err(busy_elsewhere)
     }
 
     /// Lets a supervisor of `tenant` watch a live session, read-only (recorded before they see
@@ -118,7 +119,7 @@ impl Registry<Session> {
         if asked.is_err() {
             self.unclaim(supervisor, id);
         }
-        asked
+        asked.map_err(busy_elsewhere)
     }
 
     /// Session `id` when it is `tenant`'s; another tenant's is as unknown as an id never drawn.
@@ -327,6 +328,22 @@ impl Registry<Session> {
             session.request_customer_share(agent, now)
         })
         .await
+    }
+}
+
+/// The store's refusal of an agent another live session holds (on this node or another) is the
+/// same refusal this node's memory gives.
+fn busy_elsewhere(error: JoinError) -> JoinError {
+    match error {
+        JoinError::Unrecorded(Unrecorded::Claimed {
+            claim: Claim::Agent(_),
+            holder,
+        }) => holder
+            .parse()
+            .map_or(JoinError::Unrecorded(Unrecorded::StoreFailed), |other| {
+                JoinError::AgentBusy(other)
+            }),
+        other => other,
     }
 }
 

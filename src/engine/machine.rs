@@ -10,6 +10,7 @@ use std::hash::Hash;
 use std::time::Duration;
 
 use super::actor::{Actor, AgentId, Role};
+use super::claim::Claim;
 use super::clock::{Activity, Timestamp};
 use super::event::{Happened, Snapshot, Subject};
 use super::ids::{ConnId, TenantId};
@@ -61,6 +62,8 @@ pub trait Machine: Clone + fmt::Debug + Send + Sync + 'static {
     fn ended_at(&self) -> Option<Timestamp>;
     /// The agents it holds, for the one-live-per-agent rule.
     fn agents(&self) -> Vec<AgentId>;
+    /// What it holds alone among the live ones of its kind, on every node (nothing once ended).
+    fn claims(&self) -> Vec<Claim>;
     /// Its activity stamp, shared with the relay path.
     fn activity(&self) -> Activity;
     /// Its state, for the store.

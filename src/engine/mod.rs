@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod bookmarks;
 pub mod cell;
+pub mod claim;
 pub mod clock;
 pub mod cobrowse;
 pub mod event;
@@ -23,12 +24,13 @@ pub mod tape;
 
 pub use actor::{Actor, ActorRole, AgentId, Role};
 pub use cell::Cell;
+pub use claim::Claim;
 pub use clock::{Activity, Clock, Timestamp};
 pub use cobrowse::Sessions;
 pub use event::{Change, Event, Happened, ShareEndReason, Snapshot, Subject};
 pub use ids::{ConnId, SessionId, ShareId, TenantId};
 pub use lane::Inbox;
-pub use limits::{RateLimiter, RetryAfter};
+pub use limits::{RateLimiter, RetryAfter, SharedTally};
 pub use machine::{AttachError, Machine};
 pub use notice::{Consent, JoinRequestView, Notice};
 pub use registry::{Attachment, Registry, Scope};

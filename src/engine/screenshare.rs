@@ -6,10 +6,12 @@ use rand::Rng;
 
 use super::actor::AgentId;
 use super::cell::Cell;
+use super::claim::Claim;
 use super::clock::Timestamp;
 use super::ids::{ShareId, TenantId};
 use super::registry::Registry;
 use super::share::{KEY_DIGITS, Share, ShareError};
+use super::sink::Unrecorded;
 
 /// Every screen share this process holds.
 pub type Shares = Registry<Share>;
@@ -24,7 +26,8 @@ pub struct NewShare {
 }
 
 impl Registry<Share> {
-    /// Starts a request for the agent; refused while the agent has a live share.
+    /// Starts a request for the agent; refused while the agent has a live share (on this node
+    /// or, as the store says, another). A key another pending share holds is drawn again.
     pub async fn create(
         &self,
         tenant: TenantId,
@@ -33,23 +36,40 @@ impl Registry<Share> {
         conversation: Option<String>,
         now: Timestamp,
     ) -> Result<NewShare, ShareError> {
-        let key = fresh_key(&self.pending_keys().await);
-        let (share, happened) =
-            Share::start(tenant, agent, agent_name, conversation, key.clone(), now);
-        let id = share.id();
-        {
-            let mut index = self.index();
-            if index.live_by_agent.contains_key(agent) {
-                return Err(ShareError::AgentBusy);
+        loop {
+            let key = fresh_key(&self.pending_keys().await);
+            let (share, happened) = Share::start(
+                tenant.clone(),
+                agent,
+                agent_name,
+                conversation.clone(),
+                key.clone(),
+                now,
+            );
+            let id = share.id();
+            {
+                let mut index = self.index();
+                if index.live_by_agent.contains_key(agent) {
+                    return Err(ShareError::AgentBusy);
+                }
+                index.live_by_agent.insert(agent.clone(), id);
+                index.reserved.insert(id);
             }
-            index.live_by_agent.insert(agent.clone(), id);
-            index.reserved.insert(id);
+            match self.insert(share, happened, now).await {
+                Ok(_) => return Ok(NewShare { id, key }),
+                Err(refused) => {
+                    self.release(id);
+                    match refused {
+                        Unrecorded::Claimed {
+                            claim: Claim::ShareKey(_),
+                            ..
+                        } => continue,
+                        Unrecorded::Claimed { .. } => return Err(ShareError::AgentBusy),
+                        other => return Err(other.into()),
+                    }
+                }
+            }
         }
-        if let Err(refused) = self.insert(share, happened, now).await {
-            self.release(id);
-            return Err(refused.into());
-        }
-        Ok(NewShare { id, key })
     }
 
     async fn pending_keys(&self) -> Vec<String> {

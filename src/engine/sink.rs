@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::oneshot;
 
 use super::actor::Actor;
+use super::claim::Claim;
 use super::clock::Timestamp;
 use super::event::{Change, Event, Subject};
 use super::ids::TenantId;
@@ -19,6 +20,15 @@ pub enum Unrecorded {
     /// A new session's id is already in the store; the engine draws another.
     #[error("that id is already taken")]
     IdTaken,
+    /// Another live session or share (`holder`, on this node or another) holds the claim; the
+    /// caller turns this into its own refusal (the agent is busy) or draws again (a share's key).
+    #[error("another live session or share holds this already: end that one first, then try again")]
+    Claimed {
+        /// What was claimed.
+        claim: Claim,
+        /// The id of the session or share that holds it.
+        holder: String,
+    },
     /// The store refused or could not be reached (the cause is logged once, where it happened).
     #[error(
         "Duet could not record this in its audit trail, so it did not happen: try again, and if it keeps failing ask your administrator to check Duet's database"

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::engine::{Event, EventSink, Receipt, Unrecorded};
+use crate::engine::{Claim, Event, EventSink, Receipt, Unrecorded};
 use crate::store::{Outcome, Store, Write};
 
 pub use rows::audit_record;
@@ -102,6 +102,10 @@ fn settle(emissions: impl Iterator<Item = Emission>, outcomes: Vec<Outcome>) {
         let settled = match outcome {
             Outcome::Committed => Ok(()),
             Outcome::IdTaken => Err(Unrecorded::IdTaken),
+            Outcome::Claimed { claim, holder } => match Claim::from_stored(&claim) {
+                Some(claim) => Err(Unrecorded::Claimed { claim, holder }),
+                None => Err(Unrecorded::StoreFailed),
+            },
             Outcome::Failed(reason) => {
                 let action = emission.writes.first().map(|w| w.audit.action.as_str());
                 tracing::error!(reason = %reason, action = ?action, "the store refused an audit record");

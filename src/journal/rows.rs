@@ -1,7 +1,7 @@
 //! Engine events as the store's rows: each event is one audit record and, when it is about a
 //! session or a share, that subject's state after it.
 
-use crate::engine::{Change, Event, Session, Share, Snapshot, Subject};
+use crate::engine::{Change, Event, Machine, Session, Share, Snapshot, Subject};
 use crate::store::{ActorRef, NewAuditRecord, PartyRow, SubjectKind, SubjectRow, Write};
 
 /// The store's writes for one transition's events.
@@ -61,7 +61,7 @@ fn session_row(session: &Session) -> SubjectRow {
         })
         .collect();
     SubjectRow {
-        tenant: crate::engine::Machine::tenant(session).as_str().to_owned(),
+        tenant: Machine::tenant(session).as_str().to_owned(),
         kind: SubjectKind::Session,
         id: session.id().to_string(),
         state: session.state().as_str().to_owned(),
@@ -72,6 +72,7 @@ fn session_row(session: &Session) -> SubjectRow {
         ended_at: session.ended_at().map(|at| at.unix_millis()),
         parties,
         doc: serde_json::to_value(session).unwrap_or_default(),
+        claims: claims(session),
     }
 }
 
@@ -83,16 +84,22 @@ fn share_row(share: &Share) -> SubjectRow {
         joined_at: share.created_at().unix_millis(),
     };
     SubjectRow {
-        tenant: crate::engine::Machine::tenant(share).as_str().to_owned(),
+        tenant: Machine::tenant(share).as_str().to_owned(),
         kind: SubjectKind::Share,
         id: share.id().to_string(),
         state: share.state().as_str().to_owned(),
-        live: crate::engine::Machine::is_live(share),
+        live: Machine::is_live(share),
         conversation: share.conversation_id().map(str::to_owned),
         created_at: share.created_at().unix_millis(),
-        last_activity_at: crate::engine::Machine::activity(share).last().unix_millis(),
-        ended_at: crate::engine::Machine::ended_at(share).map(|at| at.unix_millis()),
+        last_activity_at: Machine::activity(share).last().unix_millis(),
+        ended_at: Machine::ended_at(share).map(|at| at.unix_millis()),
         parties: vec![agent],
         doc: serde_json::to_value(share).unwrap_or_default(),
+        claims: claims(share),
     }
+}
+
+/// What the subject holds alone on every node, as the store keeps it.
+fn claims(machine: &impl Machine) -> Vec<String> {
+    machine.claims().iter().map(ToString::to_string).collect()
 }

@@ -153,7 +153,7 @@ impl Service {
             let key = (row.tenant.as_str(), row.id.as_str());
             match self
                 .store
-                .claim(kind, key, held.node.as_deref(), cluster.node())
+                .take_hold(kind, key, held.node.as_deref(), cluster.node())
                 .await
             {
                 Ok(true) => {}

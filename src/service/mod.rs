@@ -5,6 +5,7 @@
 mod background;
 mod cluster;
 mod resume;
+mod tally;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use rand::RngCore;
 use secrecy::SecretString;
 
 use crate::config::Config;
-use crate::engine::{Clock, EventSink, Sessions, Shares, TapeDeck, TenantId};
+use crate::engine::{Clock, EventSink, Sessions, SharedTally, Shares, TapeDeck, TenantId};
 use crate::journal::Journal;
 use crate::store::Store;
 use crate::tenant::TenantSettings;
@@ -23,6 +24,7 @@ use crate::tenant::registry::Registry;
 
 pub use background::{Background, prune};
 pub use cluster::{Cluster, LEASE, Target, Whereabouts};
+pub use tally::StoreTally;
 
 /// The name a single node's heartbeat is kept under (a cluster's nodes have their own).
 pub const NODE: &str = "duet";
@@ -149,6 +151,15 @@ impl Service {
     pub fn token_key_bytes(&self) -> &[u8] {
         use secrecy::ExposeSecret;
         self.token_key.expose_secret().as_bytes()
+    }
+
+    /// Where the guessing rate limits count so every node sees them: the store when it is
+    /// PostgreSQL (nodes may share it), `None` (each node's memory) for SQLite, which one node
+    /// owns.
+    pub fn shared_tally(&self) -> Option<Arc<dyn SharedTally>> {
+        (self.store.dialect() == "postgres").then(|| {
+            Arc::new(StoreTally::new(self.store.clone(), self.clock)) as Arc<dyn SharedTally>
+        })
     }
 
     /// Starts the time limits, the heartbeat and audit retention; they stop with the handle.

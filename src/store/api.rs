@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::error::StoreError;
 use super::rows::{
-    Activity, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, Held, Millis,
-    NewAuditRecord, Outcome, Pruned, SubjectKind, SubjectQuery, SubjectRow, Write,
+    Activity, Attempt, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, Held, Millis,
+    NewAuditRecord, Outcome, Pruned, SubjectKind, SubjectQuery, SubjectRow, Tally, Write,
 };
 
 /// Duet's durable store, shared as `Arc<dyn Store>`.
@@ -17,7 +17,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores every group in one transaction, each group atomically on its own: a group that
     /// fails is rolled back alone. Per write: upserts the subject (insert-only when `creates`),
-    /// replaces its parties, and appends the audit record to the tenant's chain.
+    /// replaces its parties and its claims (a claim another subject of its kind holds fails the
+    /// group with [`Outcome::Claimed`]), and appends the audit record to the tenant's chain.
     async fn commit(&self, groups: &[Vec<Write>]) -> Result<Vec<Outcome>, StoreError>;
 
     /// Every live subject of `kind`, and the ended ones whose `ended_at >= live_or_ended_since`.
@@ -62,7 +63,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Moves the subject from `from` (`None`: held by no node) to `to`; false when another
     /// node claimed it first.
-    async fn claim(
+    async fn take_hold(
         &self,
         kind: SubjectKind,
         (tenant, id): (&str, &str),
@@ -100,6 +101,11 @@ pub trait Store: Send + Sync + 'static {
     /// The stored secret `name`; stores `candidate` first when there is none, so nodes starting
     /// together agree on one value.
     async fn secret_or_insert(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError>;
+
+    /// Counts `attempt` against its limit where every node sharing the database sees it: a
+    /// sliding window (the previous fixed window weighted by its overlap, plus the current one).
+    /// An attempt over the limit is refused and not counted.
+    async fn count_attempt(&self, attempt: &Attempt) -> Result<Tally, StoreError>;
 
     /// Audit records matching `query`, ordered by tenant then seq, each one read or the reason it
     /// cannot be (for verification).

@@ -28,8 +28,8 @@ pub use json_file::{BOOKMARKS, JsonFile};
 pub use open::{OpenError, open, redact};
 pub use postgres::PostgresStore;
 pub use rows::{
-    Activity, ActorRef, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, Held,
+    Activity, ActorRef, Attempt, AuditQuery, AuditRecord, AuditRow, ChainHead, Forgotten, Held,
     MalformedRecord, Millis, NewAuditRecord, Outcome, PartyRow, Pruned, SubjectKind, SubjectQuery,
-    SubjectRow, Write,
+    SubjectRow, Tally, Write,
 };
 pub use sqlite::SqliteStore;

@@ -161,6 +161,11 @@ pub struct SubjectRow {
     pub parties: Vec<PartyRow>,
     /// The engine's whole state, opaque to the store.
     pub doc: Value,
+    /// What it holds alone among the subjects of its kind, across every node sharing the
+    /// database (`agent:<id>`, `key:<digits>`): written with its state, replacing what it held;
+    /// one another subject holds refuses the write ([`Outcome::Claimed`]). Reads leave it empty.
+    #[serde(default)]
+    pub claims: Vec<String>,
 }
 
 /// One thing that happened: its audit record and, when it changed a session or share, that
@@ -182,6 +187,13 @@ pub enum Outcome {
     Committed,
     /// A write had `creates` set and its (tenant, kind, id) already exists; nothing is stored.
     IdTaken,
+    /// A write's subject claims what another subject holds; nothing of the group is stored.
+    Claimed {
+        /// The claim, as the subject gave it.
+        claim: String,
+        /// The id of the subject that holds it.
+        holder: String,
+    },
     /// The database refused a write of the group (the reason); nothing of the group is stored.
     Failed(String),
 }
@@ -267,4 +279,31 @@ pub struct Forgotten {
     pub settings: u64,
     /// Audit records (only when the audit trail was purged too).
     pub audit_records: u64,
+}
+
+/// One attempt against a rate limit that every node sharing the database counts
+/// ([`crate::store::Store::count_attempt`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// What is counted: a limit's name and its key, hashed by the caller.
+    pub bucket: String,
+    /// When it was made.
+    pub at: Millis,
+    /// The window's length (at least 1).
+    pub window: Millis,
+    /// How many attempts a window allows.
+    pub limit: i64,
+}
+
+/// What became of an [`Attempt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tally {
+    /// Counted: it was within the limit.
+    Counted,
+    /// Not counted: over the limit; try again in about this many milliseconds (the rest of the
+    /// current window).
+    Refused {
+        /// Milliseconds to wait.
+        retry_after: Millis,
+    },
 }

@@ -42,7 +42,7 @@ async fn start_signin(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Response {
-    if let Some(refused) = rate_limited(&state, peer) {
+    if let Some(refused) = rate_limited(&state, peer).await {
         return refused;
     }
     let Some(entra) = &state.entra else {
@@ -59,7 +59,7 @@ async fn finish_signin(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     query: Result<Query<Callback>, QueryRejection>,
 ) -> Response {
-    if let Some(refused) = rate_limited(&state, peer) {
+    if let Some(refused) = rate_limited(&state, peer).await {
         return refused;
     }
     let Some(entra) = &state.entra else {
@@ -109,13 +109,14 @@ async fn signed_in_page(state: &AppState, identity: &EntraIdentity) -> Response 
     page(state, StatusCode::OK, "Signed in", message, credentials)
 }
 
-fn rate_limited(state: &AppState, peer: SocketAddr) -> Option<Response> {
+async fn rate_limited(state: &AppState, peer: SocketAddr) -> Option<Response> {
     let address = limits::address(peer);
     let checks = [(&state.limits.sign_ins, address.as_str())];
     let refused = limits::attempt(
         &checks,
         "too many sign-ins from this address; wait a minute",
     )
+    .await
     .err()?;
     Some(page(
         state,

@@ -1,12 +1,15 @@
 //! How often one agent or one address may call the endpoints an attacker would hammer: joining
 //! by id and looking up screen-share keys (guessing), signing in, looking up a conversation's
 //! pending session, and starting sessions. Each limit counts every attempt, whatever its outcome,
-//! so a guess costs the same whether it hits or not.
+//! so a guess costs the same whether it hits or not. The guessing limits (joins, key lookups)
+//! are counted where every node sees them when the service has a shared tally (a cluster on
+//! PostgreSQL); the others are each node's.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::engine::{RateLimiter, RetryAfter};
+use crate::engine::{RateLimiter, RetryAfter, SharedTally};
 
 use super::error::Error;
 
@@ -32,13 +35,15 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The limits, each per-address one allowing `per_address_per_minute`, counted apart.
-    pub fn new(per_address_per_minute: usize) -> Self {
+    /// The limits, each per-address one allowing `per_address_per_minute`, counted apart; the
+    /// guessing limits in `shared` when given (every node counts there), else in memory.
+    pub fn new(per_address_per_minute: usize, shared: Option<Arc<dyn SharedTally>>) -> Self {
         let per_address = || RateLimiter::new(per_address_per_minute, MINUTE);
+        let tally = || shared.clone();
         Self {
-            joins_per_agent: RateLimiter::new(10, MINUTE),
-            joins_per_address: per_address(),
-            key_lookups: RateLimiter::new(30, MINUTE),
+            joins_per_agent: RateLimiter::new(10, MINUTE).shared("joins_per_agent", tally()),
+            joins_per_address: per_address().shared("joins_per_address", tally()),
+            key_lookups: RateLimiter::new(30, MINUTE).shared("key_lookups", tally()),
             sign_ins: per_address(),
             pending_per_agent: RateLimiter::new(60, MINUTE),
             pending_per_address: per_address(),
@@ -49,11 +54,11 @@ impl Limits {
 
 /// Counts one attempt against each `(limiter, key)`; over any limit, a 429 whose message is
 /// `what` followed by how long to wait.
-pub fn attempt(checks: &[(&RateLimiter, &str)], what: &str) -> Result<(), Error> {
+pub async fn attempt(checks: &[(&RateLimiter, &str)], what: &str) -> Result<(), Error> {
     let now = tokio::time::Instant::now();
     let mut verdict = Ok(());
     for (limiter, key) in checks {
-        verdict = verdict.and(limiter.attempt(key, now));
+        verdict = verdict.and(limiter.attempt(key, now).await);
     }
     verdict.map_err(|RetryAfter(wait)| {
         Error::TooManyRequests(format!("{what}; wait {} seconds", wait.as_secs().max(1)))

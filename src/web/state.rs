@@ -103,7 +103,10 @@ impl AppState {
             dev_signin: dev.enabled(),
             signin: Arc::new(dev),
             entra,
-            limits: Arc::new(Limits::new(config.joins_per_address_per_minute)),
+            limits: Arc::new(Limits::new(
+                config.joins_per_address_per_minute,
+                service.shared_tally(),
+            )),
             stopping: tokio_util::sync::CancellationToken::new(),
             settings: Arc::new(Settings::new(config, public_origin)),
         })

@@ -52,6 +52,7 @@ pub fn session(tenant: &str, id: &str, at: i64) -> SubjectRow {
             },
         ],
         doc: json!({"engine": {"id": id, "cursor": [1, 2]}}),
+        claims: Vec::new(),
     }
 }
 
@@ -60,6 +61,7 @@ pub fn ended(mut subject: SubjectRow, at: i64) -> SubjectRow {
     subject.state = "ended".to_owned();
     subject.live = false;
     subject.ended_at = Some(at);
+    subject.claims.clear();
     subject
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::{EndReason, Session, State, tell};
 use crate::config::Timeouts;
 use crate::engine::actor::{Actor, AgentId, Role};
+use crate::engine::claim::Claim;
 use crate::engine::clock::{Activity, Timestamp};
 use crate::engine::event::{Change, Happened, Snapshot, Subject};
 use crate::engine::ids::{ConnId, SessionId, TenantId};
@@ -44,6 +45,16 @@ impl Machine for Session {
 
     fn agents(&self) -> Vec<AgentId> {
         self.agents.iter().map(|seat| seat.agent.clone()).collect()
+    }
+
+    fn claims(&self) -> Vec<Claim> {
+        if !self.is_live() {
+            return Vec::new();
+        }
+        let seated_or_asking = self.agents.iter().chain(&self.waiting);
+        seated_or_asking
+            .map(|seat| Claim::Agent(seat.agent.clone()))
+            .collect()
     }
 
     fn activity(&self) -> Activity {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::{Share, ShareEnd, ShareError, ShareNotice, ShareState};
 use crate::config::Timeouts;
 use crate::engine::actor::{Actor, AgentId, Role};
+use crate::engine::claim::Claim;
 use crate::engine::clock::{Activity, Timestamp};
 use crate::engine::event::{Change, Happened, Snapshot, Subject};
 use crate::engine::ids::{ConnId, ShareId, TenantId};
@@ -45,6 +46,17 @@ impl Machine for Share {
 
     fn agents(&self) -> Vec<AgentId> {
         vec![self.agent.clone()]
+    }
+
+    fn claims(&self) -> Vec<Claim> {
+        match self.state {
+            ShareState::Ended => Vec::new(),
+            ShareState::Pending => vec![
+                Claim::Agent(self.agent.clone()),
+                Claim::ShareKey(self.key.clone()),
+            ],
+            ShareState::Accepted | ShareState::Live => vec![Claim::Agent(self.agent.clone())],
+        }
     }
 
     fn activity(&self) -> Activity {

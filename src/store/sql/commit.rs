@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::chains::{append, lock_chains, save_head};
+use super::claims::{self, Taken};
 use super::conn::Conn;
 use super::owners;
 use super::subjects::store_subject;
@@ -14,6 +15,8 @@ use crate::store::rows::{ChainHead, Outcome, Write};
 enum GroupFailure {
     /// A new subject's id is already taken.
     IdTaken,
+    /// A subject claims what another holds.
+    Claimed(Taken),
     /// The database refused a statement.
     Refused(sqlx::Error),
 }
@@ -68,6 +71,9 @@ async fn commit_group(
             heads.extend(before);
             Ok(match failure {
                 GroupFailure::IdTaken => Outcome::IdTaken,
+                GroupFailure::Claimed(Taken { claim, holder }) => {
+                    Outcome::Claimed { claim, holder }
+                }
                 GroupFailure::Refused(error) => Outcome::Failed(one_line(&error.to_string())),
             })
         }
@@ -80,7 +86,7 @@ async fn savepoint(conn: &mut dyn Conn, statement: &str) -> Result<(), StoreErro
         .map_err(|error| StoreError::database("committing a group of writes", error))
 }
 
-/// Stores each write of the group: its subject (and parties), then its audit record.
+/// Stores each write of the group: its subject (its parties and claims), then its audit record.
 async fn apply_group(
     conn: &mut dyn Conn,
     heads: &mut BTreeMap<String, ChainHead>,
@@ -94,6 +100,12 @@ async fn apply_group(
                 .map_err(GroupFailure::Refused)?;
             if !stored {
                 return Err(GroupFailure::IdTaken);
+            }
+            let taken = claims::hold(conn, subject)
+                .await
+                .map_err(GroupFailure::Refused)?;
+            if let Some(taken) = taken {
+                return Err(GroupFailure::Claimed(taken));
             }
             if let (true, Some(node)) = (write.creates, holder) {
                 let key = (subject.tenant.as_str(), subject.kind, subject.id.as_str());

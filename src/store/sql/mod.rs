@@ -4,11 +4,13 @@
 
 mod audit_rows;
 mod chains;
+mod claims;
 mod commit;
 pub(crate) mod conn;
 mod listing;
 mod owners;
 mod prune;
+mod rates;
 mod subjects;
 mod tenant;
 
@@ -19,8 +21,8 @@ use sqlx::Transaction;
 use super::api::Store;
 use super::error::StoreError;
 use super::rows::{
-    Activity, AuditQuery, AuditRow, ChainHead, Forgotten, Held, Millis, NewAuditRecord, Outcome,
-    Pruned, SubjectKind, SubjectQuery, SubjectRow, Write,
+    Activity, Attempt, AuditQuery, AuditRow, ChainHead, Forgotten, Held, Millis, NewAuditRecord,
+    Outcome, Pruned, SubjectKind, SubjectQuery, SubjectRow, Tally, Write,
 };
 pub(crate) use conn::Backend;
 
@@ -128,7 +130,7 @@ impl<B: Backend> Store for B {
         Ok(held)
     }
 
-    async fn claim(
+    async fn take_hold(
         &self,
         kind: SubjectKind,
         (tenant, id): (&str, &str),
@@ -136,7 +138,7 @@ impl<B: Backend> Store for B {
         to: &str,
     ) -> Result<bool, StoreError> {
         let mut transaction = writing(self).await?;
-        let claimed = owners::claim(&mut *transaction, (tenant, kind, id), from, to).await?;
+        let claimed = owners::take_hold(&mut *transaction, (tenant, kind, id), from, to).await?;
         finish(transaction).await?;
         Ok(claimed)
     }
@@ -191,6 +193,15 @@ impl<B: Backend> Store for B {
         let secret = tenant::secret_or_insert(&mut *transaction, name, candidate).await?;
         finish(transaction).await?;
         Ok(secret)
+    }
+
+    async fn count_attempt(&self, attempt: &Attempt) -> Result<Tally, StoreError> {
+        let mut transaction = writing(self).await?;
+        let tally = rates::count(&mut *transaction, attempt).await?;
+        if tally == Tally::Counted {
+            finish(transaction).await?;
+        }
+        Ok(tally)
     }
 
     async fn audit_page(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError> {

@@ -63,7 +63,7 @@ pub(crate) async fn holders(
 
 /// Moves the subject from `from` (`None`: held by no node) to `to`; false when it is not held
 /// by `from` any more (another node claimed it first).
-pub(crate) async fn claim(
+pub(crate) async fn take_hold(
     conn: &mut dyn Conn,
     (tenant, kind, id): (&str, SubjectKind, &str),
     from: Option<&str>,

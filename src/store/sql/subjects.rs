@@ -156,6 +156,7 @@ pub(super) fn decode_subject(kind: SubjectKind, cells: Vec<Cell>) -> Result<Subj
         ended_at: row.opt_int(7, "ended_at")?,
         parties: Vec::new(),
         doc: row.json(8, "doc")?,
+        claims: Vec::new(),
     })
 }
 

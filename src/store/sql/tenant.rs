@@ -166,6 +166,7 @@ pub(crate) async fn forget_tenant(
     let session = [tenant.into(), SubjectKind::Session.as_str().into()];
     let share = [tenant.into(), SubjectKind::Share.as_str().into()];
     delete("DELETE FROM parties WHERE tenant = $1", &by_tenant).await?;
+    delete("DELETE FROM claims WHERE tenant = $1", &by_tenant).await?;
     let subjects = "DELETE FROM subjects WHERE tenant = $1 AND kind = $2";
     let mut forgotten = Forgotten {
         sessions: delete(subjects, &session).await?,

@@ -54,7 +54,7 @@ async fn sign_in(
 ) -> Result<ApiJson<SignInResponse>> {
     let address = limits::address(peer);
     let checks = [(&state.limits.sign_ins, address.as_str())];
-    limits::attempt(&checks, "too many sign-ins from this address")?;
+    limits::attempt(&checks, "too many sign-ins from this address").await?;
     let agent = state
         .signin
         .sign_in(&body.name, body.roles.as_deref())
@@ -118,7 +118,8 @@ async fn find_pending_session(
     limits::attempt(
         &checks,
         "too many lookups; join with the code the customer reads out",
-    )?;
+    )
+    .await?;
     let (sessions, tenant) = (&state.service.sessions, claims.tenant());
     let mut found = None;
     if let Some(secret) = query.pairing.as_deref().filter(|s| !s.is_empty()) {
@@ -168,7 +169,7 @@ async fn join_session(
     SignedIn(claims): SignedIn,
     Path(id): Path<String>,
 ) -> Result<ApiJson<JoinResponse>> {
-    limit_join_attempts(&state, &claims.sub, peer)?;
+    limit_join_attempts(&state, &claims.sub, peer).await?;
     let id: SessionId = id
         .trim()
         .parse()
@@ -227,7 +228,7 @@ pub(crate) fn joined_as(
 
 /// Counts the attempt against the agent and the address, whatever its outcome, so guessing ids
 /// costs the same whether an id exists or not.
-fn limit_join_attempts(state: &AppState, agent: &str, peer: SocketAddr) -> Result<()> {
+async fn limit_join_attempts(state: &AppState, agent: &str, peer: SocketAddr) -> Result<()> {
     let limits = &state.limits;
     let address = limits::address(peer);
     let checks = [
@@ -238,6 +239,7 @@ fn limit_join_attempts(state: &AppState, agent: &str, peer: SocketAddr) -> Resul
         &checks,
         "too many join attempts; check the nine digits with the customer",
     )
+    .await
     .inspect_err(|_| tracing::warn!(agent.id = %agent, "join attempts rate-limited"))
 }
 

@@ -68,7 +68,7 @@ async fn create_session(
     let (cors, tenant) = session_tenant(&state, &headers, asked.filter(|t| !t.is_empty()))?;
     let address = limits::address(peer);
     let checks = [(&state.limits.sessions_per_address, address.as_str())];
-    limits::attempt(&checks, "too many sessions started from this address")?;
+    limits::attempt(&checks, "too many sessions started from this address").await?;
     let conversation = request
         .conversation_id
         .map(|c| c.trim().to_owned())

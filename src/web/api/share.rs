@@ -127,7 +127,7 @@ async fn look_up_key(
 ) -> Result<ApiJson<FoundShare>> {
     let address = limits::address(peer);
     let checks = [(&state.limits.key_lookups, address.as_str())];
-    limits::attempt(&checks, "too many tries; check the key with your agent")?;
+    limits::attempt(&checks, "too many tries; check the key with your agent").await?;
     let share = state
         .service
         .shares

@@ -1,5 +1,6 @@
 //! The store suite's cases, written once against `&TestDb` and run on both databases.
 
+pub mod agreement;
 pub mod audit_chain;
 pub mod export;
 pub mod listing;
