@@ -3,6 +3,7 @@
 //! limits, heartbeats that keep activity, audit retention). `web::Server` serves on top of it.
 
 mod background;
+mod health;
 mod resume;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::tenant::directory::Directory;
 use crate::tenant::registry::Registry;
 
 pub use background::{Background, prune};
+pub use health::{READY_TIMEOUT, Readiness};
 
 /// The name this node's heartbeat is kept under (one node per store until clustering).
 pub const NODE: &str = "duet";
@@ -58,6 +60,8 @@ pub struct Service {
     pub recording_retention: Option<Duration>,
     /// The page assets sessions' mirrors load through Duet.
     pub page_assets: Arc<crate::assets::PageAssets>,
+    /// The metrics `GET /metrics` renders.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl std::fmt::Debug for Service {
@@ -119,6 +123,7 @@ impl Service {
             page_assets: Arc::new(crate::assets::PageAssets::new(
                 crate::assets::CacheLimits::default(),
             )),
+            metrics: Arc::default(),
             store,
             sink,
             clock,

@@ -52,6 +52,7 @@ pub(super) async fn read_hello(
 
 /// Closes the socket with a code from [`close`] and a short reason.
 pub(super) async fn hang_up(mut socket: WebSocket, code: u16, reason: &str) {
+    crate::metrics::closed(code);
     let frame = CloseFrame {
         code,
         reason: reason.chars().take(120).collect::<String>().into(),

@@ -47,7 +47,7 @@ pub(super) async fn serve(socket: WebSocket, state: AppState, claims: Claims, sh
     let agent_name = attachment.cell.state().await.agent_name().to_owned();
     let conn = attachment.inbox.conn;
     let mut connection = ShareConnection {
-        wire: Wire::new(socket),
+        wire: Wire::new(socket, crate::metrics::Side::of(&role)),
         state,
         share,
         role,
@@ -82,7 +82,11 @@ impl ShareConnection {
                     }
                     Err(next) => next,
                 },
-                queued = inbox.queue.recv() => self.on_queue(queued).await,
+                queued = inbox.queue.recv() => {
+                    let next = self.on_queue(queued).await;
+                    crate::metrics::written(inbox.queue.pushed_at());
+                    next
+                }
             };
             if let Next::Close(code, reason) = next {
                 self.wire.close(code, reason).await;
