@@ -65,6 +65,8 @@ pub struct Config {
     pub ice_servers: Vec<String>,
     /// Agent sign-in with Microsoft Entra ID (OpenID Connect).
     pub entra: EntraSettings,
+    /// The NATS server of a cluster (`DUET_BUS_URL`, `nats://host:4222`); unset = a single node.
+    pub bus_url: Option<String>,
 }
 
 /// Time limits, in seconds in the file and the environment.
@@ -133,6 +135,7 @@ impl Default for Config {
             },
             ice_servers: Vec::new(),
             entra: EntraSettings::default(),
+            bus_url: None,
         }
     }
 }
