@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of Duet on a fresh machine: installs what the tests need, type-checks the
-# browser code, checks formatting and lints, makes PostgreSQL available for the store suite, runs
-# the Rust tests, then the Chromium end-to-end tests.
+# browser code, checks formatting and lints, makes PostgreSQL available for the store suite and a
+# NATS server for the cluster tests, runs the Rust tests, then the Chromium end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# What to stop at exit (throwaway servers), in the order they were started.
+on_exit=()
+stop_all() {
+  local step
+  for step in "${on_exit[@]}"; do "$step"; done
+}
+trap stop_all EXIT
 
 # The local PostgreSQL the store suite uses by default (trust auth), when it answers.
 local_postgres="postgres://postgres@127.0.0.1:5432/postgres"
@@ -26,11 +34,19 @@ postgres_bin() {
   fi
 }
 
+# The NATS server the cluster tests use by default, when it answers.
+nats_answers() {
+  (echo >/dev/tcp/127.0.0.1/4222) 2>/dev/null
+}
+
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 if [ -z "${DUET_TEST_POSTGRES_URL:-}" ] && ! local_postgres_answers && [ -z "$(postgres_bin)" ]; then
   need_apt+=(postgresql)
+fi
+if [ -z "${DUET_TEST_NATS_URL:-}" ] && ! nats_answers && ! command -v nats-server >/dev/null 2>&1; then
+  need_apt+=(nats-server)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -70,12 +86,44 @@ else
     "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast stop >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
   }
-  trap stop_postgres EXIT
+  on_exit+=(stop_postgres)
   echo "starting a throwaway PostgreSQL on 127.0.0.1:$pg_port"
   "${as_owner[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres --no-sync >/dev/null
   "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o \
     "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
   export DUET_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+fi
+
+echo "==> NATS for the cluster tests"
+if [ -n "${DUET_TEST_NATS_URL:-}" ]; then
+  echo "using DUET_TEST_NATS_URL"
+elif nats_answers; then
+  echo "using the local server on 127.0.0.1:4222"
+  export DUET_TEST_NATS_URL="nats://127.0.0.1:4222"
+else
+  # A throwaway server the tests own: loopback only, on a free port, stopped at exit.
+  nats_bin="$(command -v nats-server || echo /usr/sbin/nats-server)"
+  nats_port=54222
+  while (echo >"/dev/tcp/127.0.0.1/$nats_port") 2>/dev/null; do nats_port=$((nats_port + 1)); done
+  nats_log="$(mktemp)"
+  echo "starting a throwaway NATS server on 127.0.0.1:$nats_port"
+  "$nats_bin" -a 127.0.0.1 -p "$nats_port" >"$nats_log" 2>&1 &
+  nats_pid=$!
+  stop_nats() {
+    kill "$nats_pid" 2>/dev/null && wait "$nats_pid" 2>/dev/null || true
+    rm -f "$nats_log"
+  }
+  on_exit+=(stop_nats)
+  for _ in $(seq 50); do
+    (echo >"/dev/tcp/127.0.0.1/$nats_port") 2>/dev/null && break
+    sleep 0.1
+  done
+  if ! (echo >"/dev/tcp/127.0.0.1/$nats_port") 2>/dev/null; then
+    echo "error: nats-server did not start on 127.0.0.1:$nats_port:" >&2
+    cat "$nats_log" >&2
+    exit 1
+  fi
+  export DUET_TEST_NATS_URL="nats://127.0.0.1:$nats_port"
 fi
 
 echo "==> Rust tests"

@@ -15,6 +15,7 @@ pub mod dataverse;
 pub mod engine;
 pub mod identity;
 pub mod journal;
+pub mod metrics;
 pub mod recording;
 pub mod service;
 pub mod solution;

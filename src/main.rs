@@ -3,7 +3,10 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    duet::telemetry::init();
+    if let Err(error) = duet::telemetry::init() {
+        eprintln!("error: {error:#}");
+        return std::process::ExitCode::FAILURE;
+    }
     let cli = duet::cli::Cli::parse();
     match duet::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,

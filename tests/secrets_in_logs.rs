@@ -2,7 +2,7 @@
 //! an agent signs in, joins and says hello with tokens, the customer's page sends what they typed
 //! and its assets (uploaded, and one Duet fetches from the site itself), the mirror loads them
 //! with the session's asset key, and an administrator calls the API with the admin key; then the
-//! log is searched for each.
+//! log, as text and as JSON lines (`DUET_LOG_FORMAT=json`), is searched for each.
 
 mod process_support;
 mod support;
@@ -31,6 +31,24 @@ async fn post(http: &reqwest::Client, url: String, bearer: Option<&str>, body: V
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_trace_level_run_logs_no_token_admin_key_or_typed_value() {
+    run_and_search_the_log("text").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_trace_level_json_run_writes_one_json_object_a_line_and_no_secret() {
+    let log = run_and_search_the_log("json").await;
+    for line in log.lines() {
+        let object: Value = serde_json::from_str(line)
+            .unwrap_or_else(|error| panic!("a log line is not JSON ({error}): {line}"));
+        for key in ["level", "fields", "target"] {
+            assert!(object.get(key).is_some(), "no {key} in {line}");
+        }
+    }
+}
+
+/// Runs the binary at trace level in `format`, does everything that carries a secret, searches
+/// the log for each, and returns the log.
+async fn run_and_search_the_log(format: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let log_path = dir.path().join("duet.log");
     let log = File::create(&log_path).unwrap();
@@ -47,6 +65,7 @@ async fn a_trace_level_run_logs_no_token_admin_key_or_typed_value() {
         &dir.path().join("data"),
         &[
             ("RUST_LOG", "trace"),
+            ("DUET_LOG_FORMAT", format),
             ("DUET_ADMIN_KEY", ADMIN_KEY),
             ("DUET_ALLOWED_ORIGINS", &site.uri()),
         ],
@@ -170,4 +189,5 @@ async fn a_trace_level_run_logs_no_token_admin_key_or_typed_value() {
                 .join("\n")
         );
     }
+    log
 }

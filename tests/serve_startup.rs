@@ -73,3 +73,12 @@ fn the_default_store_is_a_sqlite_file_in_duet_data_made_on_first_start() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn an_unknown_log_format_stops_start_up_naming_the_formats_there_are() {
+    let (code, said) = serve_with(&[("DUET_LOG_FORMAT", "yaml")]);
+    assert_eq!(code, Some(1));
+    assert!(said.contains("DUET_LOG_FORMAT"), "{said}");
+    assert!(said.contains("text or json"), "{said}");
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+}

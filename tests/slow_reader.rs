@@ -1,7 +1,8 @@
 //! A reader that stops reading, tried as an attacker would: an agent's socket says hello and then
 //! never reads while the customer's page sends large changes. The server must cut that
 //! connection within seconds (4008 when the close frame still fits) instead of holding its
-//! frames, and ending the session must not wait for the reader.
+//! frames (the resync and the 4008 close are counted in `/metrics`), and ending the session must
+//! not wait for the reader.
 
 mod support;
 
@@ -104,6 +105,25 @@ async fn an_agent_socket_that_never_reads_is_cut_within_seconds_and_the_customer
         matches!(code, None | Some(4008)),
         "a cut reader is told it fell behind (4008) or simply dropped, not {code:?}"
     );
+    let (_, metrics) = app.get("/metrics", None).await;
+    assert!(
+        sample(&metrics, "duet_resyncs_total ") >= 1.0,
+        "the resync is counted"
+    );
+    let too_slow = "duet_socket_closes_total{code=\"4008\"} ";
+    assert!(
+        sample(&metrics, too_slow) >= 1.0,
+        "the 4008 close is counted"
+    );
+}
+
+/// The value on the line of the metrics page that starts with `series`.
+fn sample(page: &str, series: &str) -> f64 {
+    page.lines()
+        .find_map(|line| line.strip_prefix(series))
+        .unwrap_or_else(|| panic!("no {series} in\n{page}"))
+        .parse()
+        .unwrap()
 }
 
 #[tokio::test]

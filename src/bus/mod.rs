@@ -135,6 +135,7 @@ impl Bus {
             .flush()
             .await
             .map_err(|error| BusError::Failed(error.to_string()))?;
+        crate::metrics::observe_bus_latency(started.elapsed());
         Ok(started.elapsed())
     }
 
@@ -161,6 +162,7 @@ impl Bus {
         };
         let body = serde_json::to_vec(&call).unwrap_or_default();
         let asked = self.client.request(call_subject(node), body.into());
+        let started = Instant::now();
         let answer = match tokio::time::timeout(CALL_TIMEOUT, asked).await {
             Err(_) => return Err(BusError::TimedOut(node.to_owned())),
             Ok(Err(error)) if error.kind() == async_nats::RequestErrorKind::NoResponders => {
@@ -169,6 +171,7 @@ impl Bus {
             Ok(Err(error)) => return Err(BusError::Failed(error.to_string())),
             Ok(Ok(answer)) => answer,
         };
+        crate::metrics::observe_bus_latency(started.elapsed());
         let answer: Answer = serde_json::from_slice(&answer.payload)
             .map_err(|error| BusError::Failed(error.to_string()))?;
         if let Some(reason) = answer.refused {

@@ -50,6 +50,20 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
 }
 
 impl Config {
+    /// Every `DUET_*` variable Duet reads: those [`Config::apply_env`] asks for, and the log
+    /// format (`crate::telemetry`), in the order they are read.
+    pub fn variable_names() -> Vec<String> {
+        let asked = std::cell::RefCell::new(vec![crate::telemetry::LOG_FORMAT_VAR.to_owned()]);
+        let _ = Self::default().apply_env(|name| {
+            let mut asked = asked.borrow_mut();
+            if !asked.iter().any(|known| known == name) {
+                asked.push(name.to_owned());
+            }
+            None
+        });
+        asked.into_inner()
+    }
+
     /// Applies `DUET_*` variables read through `var`.
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
         let env = Env { var };
@@ -177,5 +191,27 @@ impl Config {
             "DUET_SCREENSHARE_ACCEPT_SECS",
             &mut timeouts.screenshare_accept,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_variable_names_are_those_read_and_include_the_bus_and_the_log_format() {
+        let names = Config::variable_names();
+        for name in [
+            "DUET_LISTEN",
+            "DUET_DATABASE_URL",
+            "DUET_BUS_URL",
+            "DUET_LOG_FORMAT",
+        ] {
+            assert!(names.iter().any(|known| known == name), "{name}: {names:?}");
+        }
+        assert!(
+            names.iter().all(|name| name.starts_with("DUET_")),
+            "{names:?}"
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use tokio::sync::{mpsc, watch};
 
@@ -22,7 +23,8 @@ const NOTICE_BYTES: usize = 256;
 /// The sending side, kept in the room.
 #[derive(Debug)]
 pub(super) struct Lane {
-    queue: mpsc::Sender<Outbound>,
+    /// Each item with when it was pushed, for the relay latency (`crate::metrics`).
+    queue: mpsc::Sender<(Outbound, Instant)>,
     queued: Arc<AtomicUsize>,
     pointer: watch::Sender<Option<Frame>>,
 }
@@ -47,6 +49,7 @@ impl Lane {
             queue: Queue {
                 items: queue_rx,
                 queued,
+                pushed_at: None,
             },
             pointer: pointer_rx,
         };
@@ -62,7 +65,8 @@ impl Lane {
             self.queued.fetch_sub(weight, Ordering::AcqRel);
             return Err(Full);
         }
-        self.queue.try_send(item).map_err(|_| {
+        crate::metrics::queued(QUEUE_FRAMES - self.queue.capacity());
+        self.queue.try_send((item, Instant::now())).map_err(|_| {
             self.queued.fetch_sub(weight, Ordering::AcqRel);
             Full
         })
@@ -88,26 +92,34 @@ pub struct Inbox {
 /// The receiving end of a lane's queue, which keeps the byte count honest as items leave.
 #[derive(Debug)]
 pub struct Queue {
-    items: mpsc::Receiver<Outbound>,
+    items: mpsc::Receiver<(Outbound, Instant)>,
     queued: Arc<AtomicUsize>,
+    pushed_at: Option<Instant>,
 }
 
 impl Queue {
     /// The next page change or notice, in order; `None` once the room dropped this connection.
     /// Cancel-safe: an item is only taken when this resolves.
     pub async fn recv(&mut self) -> Option<Outbound> {
-        let item = self.items.recv().await;
-        if let Some(item) = &item {
-            self.queued.fetch_sub(weight(item), Ordering::AcqRel);
-        }
-        item
+        let (item, pushed_at) = self.items.recv().await?;
+        self.taken(item, pushed_at)
     }
 
     /// The next item if one waits now.
     pub fn try_recv(&mut self) -> Option<Outbound> {
-        let item = self.items.try_recv().ok()?;
+        let (item, pushed_at) = self.items.try_recv().ok()?;
+        self.taken(item, pushed_at)
+    }
+
+    fn taken(&mut self, item: Outbound, pushed_at: Instant) -> Option<Outbound> {
         self.queued.fetch_sub(weight(&item), Ordering::AcqRel);
+        self.pushed_at = Some(pushed_at);
         Some(item)
+    }
+
+    /// When the item taken last was pushed (for the relay latency, once it is written).
+    pub fn pushed_at(&self) -> Option<Instant> {
+        self.pushed_at
     }
 
     /// Whether nothing waits in the queue.

@@ -350,6 +350,22 @@ impl<M: Machine> Registry<M> {
             .count()
     }
 
+    /// How many live ones are in each of `states`, named by `state_of` (read at scrape time).
+    pub async fn live_by_state(
+        &self,
+        states: &[&'static str],
+        state_of: impl Fn(&M) -> &'static str,
+    ) -> Vec<(&'static str, usize)> {
+        let mut counts: Vec<(&'static str, usize)> = states.iter().map(|s| (*s, 0)).collect();
+        for cell in self.cells().into_iter().filter(|cell| cell.is_live()) {
+            let state = cell.inspect(|machine, _| state_of(machine)).await;
+            if let Some(slot) = counts.iter_mut().find(|(name, _)| *name == state) {
+                slot.1 += 1;
+            }
+        }
+        counts
+    }
+
     /// The activity of each live one that moved since the last call: (tenant, id, last).
     pub fn unflushed_activity(&self) -> Vec<(TenantId, M::Id, Timestamp)> {
         let mut moved = Vec::new();

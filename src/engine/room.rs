@@ -223,6 +223,7 @@ impl Room {
             match peer.lane.offer(Outbound::Frame(frame.clone())) {
                 Ok(()) => peer.needs_full_snapshot = false,
                 Err(_) => {
+                    crate::metrics::resync();
                     peer.needs_full_snapshot = true;
                     snapshot_needed = true;
                 }

@@ -84,7 +84,7 @@ async fn write_all(store: Arc<dyn Store>, mut incoming: mpsc::UnboundedReceiver<
     while incoming.recv_many(&mut batch, MAX_BATCH).await > 0 {
         retry_backlog(&*store, &mut backlog).await;
         let groups: Vec<Vec<Write>> = batch.iter().map(|e| e.writes.clone()).collect();
-        match store.commit(&groups).await {
+        match crate::metrics::time_commit(store.commit(&groups)).await {
             Ok(outcomes) => settle(batch.drain(..), outcomes),
             Err(error) => {
                 tracing::error!(error = %error, transitions = batch.len(), "the store refused a batch of audit records");

@@ -4,6 +4,7 @@
 
 mod background;
 mod cluster;
+mod health;
 mod resume;
 mod tally;
 
@@ -24,6 +25,7 @@ use crate::tenant::registry::Registry;
 
 pub use background::{Background, prune};
 pub use cluster::{Cluster, LEASE, Target, Whereabouts};
+pub use health::{READY_TIMEOUT, Readiness};
 pub use tally::StoreTally;
 
 /// The name a single node's heartbeat is kept under (a cluster's nodes have their own).
@@ -64,6 +66,8 @@ pub struct Service {
     pub page_assets: Arc<crate::assets::PageAssets>,
     /// This node's part in a cluster; `None` for a single node.
     pub cluster: Option<Cluster>,
+    /// The metrics `GET /metrics` renders.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl std::fmt::Debug for Service {
@@ -126,6 +130,7 @@ impl Service {
             page_assets: Arc::new(crate::assets::PageAssets::new(
                 crate::assets::CacheLimits::default(),
             )),
+            metrics: Arc::default(),
             store,
             sink,
             clock,

@@ -15,6 +15,9 @@ pub trait Store: Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn dialect(&self) -> &'static str;
 
+    /// Answers `SELECT 1`: whether the database is reachable now (for `GET /readyz`).
+    async fn ping(&self) -> Result<(), StoreError>;
+
     /// Stores every group in one transaction, each group atomically on its own: a group that
     /// fails is rolled back alone. Per write: upserts the subject (insert-only when `creates`),
     /// replaces its parties and its claims (a claim another subject of its kind holds fails the

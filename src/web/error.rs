@@ -44,6 +44,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// A short name for why, for metrics labels (`not_found`, `rate_limited`, …).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) => "bad_request",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::Conflict(_) => "busy",
+            Error::Gone(_) => "ended",
+            Error::TooManyRequests(_) => "rate_limited",
+            Error::Unavailable(_) => "unavailable",
+            Error::Internal(_) => "internal",
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,

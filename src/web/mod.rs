@@ -13,6 +13,7 @@ pub mod demo_chat;
 pub mod entra;
 pub mod error;
 pub mod forward;
+pub mod health;
 pub mod limits;
 pub mod pages;
 pub mod protocol;
@@ -32,7 +33,6 @@ use anyhow::Context;
 use axum::Router;
 use axum::extract::MatchedPath;
 use axum::http::{HeaderValue, Request, header};
-use axum::routing::get;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -47,7 +47,7 @@ pub use state::AppState;
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Builds the app. Paths:
-/// `GET /healthz`; `GET /` (demo index); `GET /console` (agent console);
+/// `GET /healthz`, `GET /readyz`, `GET /metrics` (operators); `GET /` (demo index); `GET /console` (agent console);
 /// `GET /demo/shop`, `GET /demo/omnichannel`, `GET /demo/pwned`, `GET /demo/pwned/count`,
 /// `POST /demo/chat/{conversation}/context`, `GET /api/data/v9.2/msdyn_ocliveworkitemcontextitems` (demo);
 /// `GET /share` (the customer's screen-share page);
@@ -70,7 +70,7 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// `GET /api/ws` (WebSocket, co-browse and screen share).
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/healthz", get(healthz))
+        .merge(health::router())
         .merge(pages::router())
         .merge(demo::router())
         .merge(assets::router())
@@ -111,10 +111,6 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
-}
-
-async fn healthz() -> &'static str {
-    "ok"
 }
 
 /// A bound listener, the service under it, and the app it serves.

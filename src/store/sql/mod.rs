@@ -56,6 +56,14 @@ impl<B: Backend> Store for B {
         B::DIALECT
     }
 
+    async fn ping(&self) -> Result<(), StoreError> {
+        let mut transaction = reading(self).await?;
+        conn::Conn::execute(&mut *transaction, "SELECT 1", &[])
+            .await
+            .map_err(|error| StoreError::database("answering SELECT 1", error))?;
+        finish(transaction).await
+    }
+
     async fn commit(&self, groups: &[Vec<Write>]) -> Result<Vec<Outcome>, StoreError> {
         let mut transaction = writing(self).await?;
         let holder = self.holder().get().map(String::as_str);

@@ -169,7 +169,21 @@ async fn join_session(
     SignedIn(claims): SignedIn,
     Path(id): Path<String>,
 ) -> Result<ApiJson<JoinResponse>> {
-    limit_join_attempts(&state, &claims.sub, peer).await?;
+    let joined = join(&state, peer, claims, &id).await;
+    match &joined {
+        Ok(joined) => crate::metrics::joined(joined.admitted),
+        Err(refusal) => crate::metrics::join_refused(refusal.reason()),
+    }
+    joined.map(ApiJson)
+}
+
+async fn join(
+    state: &AppState,
+    peer: SocketAddr,
+    claims: crate::web::tokens::Claims,
+    id: &str,
+) -> Result<JoinResponse> {
+    limit_join_attempts(state, &claims.sub, peer).await?;
     let id: SessionId = id
         .trim()
         .parse()
@@ -195,13 +209,13 @@ async fn join_session(
         )
         .await
         .map_err(join_error)?;
-    let joined = joined_as(&state, &session, &agent, claims.name.as_deref());
+    let joined = joined_as(state, &session, &agent, claims.name.as_deref());
     if joined.admitted {
         tracing::info!(session.id = %id, agent.id = %agent, "agent joined");
     } else {
         tracing::info!(session.id = %id, agent.id = %agent, "agent asked the customer to join");
     }
-    Ok(ApiJson(joined))
+    Ok(joined)
 }
 
 /// What `agent` gets once they joined `session` or asked to: their handle and socket token.

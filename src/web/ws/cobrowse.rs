@@ -50,7 +50,7 @@ pub(super) async fn serve(socket: Socket, state: AppState, claims: Claims, sessi
         };
     let conn = attachment.inbox.conn;
     let mut connection = Connection {
-        wire: Wire::new(socket),
+        wire: Wire::new(socket, crate::metrics::Side::of(&role)),
         session,
         role,
         agent_name: claims.name.unwrap_or_else(|| "Your agent".to_owned()),
@@ -112,7 +112,9 @@ impl Connection {
                 queued = inbox.queue.recv() => {
                     let pointer_waiting = inbox.pointer.has_changed().unwrap_or(false);
                     let more_waiting = !inbox.queue.is_empty() || pointer_waiting;
-                    self.on_queue(queued, more_waiting).await
+                    let next = self.on_queue(queued, more_waiting).await;
+                    crate::metrics::written(inbox.queue.pushed_at());
+                    next
                 }
                 Ok(()) = inbox.pointer.changed() => {
                     let latest = inbox.pointer.borrow_and_update().clone();

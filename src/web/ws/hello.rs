@@ -72,6 +72,7 @@ fn read_token(token: &str, state: &AppState) -> Result<Hello, &'static str> {
 
 /// Closes the socket with a code from [`close`] and a short reason.
 pub(super) async fn hang_up(mut socket: Socket, code: u16, reason: &str) {
+    crate::metrics::closed(code);
     let frame = CloseFrame {
         code,
         reason: reason.chars().take(120).collect::<String>().into(),

@@ -46,7 +46,7 @@ pub(super) async fn serve(socket: Socket, state: AppState, claims: Claims, share
     let agent_name = attachment.cell.state().await.agent_name().to_owned();
     let conn = attachment.inbox.conn;
     let mut connection = ShareConnection {
-        wire: Wire::new(socket),
+        wire: Wire::new(socket, crate::metrics::Side::of(&role)),
         state,
         share,
         role,
@@ -84,7 +84,11 @@ impl ShareConnection {
                     }
                     Err(next) => next,
                 },
-                queued = inbox.queue.recv() => self.on_queue(queued).await,
+                queued = inbox.queue.recv() => {
+                    let next = self.on_queue(queued).await;
+                    crate::metrics::written(inbox.queue.pushed_at());
+                    next
+                }
             };
             if let Next::Close(code, reason) = next {
                 self.wire.close(code, reason).await;

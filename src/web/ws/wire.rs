@@ -14,6 +14,7 @@ use super::socket::Socket;
 
 use crate::config::PolicySettings;
 use crate::engine::Frame;
+use crate::metrics::{self, Side};
 use crate::web::protocol::{IceServer, ServerMsg, close};
 use crate::web::state::Settings;
 
@@ -47,14 +48,17 @@ pub(super) enum Incoming {
 pub(super) struct Wire {
     socket: Socket,
     gate: Arc<ReadGate>,
+    /// Whose socket this is, for the relayed-frame counters.
+    to: Side,
 }
 
 impl Wire {
-    /// Wraps a socket that has said hello.
-    pub(super) fn new(socket: Socket) -> Self {
+    /// Wraps a socket that has said hello, of the customer or an agent (`to`).
+    pub(super) fn new(socket: Socket, to: Side) -> Self {
         Self {
             socket,
             gate: ReadGate::new(),
+            to,
         }
     }
 
@@ -73,11 +77,13 @@ impl Wire {
 
     /// Sends one relayed frame, text or binary, as it was encoded.
     pub(super) async fn send_frame(&mut self, frame: Frame) -> Next {
+        metrics::relayed(self.to, &frame);
         written(self.socket.send(message(frame))).await
     }
 
     /// Buffers one relayed frame without flushing, when more are about to follow.
     pub(super) async fn feed_frame(&mut self, frame: Frame) -> Next {
+        metrics::relayed(self.to, &frame);
         written(self.socket.feed(message(frame))).await
     }
 
@@ -115,6 +121,7 @@ impl Wire {
 
     /// Sends a close frame.
     pub(super) async fn close(&mut self, code: u16, reason: &'static str) {
+        metrics::closed(code);
         let frame = CloseFrame {
             code,
             reason: reason.into(),
