@@ -10,7 +10,10 @@ mod postgres_support;
 mod process_support;
 mod support;
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
+
+use futures_util::{StreamExt, stream};
 
 use cluster_support::Cluster;
 use cluster_support::balancer::Balancer;
@@ -21,8 +24,13 @@ use support::{Socket, connect, post_json};
 const LARGE_FRAME: usize = 3 * 1024 * 1024;
 
 fn cases() {
-    postgres_support::expect_cases(2);
+    postgres_support::expect_cases(5);
 }
+
+/// Sessions created across the nodes in the id test.
+const SESSIONS: usize = 10_000;
+/// Session starts in flight at once on each node.
+const IN_FLIGHT: usize = 32;
 
 /// Starts a session on `customer_base`, signs Ann in and joins her on `agent_base`; returns
 /// (id, customer token, Ann's session token).
@@ -220,4 +228,71 @@ async fn a_node_killed_behind_the_balancer_loses_no_session_and_the_trail_verifi
         String::from_utf8_lossy(&verified.stderr)
     );
     assert!(said.contains("chain intact"), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_live_on_one_node_cannot_join_a_second_session_on_the_other() {
+    cases();
+    let Some(cluster) = Cluster::start("one_live", 2, &[]).await else {
+        return;
+    };
+    let (a, b) = (&cluster.nodes[0], &cluster.nodes[1]);
+    let (_, customer_token, agent_token) = session_across(&a.base, &a.base).await;
+    let mut customer = connect(a.addr, &customer_token).await;
+    let mut ann = connect(a.addr, &agent_token).await;
+    customer.state("active").await;
+    ann.state("active").await;
+
+    let second = post_json(&b.base, "/api/sessions", None, json!({})).await;
+    let second_id = second["sessionId"].as_str().unwrap();
+    let signed_in = post_json(&b.base, "/api/agent/signin", None, json!({"name": "Ann"})).await;
+    let refused = reqwest::Client::new()
+        .post(format!("{}/api/agent/sessions/{second_id}/join", b.base))
+        .bearer_auth(signed_in["token"].as_str().unwrap())
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+    let said: Value = refused.json().await.unwrap();
+    assert!(
+        said["error"].as_str().unwrap().contains("already"),
+        "the refusal says why: {said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ten_thousand_sessions_started_across_two_nodes_never_share_an_id() {
+    cases();
+    let plenty = [("DUET_JOINS_PER_ADDRESS_PER_MINUTE", "1000000")];
+    let Some(cluster) = Cluster::start("ids", 2, &plenty).await else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    let bases: Vec<&str> = cluster.nodes.iter().map(|node| node.base.as_str()).collect();
+    let started = Instant::now();
+    let ids: Vec<String> = stream::iter(0..SESSIONS)
+        .map(|n| {
+            let (client, base) = (client.clone(), bases[n % bases.len()]);
+            async move {
+                let answer = client
+                    .post(format!("{base}/api/sessions"))
+                    .json(&json!({}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(answer.status().is_success(), "{}", answer.status());
+                let body: Value = answer.json().await.unwrap();
+                body["sessionId"].as_str().unwrap().to_owned()
+            }
+        })
+        .buffer_unordered(IN_FLIGHT * bases.len())
+        .collect()
+        .await;
+    let distinct: HashSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), SESSIONS, "every session has its own id");
+    eprintln!(
+        "{SESSIONS} sessions across two nodes in {} ms",
+        started.elapsed().as_millis()
+    );
 }
