@@ -24,7 +24,7 @@ use support::{Socket, connect, post_json};
 const LARGE_FRAME: usize = 3 * 1024 * 1024;
 
 fn cases() {
-    postgres_support::expect_cases(5);
+    postgres_support::expect_cases(7);
 }
 
 /// Sessions created across the nodes in the id test.
@@ -269,7 +269,11 @@ async fn ten_thousand_sessions_started_across_two_nodes_never_share_an_id() {
         return;
     };
     let client = reqwest::Client::new();
-    let bases: Vec<&str> = cluster.nodes.iter().map(|node| node.base.as_str()).collect();
+    let bases: Vec<&str> = cluster
+        .nodes
+        .iter()
+        .map(|node| node.base.as_str())
+        .collect();
     let started = Instant::now();
     let ids: Vec<String> = stream::iter(0..SESSIONS)
         .map(|n| {
@@ -295,4 +299,130 @@ async fn ten_thousand_sessions_started_across_two_nodes_never_share_an_id() {
         "{SESSIONS} sessions across two nodes in {} ms",
         started.elapsed().as_millis()
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_stopped_with_sigterm_sends_its_browsers_to_the_other_node_which_carries_on() {
+    cases();
+    let Some(mut cluster) = Cluster::start("sigterm", 2, &[]).await else {
+        return;
+    };
+    let backends = cluster.nodes.iter().map(|node| node.addr).collect();
+    let balancer = Balancer::start(backends).await;
+    balancer.prefer(0);
+    let started = post_json(&balancer.base, "/api/sessions", None, json!({})).await;
+    let id = started["sessionId"].as_str().unwrap().to_owned();
+    let customer_token = started["token"].as_str().unwrap().to_owned();
+    let mut customer = connect(balancer.addr, &customer_token).await;
+    balancer.prefer(1);
+    let signed_in = post_json(
+        &balancer.base,
+        "/api/agent/signin",
+        None,
+        json!({"name": "Ann"}),
+    )
+    .await;
+    let path = format!("/api/agent/sessions/{id}/join");
+    let joined = post_json(
+        &balancer.base,
+        &path,
+        signed_in["token"].as_str(),
+        json!({}),
+    )
+    .await;
+    let agent_token = joined["token"].as_str().unwrap().to_owned();
+    let mut ann = connect(balancer.addr, &agent_token).await;
+    customer.state("active").await;
+    ann.state("active").await;
+
+    let stopping = cluster.nodes.remove(0);
+    let stopped = tokio::task::spawn_blocking(move || stopping.stop());
+    assert_eq!(customer.close_code().await, Some(4010), "told to reconnect");
+    assert_eq!(
+        ann.close_code().await,
+        Some(4010),
+        "told to reconnect, through her node"
+    );
+    stopped.await.unwrap();
+    let mut customer = connect(balancer.addr, &customer_token).await;
+    let mut ann = connect(balancer.addr, &agent_token).await;
+    customer.next_of("snapshot_needed").await;
+    customer
+        .send(json!({"type": "dom", "full": true, "events": [{"type": 2, "n": "carried on"}]}))
+        .await;
+    dom_named(&mut ann, "carried on").await;
+
+    let exported = cluster.duet(&["audit", "export", "--format", "jsonl"]);
+    let resumed: Vec<Value> = String::from_utf8(exported.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|record| record["session"] == id.as_str() && record["action"] == "session.resumed")
+        .collect();
+    assert_eq!(resumed.len(), 1, "{resumed:?}");
+    assert_eq!(
+        resumed[0]["detail"]["clean"], true,
+        "a clean hand-over: {resumed:?}"
+    );
+}
+
+async fn share_state(socket: &mut Socket, wanted: &str) -> Value {
+    loop {
+        let message = socket.next_of("share_state").await;
+        if message["state"] == wanted {
+            return message;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_share_key_and_a_conversation_reach_the_node_that_holds_them() {
+    cases();
+    let Some(cluster) = Cluster::start("lookups", 2, &[]).await else {
+        return;
+    };
+    let (a, b) = (&cluster.nodes[0], &cluster.nodes[1]);
+    let signed_in = post_json(&a.base, "/api/agent/signin", None, json!({"name": "Ann"})).await;
+    let ann_token = signed_in["token"].as_str().unwrap();
+
+    // The customer's session of a conversation, held by B; Ann's console on A finds it.
+    let body = json!({"conversationId": "conv-across"});
+    let started = post_json(&b.base, "/api/sessions", None, body).await;
+    let pending = reqwest::Client::new()
+        .get(format!(
+            "{}/api/agent/pending?conversation=conv-across",
+            a.base
+        ))
+        .bearer_auth(ann_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pending.status(), 200);
+    let pending: Value = pending.json().await.unwrap();
+    assert_eq!(pending["sessionId"], started["sessionId"]);
+
+    // Ann's screen share, held by A; the customer types its key on B.
+    let body = json!({"conversationId": "conv-across"});
+    let share = post_json(&a.base, "/api/agent/screenshare", Some(ann_token), body).await;
+    let mut agent = connect(a.addr, share["token"].as_str().unwrap()).await;
+    share_state(&mut agent, "pending").await;
+    let found = post_json(
+        &b.base,
+        "/api/screenshare/lookup",
+        None,
+        json!({"key": share["key"]}),
+    )
+    .await;
+    assert_eq!(found["agentName"], "Ann");
+    let mut customer = connect(b.addr, found["token"].as_str().unwrap()).await;
+    customer.send(json!({"type": "share_accept"})).await;
+    share_state(&mut agent, "accepted").await;
+    customer
+        .send(json!({"type": "signal", "data": {"sdp": "offer"}}))
+        .await;
+    assert_eq!(agent.next_of("signal").await["data"]["sdp"], "offer");
+    agent
+        .send(json!({"type": "signal", "data": {"sdp": "answer"}}))
+        .await;
+    assert_eq!(customer.next_of("signal").await["data"]["sdp"], "answer");
 }

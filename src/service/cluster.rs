@@ -163,10 +163,10 @@ impl Service {
                     continue;
                 }
             }
-            let stopped_at = self.stopped_at(held.node.as_deref()).await;
+            let stopped = self.last_known(held.node.as_deref()).await;
             taken |= match target {
-                Target::Session(_) => restore(&self.sessions, row, stopped_at, self.now()).await,
-                Target::Share(_) => restore(&self.shares, row, stopped_at, self.now()).await,
+                Target::Session(_) => restore(&self.sessions, row, stopped, self.now()).await,
+                Target::Share(_) => restore(&self.shares, row, stopped, self.now()).await,
             };
         }
         if taken {
@@ -211,13 +211,16 @@ impl Service {
         self.clock.now()
     }
 
-    /// When `node` was last known to run (its last heartbeat), else now.
-    async fn stopped_at(&self, node: Option<&str>) -> Timestamp {
-        let beat = match node {
-            Some(node) => self.store.last_heartbeat(node).await.ok().flatten(),
-            None => None,
+    /// When `node` was last known to run and whether it stopped cleanly: its last heartbeat.
+    /// What no node held was let go of at a clean stop (or kept by a single node before).
+    async fn last_known(&self, node: Option<&str>) -> (Timestamp, bool) {
+        let Some(node) = node else {
+            return (self.now(), true);
         };
-        beat.map_or_else(|| self.now(), |(at, _)| Timestamp::from_unix_millis(at))
+        match self.store.last_heartbeat(node).await {
+            Ok(Some((at, clean))) => (Timestamp::from_unix_millis(at), clean),
+            _ => (self.now(), false),
+        }
     }
 }
 
@@ -225,7 +228,7 @@ impl Service {
 async fn restore<M>(
     registry: &Registry<M>,
     row: crate::store::SubjectRow,
-    stopped_at: Timestamp,
+    (stopped_at, clean): (Timestamp, bool),
     now: Timestamp,
 ) -> bool
 where
@@ -238,7 +241,7 @@ where
         return true;
     }
     match registry
-        .restore(vec![machine], stopped_at, false, now)
+        .restore(vec![machine], stopped_at, clean, now)
         .await
     {
         Ok(_) => true,

@@ -1,7 +1,9 @@
 //! HTTP requests about a session or share another node of the cluster holds: this node forwards
 //! them over a bus link to that node, whose router answers as if the request had come to it (a
 //! request it forwards on never travels again). A link carries the request's head (method, path,
-//! headers) as text and its body as bytes, and the answer back the same way.
+//! headers) as text and its body as bytes, and the answer back the same way. Most such requests
+//! name their session in the path; a conversation's pending session and a share's key are found
+//! in the store.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -16,7 +18,7 @@ use tower::ServiceExt;
 
 use crate::bus::{BusError, Link, Piece, Purpose};
 use crate::service::{Target, Whereabouts};
-use crate::store::Held;
+use crate::store::{Held, SubjectKind};
 use crate::web::state::AppState;
 
 /// Largest body forwarded either way (an asset upload is at most 8 MiB).
@@ -49,15 +51,78 @@ pub fn target_of(path: &str) -> Option<Target> {
     }
 }
 
+/// Largest key-lookup body read to find the share it names.
+const MAX_LOOKUP_BODY: usize = 4 * 1024;
+
+/// The session or share `request` is about, when this node does not hold it and it is not in
+/// the path: a conversation's pending session (`GET /api/agent/pending?conversation=`) and the
+/// share a customer's key opens (`POST /api/screenshare/lookup`), found in the store. Returns
+/// the request as it was (its body read and put back).
+async fn target_by_store(state: &AppState, request: Request) -> (Option<Target>, Request) {
+    let store = &state.service.store;
+    match request.uri().path() {
+        "/api/agent/pending" => {
+            let conversation = request.uri().query().and_then(|query| {
+                url::form_urlencoded::parse(query.as_bytes())
+                    .find(|(name, _)| name == "conversation")
+                    .map(|(_, value)| value.into_owned())
+            });
+            let Some(conversation) = conversation else {
+                return (None, request);
+            };
+            let held = store
+                .of_conversation(&conversation)
+                .await
+                .unwrap_or_default();
+            let target = held
+                .iter()
+                .find_map(|held| held.id.parse().ok())
+                .map(Target::Session);
+            (target, request)
+        }
+        "/api/screenshare/lookup" => {
+            let (parts, body) = request.into_parts();
+            let body = axum::body::to_bytes(body, MAX_LOOKUP_BODY)
+                .await
+                .unwrap_or_default();
+            let key: Option<String> = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|lookup| lookup["key"].as_str().map(str::to_owned))
+                .map(|typed| typed.chars().filter(|c| c.is_ascii_digit()).collect());
+            let request = Request::from_parts(parts, Body::from(body));
+            let Some(key) = key else {
+                return (None, request);
+            };
+            let claim = format!("key:{key}");
+            let held = store
+                .claimant(SubjectKind::Share, &claim)
+                .await
+                .ok()
+                .flatten();
+            let target = held
+                .and_then(|held| held.id.parse().ok())
+                .map(Target::Share);
+            (target, request)
+        }
+        _ => (None, request),
+    }
+}
+
 /// Middleware: a request about what another node holds is answered by that node.
 pub async fn to_holder(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let target = target_of(request.uri().path());
-    let (Some(target), Some(cluster)) = (target, state.service.cluster.clone()) else {
+    let Some(cluster) = state.service.cluster.clone() else {
         return next.run(request).await;
     };
     if request.extensions().get::<Forwarded>().is_some() {
         return next.run(request).await;
     }
+    let (target, request) = match target_of(request.uri().path()) {
+        Some(target) => (Some(target), request),
+        None => target_by_store(&state, request).await,
+    };
+    let Some(target) = target else {
+        return next.run(request).await;
+    };
     let node = match state.service.locate(target).await {
         Whereabouts::Here => return next.run(request).await,
         Whereabouts::There(node) => node,

@@ -385,6 +385,8 @@ export const CLOSE_OCCUPIED = 4009;
 export const CLOSE_PROTOCOL = 4002;
 /** The customer did not let this agent join. */
 export const CLOSE_NOT_ALLOWED = 4003;
+/** This node is stopping, or the session is held elsewhere now: reconnect (through the load balancer, to a node that holds it). */
+export const CLOSE_MOVED = 4010;
 
 // One sample of every message, as Rust writes it (src/web/protocol_ts/samples.rs): tsc checks each against
 // the types above, so they cannot drift from what serde sends. Nothing imports them.

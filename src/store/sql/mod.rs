@@ -163,6 +163,20 @@ impl<B: Backend> Store for B {
         Ok(orphans)
     }
 
+    async fn claimant(&self, kind: SubjectKind, claim: &str) -> Result<Option<Held>, StoreError> {
+        let mut transaction = reading(self).await?;
+        let held = owners::claimant(&mut *transaction, kind, claim).await?;
+        finish(transaction).await?;
+        Ok(held)
+    }
+
+    async fn of_conversation(&self, conversation: &str) -> Result<Vec<Held>, StoreError> {
+        let mut transaction = reading(self).await?;
+        let held = owners::of_conversation(&mut *transaction, conversation).await?;
+        finish(transaction).await?;
+        Ok(held)
+    }
+
     async fn release(&self, node: &str) -> Result<u64, StoreError> {
         let mut transaction = writing(self).await?;
         let released = owners::release(&mut *transaction, node).await?;

@@ -8,7 +8,7 @@ use crate::store::rows::{Held, Millis, SubjectKind};
 const INSERT: &str = "INSERT INTO owners (tenant, kind, id, node) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (tenant, kind, id) DO NOTHING";
 
-const SELECT_HOLDERS: &str = "SELECT o.tenant, o.node FROM owners o \
+const SELECT_HOLDERS: &str = "SELECT o.tenant, o.id, o.node FROM owners o \
      WHERE o.kind = $1 AND o.id = $2 ORDER BY o.tenant";
 
 const MOVE: &str = "UPDATE owners SET node = $5 \
@@ -23,6 +23,16 @@ const SELECT_ORPHANS: &str = "SELECT s.tenant, s.id, o.node FROM subjects s \
      (h.node IS NULL OR h.clean_stop OR h.at < $3))) ORDER BY s.tenant, s.id";
 
 const RELEASE: &str = "DELETE FROM owners WHERE node = $1";
+
+/// The subject holding the claim `$2` among those of kind `$1`, and who holds that subject.
+const SELECT_CLAIMANT: &str = "SELECT c.tenant, c.subject_id, o.node FROM claims c \
+     LEFT JOIN owners o ON o.tenant = c.tenant AND o.kind = c.kind AND o.id = c.subject_id \
+     WHERE c.kind = $1 AND c.claim = $2";
+
+/// The live sessions of conversation `$1`, and who holds each, oldest first.
+const SELECT_CONVERSATION: &str = "SELECT s.tenant, s.id, o.node FROM subjects s \
+     LEFT JOIN owners o ON o.tenant = s.tenant AND o.kind = s.kind AND o.id = s.id \
+     WHERE s.kind = 'session' AND s.live AND s.conversation = $1 ORDER BY s.created_at, s.id";
 
 /// Records that `node` holds the subject just created.
 pub(crate) async fn hold(
@@ -40,25 +50,8 @@ pub(crate) async fn holders(
     kind: SubjectKind,
     id: &str,
 ) -> Result<Vec<Held>, StoreError> {
-    let rows = conn
-        .fetch(SELECT_HOLDERS, &[kind.as_str().into(), id.into()])
-        .await
-        .map_err(|error| StoreError::database("reading who holds a session", error))?;
-    rows.into_iter()
-        .map(|cells| {
-            let mut row = RowReader::new("owners", cells);
-            let tenant = row.text(0, "tenant");
-            let node = row.text(1, "node");
-            match (tenant, node) {
-                (Ok(tenant), Ok(node)) => Ok(Held {
-                    tenant,
-                    id: id.to_owned(),
-                    node: Some(node),
-                }),
-                (Err(what), _) | (_, Err(what)) => Err(StoreError::Corrupt { what }),
-            }
-        })
-        .collect()
+    let params = [kind.as_str().into(), id.into()];
+    held_rows(conn, SELECT_HOLDERS, &params, "reading who holds a session").await
 }
 
 /// Moves the subject from `from` (`None`: held by no node) to `to`; false when it is not held
@@ -92,10 +85,52 @@ pub(crate) async fn orphans(
     stale_before: Millis,
 ) -> Result<Vec<Held>, StoreError> {
     let params = [kind.as_str().into(), me.into(), stale_before.into()];
+    held_rows(
+        conn,
+        SELECT_ORPHANS,
+        &params,
+        "reading the sessions no node holds",
+    )
+    .await
+}
+
+/// The subject of `kind` holding `claim` (a pending share's key, an agent), if one does.
+pub(crate) async fn claimant(
+    conn: &mut dyn Conn,
+    kind: SubjectKind,
+    claim: &str,
+) -> Result<Option<Held>, StoreError> {
+    let params = [kind.as_str().into(), claim.into()];
+    let rows = held_rows(conn, SELECT_CLAIMANT, &params, "reading who holds a claim").await?;
+    Ok(rows.into_iter().next())
+}
+
+/// The live sessions of `conversation`, oldest first.
+pub(crate) async fn of_conversation(
+    conn: &mut dyn Conn,
+    conversation: &str,
+) -> Result<Vec<Held>, StoreError> {
+    let params = [conversation.into()];
+    held_rows(
+        conn,
+        SELECT_CONVERSATION,
+        &params,
+        "reading a conversation's sessions",
+    )
+    .await
+}
+
+/// Rows of (tenant, id, node or NULL).
+async fn held_rows(
+    conn: &mut dyn Conn,
+    sql: &str,
+    params: &[super::conn::Param<'_>],
+    what: &'static str,
+) -> Result<Vec<Held>, StoreError> {
     let rows = conn
-        .fetch(SELECT_ORPHANS, &params)
+        .fetch(sql, params)
         .await
-        .map_err(|error| StoreError::database("reading the sessions no node holds", error))?;
+        .map_err(|error| StoreError::database(what, error))?;
     rows.into_iter()
         .map(|cells| {
             let mut row = RowReader::new("owners", cells);
