@@ -44,6 +44,53 @@ async fn session_starts_from_one_address_are_rate_limited() {
     assert_eq!(status, 429, "{body}");
 }
 
+/// Starts a session as a browser behind a balancer would, with `X-Forwarded-For: client`.
+async fn start_as(app: &App, client: &str) -> u16 {
+    app.http
+        .post(format!("{}/api/sessions", app.base))
+        .header("x-forwarded-for", client)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_forged_forwarded_address_does_not_escape_the_per_address_limit() {
+    let app = spawn_limited(2).await;
+    let statuses = [
+        start_as(&app, "203.0.113.1").await,
+        start_as(&app, "203.0.113.2").await,
+        start_as(&app, "203.0.113.3").await,
+    ];
+    assert_eq!(
+        statuses,
+        [201, 201, 429],
+        "no trusted proxy: the header is ignored"
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_balancer_each_browser_is_counted_at_its_own_address() {
+    let app = spawn_with(Config {
+        joins_per_address_per_minute: 2,
+        trusted_proxies: vec!["127.0.0.0/8".parse().unwrap()],
+        ..Config::default()
+    })
+    .await;
+    let first = [
+        start_as(&app, "203.0.113.1").await,
+        start_as(&app, "203.0.113.1").await,
+        start_as(&app, "203.0.113.1").await,
+    ];
+    assert_eq!(first, [201, 201, 429]);
+    assert_eq!(start_as(&app, "203.0.113.2").await, 201, "another browser");
+    let lying = start_as(&app, "203.0.113.1, 127.0.0.1").await;
+    assert_eq!(lying, 429, "a trusted hop after the client changes nothing");
+}
+
 #[tokio::test]
 async fn pending_lookups_are_rate_limited() {
     let app = spawn_limited(5).await;

@@ -38,21 +38,51 @@ async fn session_across(customer_base: &str, agent_base: &str) -> (String, Strin
     let started = post_json(customer_base, "/api/sessions", None, json!({})).await;
     let id = started["sessionId"].as_str().unwrap().to_owned();
     let customer_token = started["token"].as_str().unwrap().to_owned();
-    let signed_in = post_json(
-        agent_base,
-        "/api/agent/signin",
-        None,
-        json!({"name": "Ann"}),
-    )
-    .await;
-    let agent = signed_in["token"].as_str().unwrap();
+    let (_, agent_token) = join_ann(agent_base, &id).await;
+    (id, customer_token, agent_token)
+}
+
+/// A balancer in front of the cluster's nodes and a session through it: the customer reaches
+/// node 0, which holds the session; Ann reaches node 1. Returns (balancer, id, customer token,
+/// Ann's session token, customer socket, Ann's socket).
+async fn behind_balancer(cluster: &Cluster) -> (Balancer, String, String, String, Socket, Socket) {
+    let backends = cluster.nodes.iter().map(|node| node.addr).collect();
+    let balancer = Balancer::start(backends).await;
+    balancer.prefer(0);
+    let started = post_json(&balancer.base, "/api/sessions", None, json!({})).await;
+    let id = started["sessionId"].as_str().unwrap().to_owned();
+    let customer_token = started["token"].as_str().unwrap().to_owned();
+    let customer = connect(balancer.addr, &customer_token).await;
+    balancer.prefer(1);
+    let (_, agent_token) = join_ann(&balancer.base, &id).await;
+    let ann = connect(balancer.addr, &agent_token).await;
+    (balancer, id, customer_token, agent_token, customer, ann)
+}
+
+/// Signs Ann in and joins her to `id` on the Duet at `base`; returns (her token, her session
+/// token).
+async fn join_ann(base: &str, id: &str) -> (String, String) {
+    let signed_in = post_json(base, "/api/agent/signin", None, json!({"name": "Ann"})).await;
+    let agent = signed_in["token"].as_str().unwrap().to_owned();
     let path = format!("/api/agent/sessions/{id}/join");
-    let joined = post_json(agent_base, &path, Some(agent), json!({})).await;
-    (
-        id,
-        customer_token,
-        joined["token"].as_str().unwrap().to_owned(),
-    )
+    let joined = post_json(base, &path, Some(&agent), json!({})).await;
+    (agent, joined["token"].as_str().unwrap().to_owned())
+}
+
+/// The audit actions about session `id` in the cluster's store, in order.
+fn trail(cluster: &Cluster, id: &str) -> Vec<Value> {
+    let exported = cluster.duet(&["audit", "export", "--format", "jsonl"]);
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    String::from_utf8(exported.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|record| record["session"] == id)
+        .collect()
 }
 
 /// Skips messages until a `dom` batch whose first event is named `name`.
@@ -139,32 +169,8 @@ async fn a_node_killed_behind_the_balancer_loses_no_session_and_the_trail_verifi
     let Some(mut cluster) = Cluster::start("node_loss", 2, &[]).await else {
         return;
     };
-    let backends = cluster.nodes.iter().map(|node| node.addr).collect();
-    let balancer = Balancer::start(backends).await;
-    // The customer reaches node 0, which holds the session; Ann reaches node 1.
-    balancer.prefer(0);
-    let started = post_json(&balancer.base, "/api/sessions", None, json!({})).await;
-    let id = started["sessionId"].as_str().unwrap().to_owned();
-    let customer_token = started["token"].as_str().unwrap().to_owned();
-    let mut customer = connect(balancer.addr, &customer_token).await;
-    balancer.prefer(1);
-    let signed_in = post_json(
-        &balancer.base,
-        "/api/agent/signin",
-        None,
-        json!({"name": "Ann"}),
-    )
-    .await;
-    let path = format!("/api/agent/sessions/{id}/join");
-    let joined = post_json(
-        &balancer.base,
-        &path,
-        signed_in["token"].as_str(),
-        json!({}),
-    )
-    .await;
-    let agent_token = joined["token"].as_str().unwrap().to_owned();
-    let mut ann = connect(balancer.addr, &agent_token).await;
+    let (balancer, id, customer_token, agent_token, mut customer, mut ann) =
+        behind_balancer(&cluster).await;
     customer.state("active").await;
     customer.next_of("snapshot_needed").await;
     customer
@@ -193,17 +199,8 @@ async fn a_node_killed_behind_the_balancer_loses_no_session_and_the_trail_verifi
     customer.send(json!({"type": "end"})).await;
     ann.state("ended").await;
 
-    let exported = cluster.duet(&["audit", "export", "--format", "jsonl"]);
-    assert!(
-        exported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&exported.stderr)
-    );
-    let actions: Vec<String> = String::from_utf8(exported.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(line).unwrap())
-        .filter(|record| record["session"] == id.as_str())
+    let actions: Vec<String> = trail(&cluster, &id)
+        .iter()
         .map(|record| record["action"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(
@@ -307,31 +304,8 @@ async fn a_node_stopped_with_sigterm_sends_its_browsers_to_the_other_node_which_
     let Some(mut cluster) = Cluster::start("sigterm", 2, &[]).await else {
         return;
     };
-    let backends = cluster.nodes.iter().map(|node| node.addr).collect();
-    let balancer = Balancer::start(backends).await;
-    balancer.prefer(0);
-    let started = post_json(&balancer.base, "/api/sessions", None, json!({})).await;
-    let id = started["sessionId"].as_str().unwrap().to_owned();
-    let customer_token = started["token"].as_str().unwrap().to_owned();
-    let mut customer = connect(balancer.addr, &customer_token).await;
-    balancer.prefer(1);
-    let signed_in = post_json(
-        &balancer.base,
-        "/api/agent/signin",
-        None,
-        json!({"name": "Ann"}),
-    )
-    .await;
-    let path = format!("/api/agent/sessions/{id}/join");
-    let joined = post_json(
-        &balancer.base,
-        &path,
-        signed_in["token"].as_str(),
-        json!({}),
-    )
-    .await;
-    let agent_token = joined["token"].as_str().unwrap().to_owned();
-    let mut ann = connect(balancer.addr, &agent_token).await;
+    let (balancer, id, customer_token, agent_token, mut customer, mut ann) =
+        behind_balancer(&cluster).await;
     customer.state("active").await;
     ann.state("active").await;
 
@@ -352,12 +326,9 @@ async fn a_node_stopped_with_sigterm_sends_its_browsers_to_the_other_node_which_
         .await;
     dom_named(&mut ann, "carried on").await;
 
-    let exported = cluster.duet(&["audit", "export", "--format", "jsonl"]);
-    let resumed: Vec<Value> = String::from_utf8(exported.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(line).unwrap())
-        .filter(|record| record["session"] == id.as_str() && record["action"] == "session.resumed")
+    let resumed: Vec<Value> = trail(&cluster, &id)
+        .into_iter()
+        .filter(|record| record["action"] == "session.resumed")
         .collect();
     assert_eq!(resumed.len(), 1, "{resumed:?}");
     assert_eq!(

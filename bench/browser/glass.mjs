@@ -165,13 +165,13 @@ async function collect(samples, sample) {
 
 /** Runs the glass-to-glass measurements (DOM, pointer, stroke) with `samples` samples each. */
 /** `fixtures` is the static server's origin, serving `glassPage` at /glass.html. */
-export async function runGlass(browser, base, fixtures, samples) {
+export async function runGlass(browser, base, fixtures, samples, agentBase = base) {
   const conversation = newConversation();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const customer = await context.newPage();
   await customer.goto(`${fixtures}/glass.html?duet=${encodeURIComponent(base)}&conversation=${conversation}`);
   const code = await startCobrowse(customer, conversation);
-  const agent = await joinAgent(browser, base, conversation, code);
+  const agent = await joinAgent(browser, agentBase, conversation, code);
   try {
     await waitForMirror(agent, "#probe", 15_000);
     await agent.frame.evaluate(installUntil);

@@ -44,6 +44,19 @@ function glassRows(glass) {
   ];
 }
 
+/** Glass to glass with the customer on one node and the agent on another, against one node. */
+function acrossRows(single, across) {
+  const what = "Across two nodes (customer on A, agent on B, PostgreSQL and NATS)";
+  if (across.skipped) return [[what, "p50 ≤ 1.5 × one node", `not measured: ${across.skipped}`, "-"]];
+  const ratio = (kind) => (single && single[kind].applied.p50 > 0 ? across[kind].applied.p50 / single[kind].applied.p50 : null);
+  const row = (kind, label) => {
+    const r = ratio(kind);
+    const result = `${dist(across[kind].applied, across[kind].lost)}; p50 ${r === null ? "-" : `${r.toFixed(2)} ×`} one node's`;
+    return [`${what}: ${label}`, "p50 ≤ 1.5 × one node", result, met(across[kind].lost === 0 && r !== null && r <= 1.5)];
+  };
+  return [row("dom", "DOM text change → applied in the mirror"), row("pointer", "customer pointer move → drawn in the console")];
+}
+
 function size(n) {
   return n >= 1000 ? `${n / 1000}k` : String(n);
 }
@@ -186,6 +199,7 @@ export function toMarkdown(results) {
   const { run } = results;
   const rows = [
     ...(results.glass ? glassRows(results.glass) : []),
+    ...(results.glassAcross ? acrossRows(results.glass, results.glassAcross) : []),
     ...results.tab.flatMap((t) => [...duetRows(t), ...(t.rrweb ? rrwebRows(t) : [])]),
     ...(results.wire ? wireRows(results.wire) : []),
     ...(results.replay ? replayRows(results.replay) : []),

@@ -12,6 +12,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { runGlassAcross } from "./across.mjs";
 import { runGlass, glassPage } from "./glass.mjs";
 import { toLinkMarkdown } from "./linkreport.mjs";
 import { runLink } from "./linkrun.mjs";
@@ -85,6 +86,8 @@ async function main() {
       if (!tabOnly) {
         log(`glass to glass, ${plan.samples} samples each`);
         results.glass = await runGlass(browser, duet.base, fixtures.origin, plan.samples);
+        log(`glass to glass across two nodes (PostgreSQL and NATS), ${plan.samples} samples each`);
+        results.glassAcross = await runGlassAcross(browser, fixtures.origin, plan.samples);
       }
       for (const n of plan.sizes) {
         log(`customer tab, ${n} elements, Duet (server limit as configured)`);

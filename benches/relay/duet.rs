@@ -62,14 +62,20 @@ impl Api {
     }
 
     async fn open(&self, index: usize) -> anyhow::Result<Pair> {
+        Ok(self.open_across(self, index).await?.pair)
+    }
+
+    /// Opens session number `index` with its customer on this Duet and its agent on `agent`'s
+    /// (another node of a cluster, or this one).
+    pub async fn open_across(&self, agent_api: &Api, index: usize) -> anyhow::Result<Opened> {
         let started = self.post("/api/sessions", None).await?;
         let id = text(&started, "sessionId")?;
         let customer_token = text(&started, "token")?;
-        let signed_in = self
+        let signed_in = agent_api
             .post_name("/api/agent/signin", &format!("Bench Agent {index}"))
             .await?;
         let agent_token = text(&signed_in, "token")?;
-        let joined = self
+        let joined = agent_api
             .post(
                 &format!("/api/agent/sessions/{id}/join"),
                 Some(&agent_token),
@@ -78,16 +84,21 @@ impl Api {
         let session_token = text(&joined, "token")?;
         let mut customer = self.socket(&customer_token).await?;
         wait_for(&mut customer, "welcome").await?;
-        let mut agent = self.socket(&session_token).await?;
+        let mut agent = agent_api.socket(&session_token).await?;
         wait_for(&mut agent, "welcome").await?;
         wait_for(&mut customer, "snapshot_needed").await?;
-        Ok(Pair {
-            publisher: customer,
-            subscriber: agent,
+        Ok(Opened {
+            pair: Pair {
+                publisher: customer,
+                subscriber: agent,
+            },
+            customer_token,
+            agent_token: session_token,
         })
     }
 
-    async fn socket(&self, token: &str) -> anyhow::Result<Ws> {
+    /// Opens a socket and says hello with `token`.
+    pub async fn socket(&self, token: &str) -> anyhow::Result<Ws> {
         let url = format!("ws://{}/api/ws", self.addr);
         let (mut ws, _) = tokio_tungstenite::connect_async_with_config(
             url,
@@ -101,6 +112,16 @@ impl Api {
     }
 }
 
+/// An opened session: its sockets and the tokens to reconnect them.
+pub struct Opened {
+    /// The customer's socket (publisher) and the agent's (subscriber).
+    pub pair: Pair,
+    /// The customer's session token.
+    pub customer_token: String,
+    /// The agent's session token.
+    pub agent_token: String,
+}
+
 fn text(value: &Value, key: &str) -> anyhow::Result<String> {
     value[key]
         .as_str()
@@ -108,7 +129,8 @@ fn text(value: &Value, key: &str) -> anyhow::Result<String> {
         .with_context(|| format!("the answer has no {key}: {value}"))
 }
 
-async fn wait_for(ws: &mut Ws, kind: &str) -> anyhow::Result<()> {
+/// Reads until a message of `kind` (skipping others), for at most `STEP_TIMEOUT`.
+pub async fn wait_for(ws: &mut Ws, kind: &str) -> anyhow::Result<()> {
     let wanted = format!(r#"{{"type":"{kind}""#);
     loop {
         match tokio::time::timeout(STEP_TIMEOUT, ws.next()).await {

@@ -1,5 +1,5 @@
 //! Duet's relay, memory and wire-size benchmarks (issue "Benchmarks", parts 1, 2 and 5), and
-//! what the store (#11) and session recordings (#15) cost the relay.
+//! what the store (#11), session recordings (#15) and several nodes (#16) cost the relay.
 //!
 //! Starts the real `duet serve` and a bare tokio-tungstenite relay as child processes, drives
 //! paced co-browse sessions against each from this process, and writes what it measured to
@@ -7,6 +7,7 @@
 //! Run it through `scripts/bench.sh [--quick]`.
 
 mod baseline;
+mod cluster;
 mod duet;
 mod frames;
 mod goals;
@@ -84,6 +85,12 @@ async fn run(options: Options) -> anyhow::Result<report::Results> {
     } else {
         None
     };
+    let cluster = if options.cluster {
+        eprintln!("several nodes: instructions per frame and failover");
+        Some(cluster::measure(&options).await?)
+    } else {
+        None
+    };
     let goals = goals::judge(
         &relay,
         memory.as_ref(),
@@ -100,6 +107,7 @@ async fn run(options: Options) -> anyhow::Result<report::Results> {
         wire,
         store,
         recording,
+        cluster,
     })
 }
 

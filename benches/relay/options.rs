@@ -35,12 +35,14 @@ pub struct Options {
     pub recording: bool,
     /// Sessions of the relay step run with recording on and off.
     pub recording_sessions: usize,
+    /// Whether to measure several nodes: instructions per frame and failover.
+    pub cluster: bool,
 }
 
 const HELP: &str = "relay bench: [--quick] [--sessions 500,1000] [--duration-secs 10] \
 [--warmup-secs 2] [--memory-sessions 1000] [--soak-secs 600] [--sample-secs 5] [--out DIR] \
 [--name NAME] [--no-relay] [--no-memory] [--no-store] [--store-sessions 1000] \
-[--audit-sessions 20000] [--no-recording] [--recording-sessions 1000]; BENCH_POSTGRES_URL adds PostgreSQL to the audit measure; DUET_BIN, BENCH_SESSIONS, BENCH_DURATION_SECS, \
+[--audit-sessions 20000] [--no-recording] [--recording-sessions 1000] [--no-cluster]; BENCH_POSTGRES_URL adds PostgreSQL to the audit measure and is the cluster's (else 127.0.0.1:5432), BENCH_NATS_URL its bus (else 127.0.0.1:4222); DUET_BIN, BENCH_SESSIONS, BENCH_DURATION_SECS, \
 BENCH_MEMORY_SESSIONS, BENCH_SOAK_SECS also set them";
 
 impl Options {
@@ -69,6 +71,7 @@ impl Options {
                 "--audit-sessions" => options.audit_sessions = value()?.parse()?,
                 "--no-recording" => options.recording = false,
                 "--recording-sessions" => options.recording_sessions = value()?.parse()?,
+                "--no-cluster" => options.cluster = false,
                 _ => bail!("unknown flag {flag}; {HELP}"),
             }
         }
@@ -99,6 +102,7 @@ impl Options {
             audit_sessions: if quick { 2000 } else { 20_000 },
             recording: true,
             recording_sessions: if quick { 200 } else { 1000 },
+            cluster: true,
         }
     }
 

@@ -21,6 +21,7 @@ pub struct Results {
     pub wire: WireStats,
     pub store: Option<crate::store::StoreRun>,
     pub recording: Option<crate::recording::RecordingRun>,
+    pub cluster: Option<crate::cluster::ClusterRun>,
 }
 
 /// Where the numbers come from.
@@ -117,6 +118,9 @@ fn markdown(results: &Results) -> String {
     }
     if let Some(recording) = &results.recording {
         crate::recording_report::table(&mut md, recording);
+    }
+    if let Some(cluster) = &results.cluster {
+        crate::cluster::table(&mut md, cluster);
     }
     md
 }

@@ -122,6 +122,13 @@ impl Config {
         env.text("DUET_DATABASE_URL", &mut self.database_url);
         env.text("DUET_BUS_URL", &mut self.bus_url);
         env.text("DUET_NODE_NAME", &mut self.node_name);
+        if let Some(value) = (env.var)("DUET_TRUSTED_PROXIES") {
+            self.trusted_proxies = super::split_list(&value)
+                .iter()
+                .map(|text| text.parse())
+                .collect::<Result<_, String>>()
+                .map_err(|why| anyhow::anyhow!("DUET_TRUSTED_PROXIES: {why}"))?;
+        }
         env.parsed(
             "DUET_AUDIT_RETENTION_DAYS",
             &mut self.audit_retention_days,

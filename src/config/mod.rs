@@ -11,10 +11,12 @@ use serde::Deserialize;
 mod entra;
 mod env;
 mod policy;
+mod proxies;
 
 pub use entra::EntraSettings;
 pub use policy::PolicySettings;
 pub(crate) use policy::check_surfaces;
+pub use proxies::TrustedProxy;
 
 /// Where Duet keeps its data unless `DUET_DATA_DIR` says otherwise.
 pub const DEFAULT_DATA_DIR: &str = "duet-data";
@@ -60,6 +62,9 @@ pub struct Config {
     pub bus_url: Option<String>,
     /// This node's name in a cluster (`DUET_NODE_NAME`); default a fresh random one per start.
     pub node_name: Option<String>,
+    /// Load balancers whose `X-Forwarded-For` names the client (`DUET_TRUSTED_PROXIES`,
+    /// addresses or CIDR ranges); none by default, so the header is ignored.
+    pub trusted_proxies: Vec<TrustedProxy>,
     /// Days the audit trail is kept (`DUET_AUDIT_RETENTION_DAYS`); 0 keeps it forever.
     pub audit_retention_days: u32,
     /// Days a session recording is kept (`DUET_RECORDING_RETENTION_DAYS`); 0 keeps them forever.
@@ -130,6 +135,7 @@ impl Default for Config {
             database_url: None,
             bus_url: None,
             node_name: None,
+            trusted_proxies: Vec::new(),
             audit_retention_days: 365,
             recording_retention_days: 90,
             dataverse: DataverseSettings {

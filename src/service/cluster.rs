@@ -179,6 +179,16 @@ impl Service {
         taken
     }
 
+    /// Takes `target` over from `node`, which the bus says is gone.
+    pub async fn take_over_from(&self, target: Target, node: String) -> bool {
+        let held = Held {
+            tenant: String::new(),
+            id: target.id(),
+            node: Some(node),
+        };
+        self.take_over(target, &held).await
+    }
+
     /// Takes over every live session and share no running node holds; returns how many.
     pub async fn take_over_orphans(&self) -> usize {
         let Some(cluster) = &self.cluster else {

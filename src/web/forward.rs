@@ -18,7 +18,7 @@ use tower::ServiceExt;
 
 use crate::bus::{BusError, Link, Piece, Purpose};
 use crate::service::{Target, Whereabouts};
-use crate::store::{Held, SubjectKind};
+use crate::store::SubjectKind;
 use crate::web::state::AppState;
 
 /// Largest body forwarded either way (an asset upload is at most 8 MiB).
@@ -139,12 +139,7 @@ pub async fn to_holder(State(state): State<AppState>, request: Request, next: Ne
     match link {
         Ok(link) => ask(link, request).await.unwrap_or_else(unavailable),
         Err(BusError::Gone(_)) => {
-            let held = Held {
-                tenant: String::new(),
-                id: target.id(),
-                node: Some(node),
-            };
-            state.service.take_over(target, &held).await;
+            state.service.take_over_from(target, node).await;
             next.run(request).await
         }
         Err(error) => unavailable(error.to_string()),

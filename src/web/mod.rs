@@ -8,6 +8,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod binary;
+pub mod client_address;
 pub mod demo;
 pub mod demo_chat;
 pub mod entra;
@@ -92,6 +93,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             forward::to_holder,
+        ))
+        // Behind a trusted balancer, the client is the one `X-Forwarded-For` names (before
+        // anything reads the address).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client_address::from_proxies,
         ))
         // Every response, errors and 404s included: a browser must never guess a type (a JSON
         // error or a customer's text read as HTML or script).

@@ -55,6 +55,8 @@ pub struct Settings {
     pub screenshare_accept_secs: u64,
     /// STUN/TURN URLs handed to both sides of a screen share.
     pub ice_servers: Vec<IceServer>,
+    /// Load balancers whose `X-Forwarded-For` names the client (`DUET_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<crate::config::TrustedProxy>,
 }
 
 impl Settings {
@@ -134,6 +136,7 @@ impl Settings {
                 .map(|urls| IceServer { urls: urls.clone() })
                 .collect(),
             control_request_ms,
+            trusted_proxies: config.trusted_proxies.clone(),
         }
     }
 }

@@ -27,7 +27,6 @@ use axum::routing::get;
 use crate::bus::{BusError, Purpose};
 use crate::engine::{AttachError, Attachment, Clock, ConnId, Machine, Registry, Role};
 use crate::service::Whereabouts;
-use crate::store::Held;
 use crate::web::protocol::close;
 use crate::web::state::AppState;
 use hello::{Hello, hang_up, read_hello};
@@ -89,12 +88,7 @@ async fn run(mut socket: Socket, state: AppState, peer: Option<SocketAddr>) {
                 return bridge::carry(browser, text, link, &bus).await;
             }
             Err(BusError::Gone(_)) => {
-                let held = Held {
-                    tenant: String::new(),
-                    id: target.id(),
-                    node: Some(node),
-                };
-                state.service.take_over(target, &held).await;
+                state.service.take_over_from(target, node).await;
             }
             Err(error) => {
                 tracing::warn!(error = %error, "could not reach the node holding a session");
