@@ -347,9 +347,10 @@ async fn share_state(socket: &mut Socket, wanted: &str) -> Value {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_share_key_and_a_conversation_reach_the_node_that_holds_them() {
+async fn a_share_key_and_a_conversation_reach_the_node_that_holds_them_and_its_end_ends_both() {
     cases();
-    let Some(cluster) = Cluster::start("lookups", 2, &[]).await else {
+    let admin = [("DUET_ADMIN_KEY", "cluster-admin-key")];
+    let Some(cluster) = Cluster::start("lookups", 2, &admin).await else {
         return;
     };
     let (a, b) = (&cluster.nodes[0], &cluster.nodes[1]);
@@ -392,8 +393,19 @@ async fn a_share_key_and_a_conversation_reach_the_node_that_holds_them() {
         .send(json!({"type": "signal", "data": {"sdp": "offer"}}))
         .await;
     assert_eq!(agent.next_of("signal").await["data"]["sdp"], "offer");
+
     agent
         .send(json!({"type": "signal", "data": {"sdp": "answer"}}))
         .await;
     assert_eq!(customer.next_of("signal").await["data"]["sdp"], "answer");
+
+    // The conversation ends: the share on A and the session on B both end, from either node.
+    let path = "/api/conversations/conv-across/end";
+    let ended = post_json(&b.base, path, Some("cluster-admin-key"), json!({})).await;
+    assert_eq!(ended["ended"], json!([started["sessionId"]]), "{ended}");
+    assert_eq!(ended["screenshares"], json!([share["shareId"]]), "{ended}");
+    assert_eq!(
+        share_state(&mut agent, "ended").await["reason"],
+        "interaction_ended"
+    );
 }

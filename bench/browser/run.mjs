@@ -4,7 +4,8 @@
 // pages, 30 s of churn, a 30-minute recording opened 10 times (made from 60 s of real churn).
 // Quick: 30 samples, the 10k page only, 10 s of churn, the recording opened 5 times (made from
 // 15 s). Both: the 20k and 80k-element server-rendered tables (whitespace between rows and cells;
-// 80k is 20,000 rows). --tab-only runs only the customer-tab part (to compare two binaries).
+// 80k is 20,000 rows). --tab-only runs only the customer-tab part (to compare two binaries);
+// --glass-only only glass to glass, on one node and across two (PostgreSQL and NATS).
 // --link runs only the constrained-link part (linkrun.mjs: the agent behind 5 Mbit/s and 80 ms,
 // Duet next to plain rrweb) and writes browser-link.* (browser-link-quick.* with --quick; quick:
 // the 10k and 80k pages once, full: three times). DUET_BIN picks the binary.
@@ -24,6 +25,7 @@ import { churnPage, runWire } from "./wire.mjs";
 
 const quick = process.argv.includes("--quick");
 const tabOnly = process.argv.includes("--tab-only");
+const glassOnly = process.argv.includes("--glass-only");
 const linkOnly = process.argv.includes("--link");
 const nameAt = process.argv.indexOf("--name");
 const plan = quick
@@ -89,6 +91,7 @@ async function main() {
         log(`glass to glass across two nodes (PostgreSQL and NATS), ${plan.samples} samples each`);
         results.glassAcross = await runGlassAcross(browser, fixtures.origin, plan.samples);
       }
+      if (glassOnly) return;
       for (const n of plan.sizes) {
         log(`customer tab, ${n} elements, Duet (server limit as configured)`);
         const duetTab = await runTabDuet(browser, duet.base, fixtures.origin, n);
@@ -106,7 +109,7 @@ async function main() {
         results.replay = await runReplay(browser, duet.base, fixtures.origin, duet.dataDir, plan.replay);
       }
     });
-    for (const n of tabOnly ? [] : plan.raisedLimitSizes) {
+    for (const n of tabOnly || glassOnly ? [] : plan.raisedLimitSizes) {
       log(`customer tab, ${n} elements, Duet with DUET_MAX_MESSAGE_BYTES=${RAISED_LIMIT_BYTES}`);
       const env = { DUET_MAX_MESSAGE_BYTES: String(RAISED_LIMIT_BYTES) };
       const duetTab = await withServer(fixtures, env, (duet) => runTabDuet(browser, duet.base, fixtures.origin, n));

@@ -87,8 +87,13 @@ pub trait Store: Send + Sync + 'static {
     /// and the node that holds it.
     async fn claimant(&self, kind: SubjectKind, claim: &str) -> Result<Option<Held>, StoreError>;
 
-    /// The live co-browse sessions of an Omnichannel conversation, oldest first, and their nodes.
-    async fn of_conversation(&self, conversation: &str) -> Result<Vec<Held>, StoreError>;
+    /// The live sessions (or shares) of an Omnichannel conversation, oldest first, and their
+    /// nodes.
+    async fn of_conversation(
+        &self,
+        kind: SubjectKind,
+        conversation: &str,
+    ) -> Result<Vec<Held>, StoreError>;
 
     /// Lets go of everything `node` holds (a clean stop); returns how many.
     async fn release(&self, node: &str) -> Result<u64, StoreError>;

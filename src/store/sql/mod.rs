@@ -170,9 +170,13 @@ impl<B: Backend> Store for B {
         Ok(held)
     }
 
-    async fn of_conversation(&self, conversation: &str) -> Result<Vec<Held>, StoreError> {
+    async fn of_conversation(
+        &self,
+        kind: SubjectKind,
+        conversation: &str,
+    ) -> Result<Vec<Held>, StoreError> {
         let mut transaction = reading(self).await?;
-        let held = owners::of_conversation(&mut *transaction, conversation).await?;
+        let held = owners::of_conversation(&mut *transaction, kind, conversation).await?;
         finish(transaction).await?;
         Ok(held)
     }

@@ -29,10 +29,10 @@ const SELECT_CLAIMANT: &str = "SELECT c.tenant, c.subject_id, o.node FROM claims
      LEFT JOIN owners o ON o.tenant = c.tenant AND o.kind = c.kind AND o.id = c.subject_id \
      WHERE c.kind = $1 AND c.claim = $2";
 
-/// The live sessions of conversation `$1`, and who holds each, oldest first.
+/// The live subjects of kind `$1` of conversation `$2`, and who holds each, oldest first.
 const SELECT_CONVERSATION: &str = "SELECT s.tenant, s.id, o.node FROM subjects s \
      LEFT JOIN owners o ON o.tenant = s.tenant AND o.kind = s.kind AND o.id = s.id \
-     WHERE s.kind = 'session' AND s.live AND s.conversation = $1 ORDER BY s.created_at, s.id";
+     WHERE s.kind = $1 AND s.live AND s.conversation = $2 ORDER BY s.created_at, s.id";
 
 /// Records that `node` holds the subject just created.
 pub(crate) async fn hold(
@@ -105,12 +105,13 @@ pub(crate) async fn claimant(
     Ok(rows.into_iter().next())
 }
 
-/// The live sessions of `conversation`, oldest first.
+/// The live subjects of `kind` of `conversation`, oldest first.
 pub(crate) async fn of_conversation(
     conn: &mut dyn Conn,
+    kind: SubjectKind,
     conversation: &str,
 ) -> Result<Vec<Held>, StoreError> {
-    let params = [conversation.into()];
+    let params = [kind.as_str().into(), conversation.into()];
     held_rows(
         conn,
         SELECT_CONVERSATION,
