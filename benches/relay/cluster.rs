@@ -1,4 +1,4 @@
-//! What several nodes cost (#16). CPU instructions per relayed frame, counted by `perf stat` on
+//! What several nodes cost (#16). CPU instructions per relayed frame, counted (`counting.rs`) on
 //! the server processes while a fixed number of page frames crosses one session (instruction
 //! counts do not swing with a shared machine's load as wall-clock does): Duet as one node, Duet
 //! as two nodes on one PostgreSQL and one NATS (customer on one node, agent on the other; the
@@ -6,7 +6,7 @@
 //! of the node holding a session (its customer's) to the agent, reconnected, seeing the
 //! customer's next frame through the other node.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +17,7 @@ use sqlx::{Connection, Executor, PgConnection};
 use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::counting::Counter;
 use crate::duet::{Api, wait_for};
 use crate::load::Pair;
 use crate::options::Options;
@@ -47,11 +48,19 @@ pub struct ClusterRun {
     pub failover_ms: Vec<u64>,
     /// Why a part was not measured.
     pub skipped: Vec<String>,
+    /// How instructions were counted (`perf stat`, `callgrind`).
+    pub counted_by: Option<&'static str>,
 }
 
 /// Runs every part it can; a part that cannot run (no perf, no PostgreSQL, no NATS) says why.
 pub async fn measure(options: &Options) -> anyhow::Result<ClusterRun> {
-    let frames = if options.quick { 5_000 } else { 20_000 };
+    let scratch = tempfile::tempdir()?;
+    let counter = Counter::find(scratch.path());
+    let frames = match (&counter, options.quick) {
+        (Some(Counter::Callgrind(_)), _) => 2_000,
+        (_, true) => 5_000,
+        _ => 20_000,
+    };
     let mut run = ClusterRun {
         frames,
         single: None,
@@ -60,29 +69,29 @@ pub async fn measure(options: &Options) -> anyhow::Result<ClusterRun> {
         bare: None,
         failover_ms: Vec::new(),
         skipped: Vec::new(),
+        counted_by: counter.as_ref().map(Counter::name),
     };
-    let max = Duration::from_secs(600);
-    let perf = perf_works();
-    if !perf {
-        run.skipped
-            .push("perf stat cannot count instructions here".into());
+    let max = Duration::from_secs(1200);
+    match &counter {
+        Some(counter) => {
+            let wrapper = counter.wrapper();
+            let single = Server::duet_under(&wrapper, &options.duet_bin, max, &[])?;
+            let api = Api::new(single.addr);
+            let pair = api.open_across(&api, 0).await?.pair;
+            run.single = Some(per_frame(counter, &[single.pid], pair, frames, true).await?);
+            single.stop();
+            let bare = Server::baseline_under(&wrapper, max)?;
+            let pair = crate::baseline::open_pair(bare.addr, 0).await?;
+            run.bare = Some(per_frame(counter, &[bare.pid], pair, frames, false).await?);
+            bare.stop();
+        }
+        None => run
+            .skipped
+            .push("instructions: neither perf stat nor valgrind counts here".into()),
     }
-    let single = Server::duet(&options.duet_bin, max, &[])?;
-    let api = Api::new(single.addr);
-    let pair = api.open_across(&api, 0).await?.pair;
-    if perf {
-        run.single = Some(per_frame(&[single.pid], pair, frames, true).await?);
-    }
-    single.stop();
-    let bare = Server::baseline(max)?;
-    let pair = crate::baseline::open_pair(bare.addr, 0).await?;
-    if perf {
-        run.bare = Some(per_frame(&[bare.pid], pair, frames, false).await?);
-    }
-    bare.stop();
     match Shared::prepare().await {
         Ok(shared) => {
-            let measured = cluster_parts(options, &shared, &mut run, perf).await;
+            let measured = cluster_parts(options, &shared, &mut run, counter.as_ref()).await;
             shared.drop_database().await;
             measured?;
         }
@@ -95,21 +104,27 @@ async fn cluster_parts(
     options: &Options,
     shared: &Shared,
     run: &mut ClusterRun,
-    perf: bool,
+    counter: Option<&Counter>,
 ) -> anyhow::Result<()> {
-    let a = shared.node(options, "bench-a")?;
-    let b = shared.node(options, "bench-b")?;
-    let (api_a, api_b) = (Api::new(a.addr), Api::new(b.addr));
-    let pair = api_a.open_across(&api_b, 1).await?.pair;
-    if perf {
-        let nats = nats_pid();
+    if let Some(counter) = counter {
+        let wrapper = counter.wrapper();
+        let a = shared.node_under(&wrapper, options, "bench-a")?;
+        let b = shared.node_under(&wrapper, options, "bench-b")?;
+        let (api_a, api_b) = (Api::new(a.addr), Api::new(b.addr));
+        let pair = api_a.open_across(&api_b, 1).await?.pair;
+        // perf can count the NATS server too; callgrind only what it started.
+        let nats = nats_pid().filter(|_| matches!(counter, Counter::Perf));
         let mut pids = vec![a.pid, b.pid];
         pids.extend(nats);
-        let (duet, nats_count) = per_frame_split(&pids, 2, pair, run.frames).await?;
-        run.cluster = Some(duet);
-        run.nats = nats.map(|_| nats_count);
+        let counts = counter.count(&pids, relay(pair, run.frames, true)).await?;
+        let per = |sum: u64| sum as f64 / run.frames as f64;
+        run.cluster = Some(per(counts.iter().take(2).sum()));
+        run.nats = nats.map(|_| per(counts.iter().skip(2).sum()));
+        a.stop();
+        b.stop();
     }
-    a.stop();
+    let b = shared.node(options, "bench-b2")?;
+    let api_b = Api::new(b.addr);
     for round in 0..ROUNDS {
         let holder = shared.node(options, &format!("bench-f{round}"))?;
         let api_holder = Api::new(holder.addr);
@@ -150,22 +165,15 @@ async fn failover(holder: Server, other: &Api, opened: crate::duet::Opened) -> a
 }
 
 /// Instructions per frame of `pids` while `frames` page frames cross `pair`.
-async fn per_frame(pids: &[u32], pair: Pair, frames: usize, duet: bool) -> anyhow::Result<f64> {
-    let counts = counted(pids, relay(pair, frames, duet)).await?;
-    Ok(counts.iter().sum::<u64>() as f64 / frames as f64)
-}
-
-/// Like `per_frame`, the first `duet` pids summed, the rest apart.
-async fn per_frame_split(
+async fn per_frame(
+    counter: &Counter,
     pids: &[u32],
-    duet: usize,
     pair: Pair,
     frames: usize,
-) -> anyhow::Result<(f64, f64)> {
-    let counts = counted(pids, relay(pair, frames, true)).await?;
-    let ours: u64 = counts.iter().take(duet).sum();
-    let rest: u64 = counts.iter().skip(duet).sum();
-    Ok((ours as f64 / frames as f64, rest as f64 / frames as f64))
+    duet: bool,
+) -> anyhow::Result<f64> {
+    let counts = counter.count(pids, relay(pair, frames, duet)).await?;
+    Ok(counts.iter().sum::<u64>() as f64 / frames as f64)
 }
 
 /// Sends `frames` page frames through `pair`, at most `WINDOW` unread, after a full snapshot
@@ -225,87 +233,6 @@ async fn wait_for_text(ws: &mut crate::load::Ws, needle: &str) -> anyhow::Result
     }
 }
 
-/// The user-space instructions each of `pids` ran while `work` ran.
-async fn counted(
-    pids: &[u32],
-    work: impl std::future::Future<Output = anyhow::Result<()>>,
-) -> anyhow::Result<Vec<u64>> {
-    let list: Vec<String> = pids.iter().map(u32::to_string).collect();
-    let child = Command::new("perf")
-        .args([
-            "stat",
-            "-x",
-            ",",
-            "-e",
-            "instructions:u",
-            "--per-thread",
-            "-p",
-        ])
-        .arg(list.join(","))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("starting perf stat")?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let worked = work.await;
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()?;
-    let output = child.wait_with_output()?;
-    worked?;
-    Ok(per_process(&String::from_utf8_lossy(&output.stderr), pids))
-}
-
-/// Sums `perf stat --per-thread -x ,` lines (`<comm>-<tid>,<count>,,instructions:u,…`) by the
-/// process each thread belongs to.
-fn per_process(perf: &str, pids: &[u32]) -> Vec<u64> {
-    let mut sums = vec![0u64; pids.len()];
-    for line in perf.lines() {
-        let fields: Vec<&str> = line.split(',').collect();
-        let (Some(thread), Some(count)) = (fields.first(), fields.get(1)) else {
-            continue;
-        };
-        let Some(tid) = thread
-            .rsplit('-')
-            .next()
-            .and_then(|t| t.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(count) = count.trim().parse::<u64>() else {
-            continue;
-        };
-        let owner = std::fs::read_to_string(format!("/proc/{tid}/status"))
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("Tgid:").map(|t| t.trim().parse::<u32>()))
-            })
-            .and_then(Result::ok)
-            .unwrap_or(tid);
-        if let Some(index) = pids.iter().position(|pid| *pid == owner) {
-            sums[index] += count;
-        }
-    }
-    sums
-}
-
-fn perf_works() -> bool {
-    Command::new("perf")
-        .args(["stat", "-x", ",", "-e", "instructions:u", "true"])
-        .output()
-        .is_ok_and(|out| {
-            let said = String::from_utf8_lossy(&out.stderr);
-            out.status.success()
-                && said.lines().any(|l| {
-                    l.split(',')
-                        .next()
-                        .is_some_and(|c| c.parse::<u64>().is_ok())
-                })
-        })
-}
-
 /// The NATS server's pid, when one runs here.
 fn nats_pid() -> Option<u32> {
     let out = Command::new("pgrep")
@@ -353,12 +280,21 @@ impl Shared {
     }
 
     fn node(&self, options: &Options, name: &str) -> anyhow::Result<Server> {
+        self.node_under(&[], options, name)
+    }
+
+    fn node_under(
+        &self,
+        wrapper: &[String],
+        options: &Options,
+        name: &str,
+    ) -> anyhow::Result<Server> {
         let env = [
             ("DUET_DATABASE_URL", self.database_url.as_str()),
             ("DUET_BUS_URL", self.bus_url.as_str()),
             ("DUET_NODE_NAME", name),
         ];
-        Server::duet(&options.duet_bin, Duration::from_secs(600), &env)
+        Server::duet_under(wrapper, &options.duet_bin, Duration::from_secs(1200), &env)
     }
 
     async fn drop_database(&self) {

@@ -8,6 +8,7 @@
 
 mod baseline;
 mod cluster;
+mod counting;
 mod duet;
 mod frames;
 mod goals;

@@ -26,10 +26,21 @@ impl Server {
     /// Starts `duet serve --listen 127.0.0.1:0` on a data directory of its own, with `env` on
     /// top, stopped by `timeout` after `max` at the latest.
     pub fn duet(bin: &str, max: Duration, env: &[(&str, &str)]) -> anyhow::Result<Self> {
+        Self::duet_under(&[], bin, max, env)
+    }
+
+    /// Like [`Server::duet`], run under `wrapper` (e.g. valgrind and its flags).
+    pub fn duet_under(
+        wrapper: &[String],
+        bin: &str,
+        max: Duration,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let data = tempfile::tempdir().context("making Duet's data directory")?;
         let mut command = Command::new("timeout");
         command
             .args(["--signal=TERM", &format!("{}s", max.as_secs().max(1))])
+            .args(wrapper)
             .args([bin, "serve", "--listen", "127.0.0.1:0"])
             .env("DUET_DATA_DIR", data.path())
             .env_remove("DUET_DATABASE_URL")
@@ -44,8 +55,20 @@ impl Server {
 
     /// Starts the bare relay: this bench binary with `--serve-baseline <secs>`.
     pub fn baseline(max: Duration) -> anyhow::Result<Self> {
+        Self::baseline_under(&[], max)
+    }
+
+    /// Like [`Server::baseline`], run under `wrapper`.
+    pub fn baseline_under(wrapper: &[String], max: Duration) -> anyhow::Result<Self> {
         let exe = std::env::current_exe().context("finding the bench binary")?;
-        let mut command = Command::new(exe);
+        let mut command = match wrapper.split_first() {
+            Some((program, flags)) => {
+                let mut command = Command::new(program);
+                command.args(flags).arg(exe);
+                command
+            }
+            None => Command::new(exe),
+        };
         command.args([
             crate::baseline::SERVE_ARG,
             &max.as_secs().max(1).to_string(),
