@@ -311,11 +311,13 @@ pub fn table(md: &mut String, run: &ClusterRun) {
     let cell = |value: Option<f64>| value.map_or("not measured".to_owned(), |v| format!("{v:.0}"));
     md.push_str(
         "\n## Several nodes (#16)\n\nUser-space CPU instructions per relayed page frame \
-        (about 550 bytes of JSON), counted by `perf stat` on the server processes while ",
+        (about 550 bytes of JSON), counted by ",
     );
     let _ = write!(
         md,
-        "{} frames crossed one session ({WINDOW} in flight).\n\n",
+        "{} on the server processes while {} frames crossed one session ({WINDOW} in flight); \
+         two nodes are the customer's and the agent's, the frames crossing NATS between them.\n\n",
+        run.counted_by.unwrap_or("nothing"),
         run.frames
     );
     md.push_str("| Server | Instructions per frame | × bare relay |\n|---|---|---|\n");
