@@ -23,8 +23,11 @@ use support::{Socket, connect, post_json};
 /// A frame over NATS's default 1 MiB payload limit, so the bus must split and join it.
 const LARGE_FRAME: usize = 3 * 1024 * 1024;
 
+/// The tests in this file: the last to finish drops the run's PostgreSQL database.
+const CASES: usize = 7;
+
 fn cases() {
-    postgres_support::expect_cases(7);
+    postgres_support::expect_cases(CASES);
 }
 
 /// Sessions created across the nodes in the id test.
@@ -408,4 +411,47 @@ async fn a_share_key_and_a_conversation_reach_the_node_that_holds_them_and_its_e
         share_state(&mut agent, "ended").await["reason"],
         "interaction_ended"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_cut_off_from_nats_is_alive_but_not_ready_and_says_why() {
+    cases();
+    let Some(mut cluster) = Cluster::start("bus_cut", 0, &[]).await else {
+        return;
+    };
+    let nats = cluster
+        .bus_url
+        .trim_start_matches("nats://")
+        .parse()
+        .unwrap();
+    let proxy = Balancer::start(vec![nats]).await;
+    cluster.bus_url = format!("nats://{}", proxy.addr);
+    let node = cluster.add("bus-cut-node", &[]);
+    let readyz = || async {
+        let answer = reqwest::get(format!("{}/readyz", node.base)).await.unwrap();
+        (
+            answer.status().as_u16(),
+            answer.json::<Value>().await.unwrap(),
+        )
+    };
+    assert_eq!(readyz().await.0, 200);
+
+    proxy.cut();
+    let (status, body) = readyz().await;
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body["unreachable"]["bus"]
+            .as_str()
+            .unwrap()
+            .contains("NATS"),
+        "{body}"
+    );
+    assert!(
+        body["unreachable"]["store"].is_null(),
+        "the store still answers: {body}"
+    );
+    let alive = reqwest::get(format!("{}/healthz", node.base))
+        .await
+        .unwrap();
+    assert_eq!(alive.status(), 200, "still alive");
 }

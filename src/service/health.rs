@@ -61,7 +61,10 @@ impl Service {
         };
         match tokio::time::timeout(READY_TIMEOUT, cluster.bus.round_trip()).await {
             Ok(Ok(_)) => Ok(()),
-            Ok(Err(error)) => Err(error.to_string()),
+            Ok(Err(error)) => Err(format!(
+                "the NATS server did not answer ({error}): check that it is up and reachable \
+                 from this node (DUET_BUS_URL)"
+            )),
             Err(_) => Err(format!(
                 "the NATS server did not answer within {} seconds: check that it is up and \
                  reachable from this node (DUET_BUS_URL)",

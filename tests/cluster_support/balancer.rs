@@ -1,10 +1,10 @@
 //! A small TCP load balancer for the node-loss tests: each new connection goes to the preferred
 //! backend, or to the next one that accepts when it does not (as a load balancer's health check
-//! would steer it); bytes are copied both ways until either side closes.
+//! would steer it); bytes are copied both ways until either side closes, or the test cuts them.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::net::{TcpListener, TcpStream};
 
@@ -16,6 +16,7 @@ pub struct Balancer {
     pub base: String,
     preferred: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
+    carried: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
 }
 
 impl Balancer {
@@ -25,11 +26,13 @@ impl Balancer {
         let addr = listener.local_addr().unwrap();
         let preferred = Arc::new(AtomicUsize::new(0));
         let choice = preferred.clone();
+        let carried = Arc::new(Mutex::new(Vec::new()));
+        let connections = carried.clone();
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let first = choice.load(Ordering::SeqCst);
                 let backends = backends.clone();
-                tokio::spawn(async move {
+                let connection = tokio::spawn(async move {
                     for offset in 0..backends.len() {
                         let backend = backends[(first + offset) % backends.len()];
                         if let Ok(server) = TcpStream::connect(backend).await {
@@ -37,6 +40,7 @@ impl Balancer {
                         }
                     }
                 });
+                connections.lock().unwrap().push(connection);
             }
         });
         Balancer {
@@ -44,6 +48,15 @@ impl Balancer {
             base: format!("http://{addr}"),
             preferred,
             task,
+            carried,
+        }
+    }
+
+    /// Stops accepting and cuts every connection it carries (a network partition).
+    pub fn cut(&self) {
+        self.task.abort();
+        for connection in self.carried.lock().unwrap().drain(..) {
+            connection.abort();
         }
     }
 
@@ -55,7 +68,7 @@ impl Balancer {
 
 impl Drop for Balancer {
     fn drop(&mut self) {
-        self.task.abort();
+        self.cut();
     }
 }
 
