@@ -71,7 +71,7 @@ export function startDuet({ env = {}, setup = [] } = {}) {
       if (match === null) return;
       clearTimeout(timer);
       child.removeAllListeners("exit");
-      done({ base: match[1], logs: () => output.stdout + output.stderr, stop, dataDir });
+      done({ base: match[1], logs: () => output.stdout + output.stderr, stop, dataDir, child });
     });
   });
 }
