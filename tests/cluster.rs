@@ -24,7 +24,7 @@ use support::{Socket, connect, post_json};
 const LARGE_FRAME: usize = 3 * 1024 * 1024;
 
 /// The tests in this file: the last to finish drops the run's PostgreSQL database.
-const CASES: usize = 7;
+const CASES: usize = 8;
 
 fn cases() {
     postgres_support::expect_cases(CASES);
@@ -454,4 +454,55 @@ async fn a_node_cut_off_from_nats_is_alive_but_not_ready_and_says_why() {
         .await
         .unwrap();
     assert_eq!(alive.status(), 200, "still alive");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_screen_share_whose_node_died_and_nobody_returns_to_is_taken_over_and_ends_by_its_limit()
+{
+    cases();
+    let quick = [
+        ("DUET_SCREENSHARE_ACCEPT_SECS", "1"),
+        ("DUET_AGENT_GRACE_SECS", "1"),
+    ];
+    let Some(mut cluster) = Cluster::start("orphan", 2, &quick).await else {
+        return;
+    };
+    let a = &cluster.nodes[0];
+    let signed_in = post_json(&a.base, "/api/agent/signin", None, json!({"name": "Ann"})).await;
+    let body = json!({"conversationId": "conv-orphan"});
+    let share = post_json(
+        &a.base,
+        "/api/agent/screenshare",
+        signed_in["token"].as_str(),
+        body,
+    )
+    .await;
+    let share_id = share["shareId"].as_str().unwrap().to_owned();
+    cluster.nodes.remove(0).kill_9();
+
+    // Nobody comes back: the other node takes it over once the dead node's lease ran out (15 s),
+    // and its time limit ends it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let actions = loop {
+        let actions: Vec<String> = trail(&cluster, &share_id)
+            .iter()
+            .map(|record| record["action"].as_str().unwrap().to_owned())
+            .collect();
+        if actions.iter().any(|action| action == "share.ended") || Instant::now() > deadline {
+            break actions;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert!(actions.iter().any(|a| a == "share.resumed"), "{actions:?}");
+    assert_eq!(
+        actions.last().map(String::as_str),
+        Some("share.ended"),
+        "{actions:?}"
+    );
+    let verified = cluster.duet(&["audit", "verify"]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
 }
