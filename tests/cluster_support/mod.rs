@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod balancer;
+pub mod session;
 
 use std::io::Write as _;
 use std::path::Path;
