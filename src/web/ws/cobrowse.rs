@@ -107,8 +107,7 @@ impl Connection {
                     Ok(Incoming::Binary(bytes)) => self.on_client_binary(bytes).await,
                     Err(next) => next,
                 },
-                // While another frame waits (in the queue or the pointer slot), a frame is only
-                // buffered: the last one flushes them all in one write.
+                // While another frame waits (queue or pointer slot), a frame is only buffered.
                 queued = inbox.queue.recv() => {
                     let pointer_waiting = inbox.pointer.has_changed().unwrap_or(false);
                     let more_waiting = !inbox.queue.is_empty() || pointer_waiting;
@@ -276,9 +275,8 @@ impl Connection {
         }
     }
 
-    /// A binary frame (see [`binary_frame`]): page changes, the customer's only and relayed byte
-    /// for byte, or a pointer (an agent's may be a laser), relayed in binary with its sender
-    /// written in.
+    /// A binary frame ([`binary_frame`]): page changes (the customer's only, relayed byte for
+    /// byte), or a pointer (an agent's may be a laser), relayed with its sender written in.
     async fn on_client_binary(&mut self, bytes: axum::body::Bytes) -> Next {
         let frame = match binary_frame(&bytes) {
             Ok(frame) => frame,
