@@ -18,6 +18,21 @@ use cluster_support::session::{behind_balancer, dom_named, trail};
 use serde_json::{Value, json};
 use support::{connect, post_json};
 
+/// What the node at `base` counts in `duet_takeovers_total{from="<from>"}`.
+async fn takeovers(base: &str, from: &str) -> u64 {
+    let page = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let sample = format!("duet_takeovers_total{{from=\"{from}\"}} ");
+    page.lines()
+        .find_map(|line| line.strip_prefix(&sample))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {sample} in /metrics"))
+}
+
 /// The tests in this file: the last to finish drops the run's PostgreSQL database.
 const CASES: usize = 4;
 
@@ -58,6 +73,11 @@ async fn a_node_killed_behind_the_balancer_loses_no_session_and_the_trail_verifi
         killed_at.elapsed().as_millis()
     );
     assert!(killed_at.elapsed() < Duration::from_secs(30));
+    assert_eq!(
+        takeovers(&cluster.nodes[0].base, "lost").await,
+        1,
+        "counted in /metrics"
+    );
     customer.send(json!({"type": "end"})).await;
     ann.state("ended").await;
 
@@ -125,6 +145,11 @@ async fn a_node_stopped_with_sigterm_sends_its_browsers_to_the_other_node_which_
     assert_eq!(
         resumed[0]["detail"]["clean"], true,
         "a clean hand-over: {resumed:?}"
+    );
+    assert_eq!(
+        takeovers(&cluster.nodes[0].base, "clean").await,
+        1,
+        "counted in /metrics"
     );
 }
 

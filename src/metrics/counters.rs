@@ -31,7 +31,7 @@ pub(super) const DIRECTIONS: [&str; 2] = ["to_customer", "to_agent"];
 /// `kind` label values: a JSON text frame or a binary frame.
 pub(super) const KINDS: [&str; 2] = ["text", "binary"];
 /// The close codes counted apart; any other is counted as `other` (the last slot).
-pub(super) const CLOSE_CODES: [u16; 7] = [1000, 4000, 4001, 4002, 4003, 4008, 4009];
+pub(super) const CLOSE_CODES: [u16; 8] = [1000, 4000, 4001, 4002, 4003, 4008, 4009, 4010];
 /// Why a join was refused, named after its HTTP answer (`web::error::Error::reason`).
 pub(super) const JOIN_REFUSALS: [&str; 10] = [
     "bad_request",
@@ -55,6 +55,8 @@ pub(super) struct Counters {
     pub(super) frames: [[AtomicU64; 2]; 2],
     pub(super) bytes: [[AtomicU64; 2]; 2],
     pub(super) resyncs: AtomicU64,
+    /// Sessions and shares this node took over, by whether their node had stopped cleanly.
+    pub(super) takeovers: [AtomicU64; 2],
     pub(super) closes: [AtomicU64; CLOSE_CODES.len() + 1],
     pub(super) relay_latency: Histogram<{ LATENCY_BOUNDS.len() }>,
     pub(super) queue_depth: Histogram<{ DEPTH_BOUNDS.len() }>,
@@ -73,6 +75,7 @@ pub(super) static COUNTERS: Counters = Counters {
     frames: [const { zeros() }; 2],
     bytes: [const { zeros() }; 2],
     resyncs: AtomicU64::new(0),
+    takeovers: zeros(),
     closes: zeros(),
     relay_latency: Histogram::seconds(&LATENCY_BOUNDS),
     queue_depth: Histogram::counts(&DEPTH_BOUNDS),
@@ -136,6 +139,12 @@ pub fn resync() {
 pub fn closed(code: u16) {
     let index = CLOSE_CODES.iter().position(|known| *known == code);
     bump(&COUNTERS.closes[index.unwrap_or(CLOSE_CODES.len())]);
+}
+
+/// This node took a session or share over from another node (`clean`: one that stopped cleanly
+/// or let go of it; else one that died).
+pub fn took_over(clean: bool) {
+    bump(&COUNTERS.takeovers[usize::from(clean)]);
 }
 
 /// Runs a store commit and observes how long it took.

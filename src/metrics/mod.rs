@@ -8,7 +8,7 @@ mod histogram;
 
 pub use counters::{
     Side, closed, join_refused, joined, observe_bus_latency, queued, relayed, resync, time_commit,
-    written,
+    took_over, written,
 };
 pub use encode::CONTENT_TYPE;
 
@@ -62,6 +62,13 @@ impl Metrics {
             "How long a message took between nodes over the bus.",
             &c.bus_latency,
         );
+        let name = "duet_takeovers_total";
+        let help = "Sessions and shares this node took over from another node of the cluster, by \
+                    whether that node had stopped cleanly (clean) or died (lost).";
+        text.family(name, "counter", help);
+        for (how, count) in ["lost", "clean"].iter().zip(&c.takeovers) {
+            text.sample(name, &[("from", *how)], count.load(RELAXED));
+        }
         text.finish()
     }
 

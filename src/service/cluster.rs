@@ -164,6 +164,7 @@ impl Service {
                 }
             }
             let stopped = self.last_known(held.node.as_deref()).await;
+            crate::metrics::took_over(stopped.1);
             taken |= match target {
                 Target::Session(_) => restore(&self.sessions, row, stopped, self.now()).await,
                 Target::Share(_) => restore(&self.shares, row, stopped, self.now()).await,
